@@ -1,0 +1,53 @@
+"""The root `fit` command: global options and the sub-commands. No logic here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fitcli import __version__
+from fitcli.commands import client, config_cmd, scores, store_cmd
+from fitcli.commands._common import FitGroup, start
+
+app = typer.Typer(
+    cls=FitGroup,
+    name="fit",
+    help="Feedback-Informed Treatment in the terminal: log ORS/SRS, see trends and alerts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"fit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    store: Annotated[Path | None, typer.Option(
+        "--store", metavar="DIR", show_default=False,
+        help="Store folder (default: FIT_STORE, else the user data folder).")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", metavar="CODE", show_default=False,
+        help="Language: en, nb, da, sv (default: FIT_LANG, config, system locale).")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """fit: log ORS and SRS scores after each meeting and see who needs attention."""
+    start(store, lang)
+
+
+app.add_typer(client.app, name="client")
+app.command("ors")(scores.ors)
+app.command("srs")(scores.srs)
+app.add_typer(store_cmd.app, name="store")
+app.add_typer(config_cmd.app, name="config")
+
+
+def main() -> None:
+    app()

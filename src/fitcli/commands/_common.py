@@ -1,0 +1,190 @@
+"""What every command shares: the run-time context, the error boundary, output helpers.
+
+The boundary (``FitGroup.main``) is the one place where errors become words and exit codes:
+fitcli errors, model refusals and the parser's usage errors all end as one translated line
+``Error: ...`` on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from fitcli import config as config_file
+from fitcli import i18n
+from fitcli.errors import (
+    EXIT_INTERNAL,
+    FitcliError,
+    InvalidData,
+    NotFound,
+    UsageProblem,
+)
+from fitcli.i18n import t
+from fitcli.model.problems import DomainError
+from fitcli.store import Store
+
+STORE_ENV = "FIT_STORE"
+LANG_ENV = "FIT_LANG"
+TODAY_ENV = "FIT_TODAY"  # fixes "today" (ISO date) for tests and training sessions
+
+
+@dataclass
+class Runtime:
+    store_option: Path | None = None
+    _config: config_file.Config | None = field(default=None, repr=False)
+
+    def store_dir(self) -> Path:
+        if self.store_option is not None:
+            return self.store_option.expanduser()
+        env = os.environ.get(STORE_ENV)
+        if env:
+            return Path(env).expanduser()
+        import platformdirs
+
+        return platformdirs.user_data_path("fitcli", appauthor=False)
+
+    def store(self) -> Store:
+        return Store(self.store_dir())
+
+    def config(self) -> config_file.Config:
+        if self._config is None:
+            self._config = config_file.load()
+        return self._config
+
+
+RUNTIME = Runtime()
+
+
+def start(store_option: Path | None, lang_option: str | None) -> None:
+    """Called by the root callback before every command: fresh state, language chosen."""
+    global RUNTIME
+    RUNTIME = Runtime(store_option=store_option)
+    i18n.set_language(choose_language(lang_option))
+
+
+def store() -> Store:
+    """The store chosen by --store, FIT_STORE or the platform's user data folder."""
+    return RUNTIME.store()
+
+
+def settings() -> config_file.Config:
+    return RUNTIME.config()
+
+
+def choose_language(option: str | None) -> str:
+    """--lang, then FIT_LANG, then the config setting ``lang``, then the locale, then en."""
+    for raw in (option, os.environ.get(LANG_ENV)):
+        if raw:
+            code = raw.strip().lower()
+            if code not in i18n.SUPPORTED:
+                raise UsageProblem("error.lang_unknown", value=raw,
+                                   supported=", ".join(i18n.SUPPORTED))
+            return code
+    try:
+        configured = RUNTIME.config().get("lang")
+    except FitcliError:
+        configured = None  # a broken config is reported by the commands that read it
+    if isinstance(configured, str):
+        return configured
+    return i18n.system_language() or i18n.DEFAULT
+
+
+def today() -> dt.date:
+    fixed = os.environ.get(TODAY_ENV)
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            raise UsageProblem("error.date_format", value=fixed) from None
+    return dt.date.today()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def parse_date(raw: str | None) -> dt.date | None:
+    """A typed date: ISO ``YYYY-MM-DD`` only (no guessing between 03/04 orders)."""
+    if raw is None:
+        return None
+    try:
+        return dt.date.fromisoformat(raw.strip())
+    except ValueError:
+        raise UsageProblem("error.date_format", value=raw) from None
+
+
+def domain(exc: DomainError) -> FitcliError:
+    """A model refusal as the project's error (and so its exit code)."""
+    if exc.kind == "not_found":
+        return NotFound(exc.key, **exc.params)
+    return InvalidData(exc.key, **exc.params)
+
+
+def echo(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def fail_line(message: str) -> None:
+    sys.stderr.write(f"{t('error.prefix')} {message}\n")
+
+
+class FitGroup(TyperGroup):
+    """The root command group, with the error boundary around every command."""
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None,
+        complete_var: str | None = None, standalone_mode: bool = True, **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except FitcliError as exc:
+            fail_line(t(exc.key, **exc.params))
+            sys.exit(exc.exit_code)
+        except DomainError as exc:
+            err = domain(exc)
+            fail_line(t(err.key, **err.params))
+            sys.exit(err.exit_code)
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+        except Exception as exc:  # noqa: BLE001 - the boundary: nothing may leak a traceback
+            if _is_usage_error(exc):
+                fail_line(_usage_line(exc))
+                sys.exit(int(getattr(exc, "exit_code", 2)))
+            if type(exc).__name__ == "Abort":
+                sys.stderr.write(t("error.aborted") + "\n")
+                sys.exit(1)
+            if os.environ.get("FIT_DEBUG"):
+                raise
+            fail_line(t("error.internal", kind=type(exc).__name__))
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # The vendored parser's errors: reached only through typer's public BadParameter family.
+    return hasattr(exc, "format_message") and hasattr(exc, "exit_code")
+
+
+def _usage_line(exc: Any) -> str:
+    message = " ".join(str(exc.format_message()).split())
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "fit"
+    return t("error.usage", message=message, command=path)

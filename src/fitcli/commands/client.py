@@ -1,0 +1,159 @@
+"""`fit client ...`: add, list, show, close, reopen and remove clients."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Literal
+
+import typer
+
+from fitcli.commands._common import (
+    domain,
+    echo,
+    emit_json,
+    fail_line,
+    parse_date,
+    store,
+    today,
+)
+from fitcli.commands._params import AgeGroupOpt, ClientIdArg, DateOpt, JsonOpt, YesOpt
+from fitcli.errors import EXIT_STORE, UsageProblem
+from fitcli.i18n import t
+from fitcli.model import meetings
+from fitcli.model.ids import validate_client_id
+from fitcli.model.problems import DomainError
+from fitcli.model.scores import Client
+from fitcli.render.data import client_dict, summary_dict
+
+app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen and remove clients.")
+
+
+@app.command("add")
+def add(
+    client_id: ClientIdArg,
+    age_group: AgeGroupOpt = "adult",
+    label: Annotated[str, typer.Option(
+        "--label", help="Short note for yourself, e.g. 'family therapy'. Never a name.")] = "",
+    start: Annotated[str | None, typer.Option(
+        "--start", metavar="YYYY-MM-DD", help="Start of the episode (default: today).",
+        show_default=False)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a client with a pseudonymous ID.
+
+    Example: fit client add C001 --age-group adolescent --label "family therapy"
+    """
+    try:
+        validate_client_id(client_id)
+    except DomainError as exc:
+        raise domain(exc) from None
+    start_date = parse_date(start) or today()
+    if start_date > today():
+        raise domain(DomainError("error.date_future", date=start_date.isoformat(),
+                                 today=today().isoformat()))
+    client = Client(id=client_id, age_group=age_group, label=label.strip(), start=start_date)
+    store().create(client)
+    if as_json:
+        emit_json(client_dict(client))
+    else:
+        echo(t("client.added", client=client_id, age_group=t(f"age_group.{age_group}")))
+
+
+def _loaded_or_report(ids: list[str] | None = None) -> tuple[list[Client], int]:
+    """Every readable client; unreadable files are reported on stderr and counted."""
+    clients, problems = [], 0
+    for entry in store().entries(ids):
+        if entry.client is not None:
+            clients.append(entry.client)
+        elif entry.problem is not None:
+            fail_line(t(entry.problem.key, **entry.problem.params))
+            problems += 1
+    return clients, problems
+
+
+@app.command("list")
+def list_clients(
+    show_all: Annotated[bool, typer.Option("--all", help="Include closed clients.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List open clients (all with --all): meetings, latest ORS and SRS, last date.
+
+    Example: fit client list --all
+    """
+    clients, problems = _loaded_or_report()
+    if not show_all:
+        clients = [c for c in clients if c.status == "open"]
+    if as_json:
+        emit_json([summary_dict(c) for c in clients])
+    elif not clients:
+        echo(t("list.empty_all" if show_all else "list.empty"))
+    else:
+        from fitcli.render.console import show
+        from fitcli.render.tables import client_list
+
+        show(client_list(clients))
+    if problems:
+        sys.exit(EXIT_STORE)
+
+
+@app.command("show")
+def show_client(client_id: ClientIdArg, as_json: JsonOpt = False) -> None:
+    """Show a client's meetings: every item, total and correction.
+
+    Example: fit client show C001
+    """
+    client = store().load(client_id)
+    if as_json:
+        emit_json(client_dict(client))
+        return
+    from fitcli.render.console import show
+    from fitcli.render.tables import client_detail
+
+    show(client_detail(client))
+
+
+@app.command("close")
+def close(
+    client_id: ClientIdArg,
+    reason: Annotated[Literal["planned", "dropout", "referred", "other"], typer.Option(
+        "--reason", case_sensitive=False, help="Why the episode ended.", show_default=False)],
+    date: DateOpt = None,
+) -> None:
+    """Close a client's episode (planned ending, drop-out, referral or other).
+
+    Example: fit client close C001 --reason planned
+    """
+    on = parse_date(date) or today()
+    closed = store().update(
+        client_id, lambda c: (meetings.close(c, reason, on, today()), None))
+    del closed
+    echo(t("client.closed", client=client_id, reason=t(f"close_reason.{reason}"),
+           date=on.isoformat()))
+
+
+@app.command("reopen")
+def reopen(client_id: ClientIdArg) -> None:
+    """Reopen a closed client.
+
+    Example: fit client reopen C001
+    """
+    store().update(client_id, lambda c: (meetings.reopen(c), None))
+    echo(t("client.reopened", client=client_id))
+
+
+@app.command("remove")
+def remove(client_id: ClientIdArg, yes: YesOpt = False) -> None:
+    """Erase a client and all their scores permanently (asks first; --yes for scripts).
+
+    Example: fit client remove C001 --yes
+    """
+    client = store().load(client_id)  # not found / corrupt: fail before asking
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageProblem("error.confirm_needs_tty", client=client.id)
+        if not typer.confirm(t("client.remove_confirm", client=client.id,
+                               meetings=len(client.sessions)), default=False):
+            echo(t("client.remove_cancelled"))
+            return
+    store().remove(client.id)
+    echo(t("client.removed", client=client.id))

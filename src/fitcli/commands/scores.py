@@ -1,0 +1,131 @@
+"""`fit ors` and `fit srs`: log a form's four items (or a total) for a client's meeting.
+
+Hot path: a practitioner runs this after every meeting, so it imports neither rich nor plotext.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from fitcli.commands._common import domain, echo, emit_json, now, parse_date, store, today
+from fitcli.commands._params import ClientIdArg, DateOpt, JsonOpt, RaterOpt
+from fitcli.errors import UsageProblem
+from fitcli.i18n import item_labels, num, t
+from fitcli.model import meetings
+from fitcli.model.change import change
+from fitcli.model.problems import DomainError
+from fitcli.model.scores import ITEM_COUNT, Client, Form, Rater, Rating, parse_item, parse_total
+from fitcli.render.data import session_dict
+
+ItemsArg = Annotated[list[str] | None, typer.Argument(
+    metavar="[I1 I2 I3 I4]", show_default=False,
+    help="The four item scores, 0-10 with one decimal ('4.5' or '4,5'). "
+         "Left out on a terminal: you are asked for each.")]
+TotalOpt = Annotated[str | None, typer.Option(
+    "--total", metavar="T", show_default=False,
+    help="Record a total only (0-40), for old paper data without items.")]
+SessionOpt = Annotated[int | None, typer.Option(
+    "--session", metavar="N", min=1, show_default=False,
+    help="Meeting number to correct (previous values are kept in its history).")]
+
+
+def _prompt_items(form: Form, client: Client) -> tuple[float, float, float, float]:
+    values: list[float] = []
+    for label in item_labels(form, client.age_group):
+        while True:
+            raw = typer.prompt(t("prompt.item", form=form.upper(), label=label))
+            try:
+                values.append(parse_item(str(raw)))
+                break
+            except DomainError as exc:
+                sys.stderr.write(t(exc.key, **exc.params) + "\n")
+    return values[0], values[1], values[2], values[3]
+
+
+def _rating(form: Form, client_id: str, items: list[str] | None, total: str | None,
+            rater: Rater) -> Rating:
+    try:
+        if total is not None:
+            if items:
+                raise UsageProblem("error.items_and_total")
+            return Rating.from_total(parse_total(total), rater)
+        if not items:
+            if not sys.stdin.isatty():
+                raise UsageProblem("error.items_missing", form=form)
+            client = store().load(client_id)
+            return Rating.from_items(_prompt_items(form, client), rater)
+        if len(items) != ITEM_COUNT:
+            raise UsageProblem("error.items_count", form=form, count=len(items))
+        a, b, c, d = (parse_item(i) for i in items)
+        return Rating.from_items((a, b, c, d), rater)
+    except DomainError as exc:
+        raise domain(exc) from None
+
+
+def log_form(form: Form, client_id: str, items: list[str] | None, total: str | None,
+             date: str | None, session: int | None, rater: Rater, as_json: bool) -> None:
+    on = parse_date(date)
+    rating = _rating(form, client_id, items, total, rater)
+
+    def apply(client: Client) -> tuple[Client, meetings.Recorded]:
+        done = meetings.record(client, form, rating, today=today(), now=now(), date=on,
+                               session=session)
+        return done.client, done
+
+    done = store().update(client_id, apply)
+    if as_json:
+        emit_json(session_dict(done.client.id, done.session))
+        return
+    echo(_summary(form, done))
+
+
+def _summary(form: Form, done: meetings.Recorded) -> str:
+    client, session = done.client, done.session
+    rating = session.ors if form == "ors" else session.srs
+    assert rating is not None
+    line = t(f"logged.{done.action}", client=client.id, session=session.session,
+             date=session.date.isoformat(), form=form.upper(), total=num(rating.total))
+    if form == "ors":
+        scores = client.ors_ratings(rating.rater)
+        if len(scores) >= 2:
+            delta = change(scores[0][1].total, scores[-1][1].total)
+            line += " " + t("logged.ors_change", change=("+" if delta > 0 else "") + num(delta),
+                            intake=num(scores[0][1].total))
+        else:
+            line += " " + t("logged.ors_first")
+    return line
+
+
+def ors(
+    client_id: ClientIdArg,
+    items: ItemsArg = None,
+    total: TotalOpt = None,
+    date: DateOpt = None,
+    session: SessionOpt = None,
+    rater: RaterOpt = "self",
+    as_json: JsonOpt = False,
+) -> None:
+    """Log an ORS (Outcome Rating Scale, start of meeting): starts a new meeting.
+
+    Example: fit ors C001 4.5 6 5,5 7 --date 2026-11-23
+    """
+    log_form("ors", client_id, items, total, date, session, rater, as_json)
+
+
+def srs(
+    client_id: ClientIdArg,
+    items: ItemsArg = None,
+    total: TotalOpt = None,
+    date: DateOpt = None,
+    session: SessionOpt = None,
+    rater: RaterOpt = "self",
+    as_json: JsonOpt = False,
+) -> None:
+    """Log an SRS (Session Rating Scale, end of meeting): completes the latest meeting.
+
+    Example: fit srs C001 9.1 9.5 8.8 9.3
+    """
+    log_form("srs", client_id, items, total, date, session, rater, as_json)

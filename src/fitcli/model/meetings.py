@@ -1,0 +1,112 @@
+"""How a logged score lands in a client's meetings. Pure: today and now come in as arguments.
+
+Rules (issue #2): an ORS starts a new meeting; an SRS completes the latest meeting if that
+has no SRS yet (and no other date was given), otherwise starts a new one. ``session=N``
+targets meeting N: an existing meeting is corrected with its previous values kept in its
+correction history; N = last + 1 starts the next meeting. A new meeting may not be dated
+before the client's latest meeting, nor after today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from fitcli.model.problems import DomainError
+from fitcli.model.scores import Client, Closure, CloseReason, Correction, Form, Rating, Session
+
+Action = Literal["added", "completed", "corrected"]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    client: Client
+    session: Session
+    action: Action
+
+
+def _check_date(date: dt.date, today: dt.date) -> None:
+    if date > today:
+        raise DomainError("error.date_future", date=date.isoformat(), today=today.isoformat())
+
+
+def record(
+    client: Client,
+    form: Form,
+    rating: Rating,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    date: dt.date | None = None,
+    session: int | None = None,
+) -> Recorded:
+    """Put ``rating`` into the right meeting of ``client`` and return the new client."""
+    if client.closed is not None:
+        raise DomainError("error.client_closed", client=client.id)
+    if date is not None:
+        _check_date(date, today)
+    sessions = list(client.sessions)
+    last = sessions[-1] if sessions else None
+
+    if session is not None:
+        if session < 1 or session > len(sessions) + 1:
+            raise DomainError(
+                "error.session_not_found", kind="not_found", client=client.id,
+                session=session, last=len(sessions),
+            )
+        if session <= len(sessions):
+            return _correct(client, sessions, session - 1, form, rating, date, now)
+    elif form == "srs" and last is not None and last.srs is None and date in (None, last.date):
+        completed = last.model_copy(update={"srs": rating})
+        sessions[-1] = completed
+        return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), completed,
+                        "completed")
+
+    new_date = date or today
+    _check_date(new_date, today)
+    if last is not None and new_date < last.date:
+        raise DomainError("error.date_before_latest", date=new_date.isoformat(),
+                          latest=last.date.isoformat(), session=last.session)
+    new = Session(session=len(sessions) + 1, date=new_date, **{form: rating})
+    sessions.append(new)
+    return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), new, "added")
+
+
+def _correct(
+    client: Client, sessions: list[Session], index: int, form: Form, rating: Rating,
+    date: dt.date | None, now: dt.datetime,
+) -> Recorded:
+    old = sessions[index]
+    if date is not None and date != old.date:
+        before = sessions[index - 1].date if index > 0 else None
+        after = sessions[index + 1].date if index + 1 < len(sessions) else None
+        if (before and date < before) or (after and date > after):
+            raise DomainError("error.date_out_of_order", date=date.isoformat(),
+                              session=old.session)
+    correction = Correction(
+        at=now, form=form, previous=getattr(old, form),
+        previous_date=old.date if date is not None and date != old.date else None,
+    )
+    fixed = old.model_copy(update={
+        form: rating, "date": date or old.date, "corrections": (*old.corrections, correction),
+    })
+    sessions[index] = fixed
+    return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), fixed, "corrected")
+
+
+def close(client: Client, reason: CloseReason, date: dt.date, today: dt.date) -> Client:
+    if client.closed is not None:
+        raise DomainError("error.client_already_closed", client=client.id,
+                          date=client.closed.date.isoformat())
+    _check_date(date, today)
+    if client.last_date is not None and date < client.last_date:
+        raise DomainError("error.close_before_latest", date=date.isoformat(),
+                          latest=client.last_date.isoformat())
+    return client.model_copy(update={"closed": Closure(reason=reason, date=date)})
+
+
+def reopen(client: Client) -> Client:
+    if client.closed is None:
+        raise DomainError("error.client_not_closed", client=client.id)
+    return client.model_copy(update={"closed": None})

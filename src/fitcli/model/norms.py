@@ -1,0 +1,40 @@
+"""Norm profiles: clinical cutoffs, reliable change and SDs (FIT-REFERENCE.md section 3).
+
+Two published parameter sets: ``fit`` (ICCE / Miller) and ``pcoms`` (Better Outcomes Now /
+Duncan). These are the defaults; each value can be overridden by a user setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fitcli.model.scores import AgeGroup
+
+
+@dataclass(frozen=True)
+class NormProfile:
+    name: str
+    cutoff_adult: float
+    cutoff_adolescent: float
+    cutoff_child: float
+    rci: float
+    sd_adult: float
+    sd_youth: float
+    srs_cutoff: float
+
+    def cutoff(self, age_group: AgeGroup) -> float:
+        """ORS clinical cutoff: a total below it is in the clinical range."""
+        return {"adult": self.cutoff_adult, "adolescent": self.cutoff_adolescent,
+                "child": self.cutoff_child}[age_group]
+
+    def sd(self, age_group: AgeGroup) -> float:
+        """SD used for effect sizes: adult, or youth for adolescents and children."""
+        return self.sd_adult if age_group == "adult" else self.sd_youth
+
+
+# FIT-REFERENCE §3 table. The ICCE publishes no SD; the PCOMS figures are used for both.
+PROFILES: dict[str, NormProfile] = {
+    "fit": NormProfile("fit", 25.0, 28.0, 32.0, 5.0, 7.75, 7.25, 36.0),
+    "pcoms": NormProfile("pcoms", 25.0, 28.0, 28.0, 6.0, 7.75, 7.25, 36.0),
+}
+DEFAULT_PROFILE = "fit"

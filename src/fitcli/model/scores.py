@@ -1,0 +1,155 @@
+"""ORS/SRS scores: items, totals and the records of a client's meetings.
+
+Facts from FIT-REFERENCE.md section 2: four items per form, each a mark on a 10 cm line
+measured in cm with one decimal (0.0-10.0); the total is the sum, 0.0-40.0; higher is better.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from fitcli.model.problems import DomainError
+
+Form = Literal["ors", "srs"]
+Rater = Literal["self", "other"]  # "other": a collateral rater (parent, partner, teacher)
+AgeGroup = Literal["adult", "adolescent", "child"]
+CloseReason = Literal["planned", "dropout", "referred", "other"]
+Status = Literal["open", "closed"]
+
+FORMS: tuple[Form, ...] = ("ors", "srs")
+RATERS: tuple[Rater, ...] = ("self", "other")
+AGE_GROUPS: tuple[AgeGroup, ...] = ("adult", "adolescent", "child")
+CLOSE_REASONS: tuple[CloseReason, ...] = ("planned", "dropout", "referred", "other")
+
+ITEM_COUNT = 4  # FIT-REFERENCE §2
+ITEM_MAX = 10.0  # FIT-REFERENCE §2: a 10 cm line
+TOTAL_MAX = ITEM_COUNT * ITEM_MAX  # 40.0
+
+_NUMBER = re.compile(r"^\s*(\d{1,2})(?:[.,](\d))?\s*$")
+
+
+def tenths(value: float) -> int:
+    """A score in whole tenths: exact arithmetic for one-decimal values."""
+    return round(value * 10)
+
+
+def is_one_decimal(value: float) -> bool:
+    return abs(value * 10 - round(value * 10)) < 1e-6
+
+
+def parse_number(text: str, maximum: float, what: str) -> float:
+    """Parse a typed score: ``4.5`` or ``4,5``, 0..maximum, at most one decimal."""
+    match = _NUMBER.match(text)
+    if not match:
+        raise DomainError("error.score_format", value=text.strip(), what=what)
+    value = int(match.group(1)) + int(match.group(2) or 0) / 10
+    if value > maximum:
+        raise DomainError("error.score_range", value=text.strip(), what=what, max=int(maximum))
+    return value
+
+
+def parse_item(text: str) -> float:
+    return parse_number(text, ITEM_MAX, "item")
+
+
+def parse_total(text: str) -> float:
+    return parse_number(text, TOTAL_MAX, "total")
+
+
+def total_of(items: tuple[float, ...]) -> float:
+    return sum(tenths(i) for i in items) / 10
+
+
+def _check_value(value: float, maximum: float, what: str) -> None:
+    if not (0.0 <= value <= maximum) or not is_one_decimal(value):
+        raise DomainError("error.score_range", value=value, what=what, max=int(maximum))
+
+
+class Rating(BaseModel):
+    """One completed form: four items (or a total only, for old paper data) and who rated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    items: tuple[float, float, float, float] | None = None
+    total: float
+    rater: Rater = "self"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rating:
+        _check_value(self.total, TOTAL_MAX, "total")
+        if self.items is not None:
+            for item in self.items:
+                _check_value(item, ITEM_MAX, "item")
+            if tenths(self.total) != tenths(total_of(self.items)):
+                raise DomainError("error.total_mismatch", total=self.total)
+        return self
+
+    @classmethod
+    def from_items(cls, items: tuple[float, float, float, float], rater: Rater = "self") -> Rating:
+        return cls(items=items, total=total_of(items), rater=rater)
+
+    @classmethod
+    def from_total(cls, total: float, rater: Rater = "self") -> Rating:
+        return cls(items=None, total=total, rater=rater)
+
+
+class Correction(BaseModel):
+    """What a meeting held before it was corrected: nothing is silently lost."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: dt.datetime
+    form: Form
+    previous: Rating | None
+    previous_date: dt.date | None = None
+
+
+class Session(BaseModel):
+    """One meeting: its number, date, the ORS and SRS given there, and its corrections."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    session: int = Field(ge=1)
+    date: dt.date
+    ors: Rating | None = None
+    srs: Rating | None = None
+    corrections: tuple[Correction, ...] = ()
+
+
+class Closure(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: CloseReason
+    date: dt.date
+
+
+class Client(BaseModel):
+    """A client episode, identified by a pseudonymous code."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    age_group: AgeGroup = "adult"
+    label: str = ""
+    start: dt.date
+    closed: Closure | None = None
+    sessions: tuple[Session, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        return "closed" if self.closed else "open"
+
+    def ors_ratings(self, rater: Rater = "self") -> list[tuple[Session, Rating]]:
+        """The rater's ORS scores in meeting order (meetings without one do not count)."""
+        return [(s, s.ors) for s in self.sessions if s.ors is not None and s.ors.rater == rater]
+
+    def srs_ratings(self) -> list[tuple[Session, Rating]]:
+        return [(s, s.srs) for s in self.sessions if s.srs is not None]
+
+    @property
+    def last_date(self) -> dt.date | None:
+        return self.sessions[-1].date if self.sessions else None

@@ -1,0 +1,88 @@
+"""Tables of clients and meetings for people (words from the catalogue)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fitcli.i18n import item_labels, num, t
+from fitcli.model.scores import Client, Rating
+from fitcli.render.data import latest_total
+
+
+def _items(rating: Rating | None) -> str:
+    if rating is None:
+        return ""
+    if rating.items is None:
+        return t("show.total_only")
+    return " ".join(num(i) for i in rating.items)
+
+
+def client_list(clients: list[Client], extra: dict[str, list[str]] | None = None) -> Any:
+    """The caseload table; ``extra`` adds columns (header -> one cell per client)."""
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for key in ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
+                "list.latest_srs", "list.last_date", "list.label"):
+        justify = "right" if key in ("list.meetings", "list.latest_ors", "list.latest_srs") else "left"
+        table.add_column(t(key), justify=justify)
+    extra = extra or {}
+    for header in extra:
+        table.add_column(header)
+    for row, client in enumerate(clients):
+        table.add_row(
+            client.id, t(f"age_group.{client.age_group}"), t(f"status.{client.status}"),
+            str(len(client.sessions)), num(latest_total(client, "ors")),
+            num(latest_total(client, "srs")),
+            client.last_date.isoformat() if client.last_date else "-", client.label,
+            *(cells[row] for cells in extra.values()),
+        )
+    return table
+
+
+def client_detail(client: Client) -> Any:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    head = t("show.header", client=client.id, age_group=t(f"age_group.{client.age_group}"),
+             status=t(f"status.{client.status}"), start=client.start.isoformat())
+    lines: list[Any] = [Text(head, style="bold")]
+    if client.label:
+        lines.append(Text(t("show.label", label=client.label)))
+    if client.closed:
+        lines.append(Text(t("show.closed", reason=t(f"close_reason.{client.closed.reason}"),
+                            date=client.closed.date.isoformat())))
+    if not client.sessions:
+        lines.append(Text(t("show.no_meetings", client=client.id)))
+        return Group(*lines)
+    ors_labels = " / ".join(item_labels("ors", client.age_group))
+    srs_labels = " / ".join(item_labels("srs", client.age_group))
+    lines.append(Text(t("show.items_legend", ors=ors_labels, srs=srs_labels), style="dim"))
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for key, justify in (("show.session", "right"), ("show.date", "left"),
+                         ("show.ors_items", "left"), ("show.ors_total", "right"),
+                         ("show.srs_items", "left"), ("show.srs_total", "right"),
+                         ("show.rater", "left")):
+        table.add_column(t(key), justify=justify)  # type: ignore[arg-type]
+    for s in client.sessions:
+        raters = sorted({r.rater for r in (s.ors, s.srs) if r is not None})
+        table.add_row(
+            str(s.session), s.date.isoformat(), _items(s.ors),
+            num(s.ors.total) if s.ors else "-", _items(s.srs),
+            num(s.srs.total) if s.srs else "-",
+            ", ".join(t(f"rater.{r}") for r in raters),
+        )
+    lines.append(table)
+    history = [(s, c) for s in client.sessions for c in s.corrections]
+    if history:
+        lines.append(Text(t("show.corrections"), style="bold"))
+        for s, c in history:
+            before = (t("show.correction_empty") if c.previous is None else
+                      f"{_items(c.previous)} = {num(c.previous.total)}")
+            date_note = (t("show.correction_date", date=c.previous_date.isoformat())
+                         if c.previous_date else "")
+            lines.append(Text(t("show.correction_line", session=s.session,
+                                form=c.form.upper(), at=c.at.strftime("%Y-%m-%d %H:%M"),
+                                before=before) + date_note))
+    return Group(*lines)

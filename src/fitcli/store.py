@@ -1,0 +1,231 @@
+"""The client store: one JSON file per client, written atomically under a per-client lock.
+
+Layout under the store folder (folders 0700, files 0600 where the OS has POSIX modes)::
+
+    clients/<ID>.json     {"schema_version": 1, "id": ..., "sessions": [...]}
+    locks/<id>.lock       one lock file per client (case-folded, like the file systems)
+
+A file that does not parse or has an unknown schema version is never overwritten: every
+command touching it fails with its path (exit 5) and the other clients keep working.
+Never prints; raises fitcli.errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from fitcli.errors import InvalidData, NotFound, StoreProblem
+from fitcli.model.ids import id_key, validate_client_id
+from fitcli.model.problems import DomainError
+from fitcli.model.scores import Client
+
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT_S = 30.0  # a held lock means another fit process is writing this client
+_POSIX = os.name == "posix"
+
+T = TypeVar("T")
+
+# Migrations: MIGRATIONS[n] turns a schema n document into schema n + 1 (in memory; the file
+# is rewritten in the new schema on its next save). Empty while there is one schema.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def migrate(doc: dict[str, Any], path: Path) -> dict[str, Any]:
+    version = doc.get("schema_version")
+    if not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
+        raise StoreProblem("error.store_schema", path=str(path), version=version,
+                           supported=SCHEMA_VERSION)
+    while version < SCHEMA_VERSION:
+        doc = MIGRATIONS[version](doc)
+        version += 1
+        doc["schema_version"] = version
+    return doc
+
+
+def encode(client: Client) -> str:
+    doc = {"schema_version": SCHEMA_VERSION, **client.model_dump(mode="json")}
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def decode(text: str, path: Path) -> Client:
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise StoreProblem("error.store_corrupt", path=str(path), reason=str(exc)) from None
+    if not isinstance(doc, dict):
+        raise StoreProblem("error.store_corrupt", path=str(path), reason="not a JSON object")
+    doc = migrate(doc, path)
+    doc.pop("schema_version", None)
+    try:
+        client = Client.model_validate(doc)
+    except (ValidationError, DomainError) as exc:
+        reason = str(exc).splitlines()[0]
+        raise StoreProblem("error.store_corrupt", path=str(path), reason=reason) from None
+    if id_key(path.stem) != id_key(client.id):
+        raise StoreProblem("error.store_corrupt", path=str(path),
+                           reason=f"file name does not match id {client.id!r}")
+    return client
+
+
+def _fsync_dir(folder: Path) -> None:
+    if not _POSIX:  # Windows cannot open a folder; NTFS journals the rename itself
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if _POSIX:
+            os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def ensure_private_dir(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreProblem("error.store_unwritable", path=str(folder), reason=exc.strerror) from None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One client file as found: the client, or the problem that stops it loading."""
+
+    client_id: str
+    path: Path
+    client: Client | None
+    problem: StoreProblem | None
+
+
+class Store:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.clients_dir = root / "clients"
+        self.locks_dir = root / "locks"
+
+    # -- paths -------------------------------------------------------------------------
+    def path_for(self, client_id: str) -> Path:
+        try:
+            validate_client_id(client_id)
+        except DomainError as exc:
+            raise InvalidData(exc.key, **exc.params) from None
+        return self.clients_dir / f"{client_id}.json"
+
+    def _find(self, client_id: str) -> Path | None:
+        """The file of ``client_id``; the ID's case need not match (file systems ignore it)."""
+        exact = self.path_for(client_id)
+        if exact.exists():  # on macOS/Windows this also matches another case: fine
+            return exact
+        key = id_key(client_id)
+        for known in self.ids():
+            if id_key(known) == key:
+                return self.clients_dir / f"{known}.json"
+        return None
+
+    def ids(self) -> list[str]:
+        if not self.clients_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.clients_dir.glob("*.json") if not p.name.startswith("."))
+
+    @contextlib.contextmanager
+    def lock(self, client_id: str) -> Iterator[None]:
+        from filelock import FileLock, Timeout  # costs ~10 ms: only commands that write
+
+        self.path_for(client_id)  # validates: no ID may name a path outside the store
+        ensure_private_dir(self.root)
+        ensure_private_dir(self.locks_dir)
+        lock = FileLock(self.locks_dir / f"{id_key(client_id)}.lock", timeout=LOCK_TIMEOUT_S,
+                        mode=0o600)
+        try:
+            with lock:
+                yield
+        except Timeout:
+            raise StoreProblem("error.store_locked", client=client_id,
+                               seconds=int(LOCK_TIMEOUT_S)) from None
+
+    # -- reading -----------------------------------------------------------------------
+    def _read(self, path: Path) -> Client:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise NotFound("error.client_not_found", client=path.stem) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise StoreProblem("error.store_corrupt", path=str(path), reason=str(exc)) from None
+        return decode(text, path)
+
+    def load(self, client_id: str) -> Client:
+        path = self._find(client_id)
+        if path is None:
+            raise NotFound("error.client_not_found", client=client_id)
+        return self._read(path)
+
+    def entries(self, ids: list[str] | None = None) -> Iterator[Entry]:
+        """Every client (or the given ones), each loaded or with its problem; never raises
+        for one bad file, so listings and checks carry on with the others."""
+        for client_id in self.ids() if ids is None else ids:
+            path = self.clients_dir / f"{client_id}.json"
+            try:
+                yield Entry(client_id, path, self._read(path), None)
+            except StoreProblem as exc:
+                yield Entry(client_id, path, None, exc)
+
+    # -- writing -----------------------------------------------------------------------
+    def save(self, client: Client) -> None:
+        """Write ``client`` (caller holds its lock)."""
+        ensure_private_dir(self.root)
+        ensure_private_dir(self.clients_dir)
+        try:
+            atomic_write(self.path_for(client.id), encode(client))
+        except OSError as exc:
+            raise StoreProblem("error.store_unwritable", path=str(self.clients_dir),
+                               reason=exc.strerror or str(exc)) from None
+
+    def create(self, client: Client) -> None:
+        with self.lock(client.id):
+            existing = self._find(client.id)
+            if existing is not None:
+                raise InvalidData("error.client_exists", client=existing.stem)
+            self.save(client)
+
+    def update(self, client_id: str, change: Callable[[Client], tuple[Client, T]]) -> T:
+        """Read-modify-write one client under its lock; ``change`` returns (client, result).
+        A model refusal inside ``change`` writes nothing."""
+        with self.lock(client_id):
+            client = self.load(client_id)
+            updated, result = change(client)
+            if updated is not client:
+                self.save(updated)
+            return result
+
+    def remove(self, client_id: str) -> Path:
+        with self.lock(client_id):
+            path = self._find(client_id)
+            if path is None:
+                raise NotFound("error.client_not_found", client=client_id)
+            path.unlink()
+            _fsync_dir(path.parent)
+            return path
