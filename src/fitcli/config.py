@@ -75,7 +75,7 @@ def _toml_value(value: Value) -> str:
 
 
 def save(config: Config) -> None:
-    lines = ["# fitcli settings: edit with `fit config set KEY VALUE`, list with `fit config show`."]
+    lines = ["# fitcli settings: change with `fit config set KEY VALUE`; see `fit config show`."]
     lines += [f"{json.dumps(k)} = {_toml_value(v)}" for k, v in sorted(config.values.items())]
     ensure_private_dir(config.path.parent)
     try:

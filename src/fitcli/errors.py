@@ -23,7 +23,7 @@ class FitcliError(Exception):
 
     exit_code = EXIT_INVALID_DATA
 
-    def __init__(self, key: str, **params: Any) -> None:
+    def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.params = params

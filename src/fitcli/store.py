@@ -108,7 +108,8 @@ def ensure_private_dir(folder: Path) -> None:
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreProblem("error.store_unwritable", path=str(folder), reason=exc.strerror) from None
+        raise StoreProblem("error.store_unwritable", path=str(folder),
+                           reason=exc.strerror or str(exc)) from None
 
 
 @dataclass(frozen=True)

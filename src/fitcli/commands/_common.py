@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import typer
 from typer.core import TyperGroup
 
 from fitcli import config as config_file
@@ -164,7 +163,7 @@ class FitGroup(TyperGroup):
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(0)
-        except Exception as exc:  # noqa: BLE001 - the boundary: nothing may leak a traceback
+        except Exception as exc:
             if _is_usage_error(exc):
                 fail_line(_usage_line(exc))
                 sys.exit(int(getattr(exc, "exit_code", 2)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fitcli.model.problems import DomainError
-from fitcli.model.scores import Client, Closure, CloseReason, Correction, Form, Rating, Session
+from fitcli.model.scores import Client, CloseReason, Closure, Correction, Form, Rating, Session
 
 Action = Literal["added", "completed", "corrected"]
 

@@ -14,7 +14,7 @@ Kind = Literal["invalid", "not_found"]
 class DomainError(ValueError):
     """A rule of the domain was broken; ``key`` names the message, ``params`` fill it."""
 
-    def __init__(self, key: str, kind: Kind = "invalid", **params: Any) -> None:
+    def __init__(self, key: str, /, kind: Kind = "invalid", **params: Any) -> None:
         super().__init__(key)
         self.key = key
         self.kind: Kind = kind

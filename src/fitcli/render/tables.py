@@ -22,10 +22,10 @@ def client_list(clients: list[Client], extra: dict[str, list[str]] | None = None
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, header_style="bold")
+    numeric = ("list.meetings", "list.latest_ors", "list.latest_srs")
     for key in ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
                 "list.latest_srs", "list.last_date", "list.label"):
-        justify = "right" if key in ("list.meetings", "list.latest_ors", "list.latest_srs") else "left"
-        table.add_column(t(key), justify=justify)
+        table.add_column(t(key), justify="right" if key in numeric else "left")
     extra = extra or {}
     for header in extra:
         table.add_column(header)

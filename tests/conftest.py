@@ -1,0 +1,67 @@
+"""Shared fixtures: every test runs on its own store, config and home, in English, no colour."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from fitcli import i18n
+from fitcli.cli import app
+
+TODAY = "2026-06-15"  # FIT_TODAY for every test: dates relative to it are stable
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private store and config under tmp_path; no test can touch a real home folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for var in ("HOME", "USERPROFILE"):
+        monkeypatch.setenv(var, str(home))
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    monkeypatch.setenv("FIT_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("FIT_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("FIT_TODAY", TODAY)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for var in ("FIT_LANG", "LC_ALL", "LC_MESSAGES", "FIT_DEBUG"):
+        monkeypatch.delenv(var, raising=False)
+    i18n.set_language("en")
+    return tmp_path
+
+
+@pytest.fixture
+def store_dir(isolated: Path) -> Path:
+    return isolated / "store"
+
+
+Fit = Callable[..., Result]
+
+
+@pytest.fixture
+def fit() -> Fit:
+    """Run `fit ARGS...` in-process; returns the Result (exit_code, stdout, stderr)."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input, env=env)
+
+    return run
+
+
+def ok(result: Result) -> Result:
+    """Assert success, showing the output on failure."""
+    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+    return result
+
+
+def as_json(result: Result) -> Any:
+    ok(result)
+    return json.loads(result.stdout)
