@@ -34,6 +34,11 @@ def config_path() -> Path:
     return Path(explicit).expanduser() if explicit else config_dir() / "config.toml"
 
 
+def labels_path() -> Path:
+    """The user's item-label overrides, beside the config file (see i18n.item_labels)."""
+    return config_path().parent / "labels.toml"
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path

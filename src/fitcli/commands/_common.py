@@ -67,6 +67,7 @@ def start(store_option: Path | None, lang_option: str | None) -> None:
     """Called by the root callback before every command: fresh state, language chosen."""
     global RUNTIME
     RUNTIME = Runtime(store_option=store_option)
+    i18n.use_label_file(config_file.labels_path)
     i18n.set_language(choose_language(lang_option))
 
 
@@ -82,12 +83,18 @@ def settings() -> config_file.Config:
 def choose_language(option: str | None) -> str:
     """--lang, then FIT_LANG, then the config setting ``lang``, then the locale, then en."""
     for raw in (option, os.environ.get(LANG_ENV)):
-        if raw:
-            code = raw.strip().lower()
-            if code not in i18n.SUPPORTED:
+        if raw is not None and raw.strip():
+            code = i18n.explicit_code(raw)
+            if code is None:
+                # Said in the language the user would get without the bad code.
+                i18n.set_language(_fallback_language())
                 raise UsageProblem("error.lang_unknown", value=raw,
                                    supported=", ".join(i18n.SUPPORTED))
             return code
+    return _fallback_language()
+
+
+def _fallback_language() -> str:
     try:
         configured = RUNTIME.config().get("lang")
     except FitcliError:
@@ -149,6 +156,10 @@ class FitGroup(TyperGroup):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:  # parser errors before the root callback runs are in the user's language too
+            i18n.set_language(choose_language(None))
+        except FitcliError:
+            i18n.set_language(i18n.DEFAULT)  # a bad FIT_LANG is reported by the callback
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except FitcliError as exc:
@@ -164,6 +175,8 @@ class FitGroup(TyperGroup):
         except BrokenPipeError:
             sys.exit(0)
         except Exception as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                sys.exit(2)  # the help was shown; there is no error to add
             if _is_usage_error(exc):
                 fail_line(_usage_line(exc))
                 sys.exit(int(getattr(exc, "exit_code", 2)))
@@ -183,7 +196,9 @@ def _is_usage_error(exc: Exception) -> bool:
 
 
 def _usage_line(exc: Any) -> str:
-    message = " ".join(str(exc.format_message()).split())
+    from fitcli.commands._usage import usage_message
+
+    message = usage_message(exc)
     ctx = getattr(exc, "ctx", None)
     path = ctx.command_path if ctx is not None else "fit"
     return t("error.usage", message=message, command=path)

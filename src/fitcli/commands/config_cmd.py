@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from fitcli import config as config_file
+from fitcli import i18n
 from fitcli.commands._common import domain, echo, emit_json, settings
 from fitcli.commands._params import JsonOpt
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
-from fitcli.model.settings import SETTINGS, lookup, parse
+from fitcli.model.settings import SETTINGS, Setting, lookup, parse
 
 app = typer.Typer(no_args_is_help=True, help="Show, set and reset settings.")
 
@@ -32,16 +34,50 @@ def show(as_json: JsonOpt = False) -> None:
         source = "config" if key in config.values else "default"
         rows.append({"key": key, "value": value, "source": source,
                      "allowed": setting.allowed(), "reference": setting.source})
+    labels_path = i18n.label_file() or config_file.labels_path()
+    overrides = i18n.label_overrides()  # a broken label file is reported here too (exit 5)
     if as_json:
-        emit_json({"config_file": str(config.path), "settings": rows})
+        emit_json({"config_file": str(config.path), "settings": rows,
+                   "labels_file": {"path": str(labels_path), "exists": labels_path.is_file(),
+                                   "overrides": {lang: sorted(forms)
+                                                 for lang, forms in overrides.items()}}})
         return
     echo(t("config.file", path=str(config.path)))
     for row in rows:
-        shown = t("config.auto") if row["value"] is None else str(row["value"])
-        echo(t("config.row", key=row["key"], value=shown,
-               source=t(f"config.source.{row['source']}"), allowed=row["allowed"],
-               reference=row["reference"]))
+        echo(t("config.row", key=row["key"], value=_shown(row["value"]),
+               source=t(f"config.source.{row['source']}"),
+               allowed=_allowed(SETTINGS[str(row["key"])]), reference=row["reference"]))
         echo("    " + t(SETTINGS[str(row["key"])].help_key))
+    echo(_labels_line(labels_path, overrides))
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return t("config.auto")
+    if isinstance(value, float):
+        return i18n.num(value, None)
+    return str(value)
+
+
+def _allowed(setting: Setting) -> str:
+    """The allowed range, numbers with the language's decimal mark."""
+    if setting.kind in ("float", "int") and setting.minimum is not None and (
+            setting.maximum is not None):
+        low, high = (i18n.num(v, None) if setting.kind == "float" else f"{v:g}"
+                     for v in (setting.minimum, setting.maximum))
+        return f"{low}..{high}"
+    return setting.allowed()
+
+
+def _labels_line(path: Path, overrides: dict[str, dict[str, list[str]]]) -> str:
+    lang = i18n.current_language()
+    if lang in overrides:
+        forms = ", ".join(form.upper() for form in sorted(overrides[lang]))
+        return t("config.labels_in_use", path=str(path), lang=lang, forms=forms)
+    if path.is_file():
+        return t("config.labels_other", path=str(path), lang=lang,
+                 langs=", ".join(sorted(overrides)) or "-")
+    return t("config.labels_absent", path=str(path))
 
 
 @app.command("set")
@@ -57,7 +93,7 @@ def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")
         raise domain(exc) from None
     config = settings()
     config_file.save(config_file.Config(config.path, {**config.values, key: parsed}))
-    echo(t("config.saved", key=key, value=str(parsed)))
+    echo(t("config.saved", key=key, value=_shown(parsed)))
 
 
 @app.command("reset")
