@@ -157,9 +157,9 @@ class FitGroup(TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:  # parser errors before the root callback runs are in the user's language too
-            i18n.set_language(choose_language(None))
+            i18n.set_language(choose_language(_lang_in(sys.argv[1:] if args is None else args)))
         except FitcliError:
-            i18n.set_language(i18n.DEFAULT)  # a bad FIT_LANG is reported by the callback
+            i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except FitcliError as exc:
@@ -188,6 +188,18 @@ class FitGroup(TyperGroup):
             fail_line(t("error.internal", kind=type(exc).__name__))
             sys.exit(EXIT_INTERNAL)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _lang_in(args: Sequence[str]) -> str | None:
+    """The --lang value among the root options, before the parser has run."""
+    for n, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and n + 1 < len(args):
+            return args[n + 1]
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+    return None
 
 
 def _is_usage_error(exc: Exception) -> bool:
