@@ -183,3 +183,12 @@ def test_known_scandinavian_labels(lang: str, ors: list[str], srs: list[str] | N
     assert [catalogue[f"item.ors.{n}"] for n in range(1, 5)] == ors
     if srs is not None:
         assert [catalogue[f"item.srs.{n}"] for n in range(1, 5)] == srs
+
+
+def test_languages_agree_everywhere() -> None:
+    """Adding a language: its folder, SUPPORTED in i18n.py and the `lang` setting's choices."""
+    from fitcli.model.settings import SETTINGS
+
+    folders = {p.name for p in LOCALES.iterdir() if p.is_dir() and any(p.glob("*.json"))}
+    assert folders == set(i18n.SUPPORTED)
+    assert SETTINGS["lang"].choices == i18n.SUPPORTED
