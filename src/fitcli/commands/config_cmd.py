@@ -90,6 +90,8 @@ def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")
         setting = lookup(key)
         parsed = parse(setting, value)
     except DomainError as exc:
+        if exc.key == "error.setting_value":  # the range with the language's decimal mark
+            exc.params["allowed"] = _allowed(SETTINGS[key])
         raise domain(exc) from None
     config = settings()
     config_file.save(config_file.Config(config.path, {**config.values, key: parsed}))
