@@ -1,0 +1,61 @@
+"""`fit trend ID`: a client's ORS against the expected treatment response, as chart and table."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import Annotated
+
+import typer
+
+from fitcli.commands._common import echo, emit_json, store
+from fitcli.commands._params import ClientIdArg, JsonOpt, RaterOpt
+from fitcli.commands._rules import norms_and_rules
+from fitcli.model.trajectory import trajectory
+
+WidthOpt = Annotated[int | None, typer.Option(
+    "--width", metavar="W", min=30, show_default=False,
+    help="Chart width in columns (default: the terminal width, at most 120).")]
+HeightOpt = Annotated[int | None, typer.Option(
+    "--height", metavar="H", min=10, show_default=False,
+    help="Chart height in rows (default: 20).")]
+NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Table and summary only.")]
+
+
+def trend(
+    client_id: ClientIdArg,
+    as_json: JsonOpt = False,
+    no_chart: NoChartOpt = False,
+    width: WidthOpt = None,
+    height: HeightOpt = None,
+    rater: RaterOpt = "self",
+) -> None:
+    """Show a client's ORS per meeting against the expected treatment response (ETR).
+
+    Chart (ORS, ETR path, clinical cutoff, SRS on a 0-40 axis), a table per meeting, then
+    intake, latest, change classification, ETR target and percent of expected change met.
+    The ETR model is Better Outcomes Now's algorithms-23 (MIT licence).
+
+    Example: fit trend C001 --no-chart
+    """
+    from fitcli.render import trend as view
+
+    client = store().load(client_id)
+    profile, rules = norms_and_rules()
+    result = trajectory(client, profile, rater=rater, max_intake=rules.etr_max_intake,
+                        amber_min_pct=rules.below_target_amber_min_pct)
+    if as_json:
+        emit_json(view.trend_dict(client, result))
+        return
+    lines: list[str] = []
+    if not no_chart and any(p.ors is not None or p.srs is not None for p in result.points):
+        columns = shutil.get_terminal_size((80, 24)).columns
+        w = width or max(view.CHART_MIN_WIDTH, min(columns, view.CHART_MAX_WIDTH))
+        h = height or view.CHART_HEIGHT
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        lines.append(view.chart(result, w, h, colour))
+    if client.sessions:
+        lines += view.table(client, result)
+    lines += view.summary(client, result)
+    echo("\n".join(lines))
