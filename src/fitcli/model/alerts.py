@@ -13,6 +13,7 @@ rules at the SRS scores of the same rater, in meeting order.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -128,10 +129,10 @@ def _tenths(value: float) -> int:
 def direction_changes(totals: list[float], points: float) -> int:
     """Sawtooth count: moves of at least ``points`` opposite in direction to the move
     before them, between consecutive scores (FIT-REFERENCE §4). Flat moves are skipped."""
-    moves = [_tenths(b) - _tenths(a) for a, b in zip(totals, totals[1:], strict=False)]
+    moves = [_tenths(b) - _tenths(a) for a, b in itertools.pairwise(totals)]
     moves = [m for m in moves if m != 0]
     big = _tenths(points)
-    return sum(1 for prev, cur in zip(moves, moves[1:], strict=False)
+    return sum(1 for prev, cur in itertools.pairwise(moves)
                if (prev > 0) != (cur > 0) and abs(cur) >= big)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from fitcli.model.norms import PROFILES, NormProfile
 from fitcli.model.problems import DomainError
@@ -167,7 +167,8 @@ def norm_profile(values: Mapping[str, Value]) -> NormProfile:
     """The active norm profile (setting ``norms``) with the user's overrides applied."""
     name = values.get("norms", SETTINGS["norms"].default)
     profile = PROFILES[str(name)]
-    changes = {f: float(values[k]) for k, f in PROFILE_FIELDS.items() if k in values}
+    changes: dict[str, Any] = {f: float(values[k]) for k, f in PROFILE_FIELDS.items()
+                               if k in values}
     return replace(profile, **changes) if changes else profile
 
 
