@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
 from fitcli.commands._common import echo, emit_json, fail_line, store, today
-from fitcli.commands._rules import norms_and_rules
 from fitcli.errors import EXIT_FLAGS_FOUND, EXIT_STORE, NotFound
 from fitcli.i18n import t
-from fitcli.model.alerts import Flag, Severity, at_or_above, evaluate
 from fitcli.model.ids import id_key
-from fitcli.model.scores import AgeGroup
 
 IdsArg = Annotated[list[str] | None, typer.Argument(
     metavar="[ID]...", show_default=False,
@@ -55,6 +52,9 @@ def flags(
 
     Example: fit flags --severity amber --fail-on red
     """
+    # Imported here, not at the top: every other command would pay for them at start-up.
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.alerts import Severity, at_or_above, evaluate
     from fitcli.render.flags import client_block, flag_dict
 
     profile, rules = norms_and_rules()
@@ -63,7 +63,7 @@ def flags(
     fail_level = Severity(fail_on) if fail_on else None
     given = _resolve(client_ids) if client_ids else None
 
-    found: list[tuple[int, str, AgeGroup, list[Flag]]] = []  # flags only: clients stream
+    found: list[tuple[int, str, Any, list[Any]]] = []  # flags only: clients stream
     failing = False
     problems = 0
     checked = 0

@@ -11,8 +11,6 @@ import typer
 
 from fitcli.commands._common import echo, emit_json, store
 from fitcli.commands._params import ClientIdArg, JsonOpt, RaterOpt
-from fitcli.commands._rules import norms_and_rules
-from fitcli.model.trajectory import trajectory
 
 WidthOpt = Annotated[int | None, typer.Option(
     "--width", metavar="W", min=30, show_default=False,
@@ -39,6 +37,9 @@ def trend(
 
     Example: fit trend C001 --no-chart
     """
+    # Imported here, not at the top: every other command would pay for them at start-up.
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.trajectory import trajectory
     from fitcli.render import trend as view
 
     client = store().load(client_id)

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from fitcli.model.change import change
 from fitcli.model.norms import NormProfile
 from fitcli.model.scores import Client, Rater
 from fitcli.model.settings import RULE_IDS, SETTINGS, Value
-from fitcli.model.trajectory import Trajectory, percent_met, trajectory
+from fitcli.model.trajectory import meeting_target, percent_met
 
 RuleId = Literal[
     "ors-single", "ors-deterioration", "ors-no-change", "ors-below-target",
@@ -44,6 +45,7 @@ class Severity(StrEnum):
 
 
 _RANK = {Severity.RED: 3, Severity.AMBER: 2, Severity.INFO: 1}
+_ORDER = {rule: n for n, rule in enumerate(RULE_IDS)}
 
 # Where each rule comes from (shown with every flag; FIT-REFERENCE §5 lists them).
 SOURCES: dict[str, str] = {
@@ -136,26 +138,27 @@ def direction_changes(totals: list[float], points: float) -> int:
                if (prev > 0) != (cur > 0) and abs(cur) >= big)
 
 
-def _ors_rules(client: Client, trend: Trajectory, rules: RuleSettings, profile: NormProfile,
+def _ors_rules(client: Client, rules: RuleSettings, profile: NormProfile,
                rater: Rater) -> list[Flag]:
     on = rules.enabled
-    ors = [(p.session, p.ors) for p in trend.points if p.ors is not None]
+    ors = [(s.session, s.ors.total) for s in client.sessions
+           if s.ors is not None and s.ors.rater == rater]
     if not ors:
         return []
     flags: list[Flag] = []
     cid = client.id
+    cutoff = profile.cutoff(client.age_group)
     first_session, intake = ors[0]
     last_session, latest = ors[-1]
     count = len(ors)
-    if "ors-intake-above-cutoff" in on and intake >= trend.cutoff:
+    if "ors-intake-above-cutoff" in on and intake >= cutoff:
         flags.append(Flag(cid, "ors-intake-above-cutoff", Severity.INFO, first_session,
-                          {"intake": intake, "cutoff": trend.cutoff}))
+                          {"intake": intake, "cutoff": cutoff}))
     if count == 1:
         if "ors-single" in on:
             flags.append(Flag(cid, "ors-single", Severity.INFO, first_session, {"ors": intake}))
         return flags
-    delta = trend.change
-    assert delta is not None
+    delta = change(intake, latest)
     if "ors-deterioration" in on and _tenths(delta) <= -_tenths(profile.rci):
         flags.append(Flag(cid, "ors-deterioration", Severity.RED, last_session,
                           {"intake": intake, "latest": latest, "change": delta,
@@ -172,13 +175,15 @@ def _ors_rules(client: Client, trend: Trajectory, rules: RuleSettings, profile: 
             flags.append(Flag(cid, "ors-no-change", severity, last_session,
                               {"meetings": count, "checkpoint": at, "change": delta,
                                "rci": profile.rci}, variant=stage))
-    if "ors-below-target" in on and trend.target is not None and latest < trend.target:
-        pct = percent_met(intake, latest, trend.target)
+    target = (meeting_target(intake, count, client.age_group, rules.etr_max_intake)
+              if "ors-below-target" in on else None)
+    if target is not None and latest < target:
+        pct = percent_met(intake, latest, target)
         shown = 0.0 if pct is None else pct
         severity = (Severity.AMBER if shown >= rules.below_target_amber_min_pct
                     else Severity.RED)
         flags.append(Flag(cid, "ors-below-target", severity, last_session,
-                          {"latest": latest, "target": trend.target, "pct": shown,
+                          {"latest": latest, "target": target, "pct": shown,
                            "amber_min_pct": rules.below_target_amber_min_pct}))
     if "ors-sawtooth" in on and count > rules.sawtooth_changes:
         found = direction_changes([score for _, score in ors], rules.sawtooth_points)
@@ -247,21 +252,15 @@ def evaluate(
     today: dt.date,
     *,
     rater: Rater = "self",
-    trend: Trajectory | None = None,
 ) -> list[Flag]:
     """The client's current flags, most severe first (then in the order of §5).
 
-    ``trend`` may be passed when the caller has already computed it (same profile, rater
-    and thresholds), to avoid computing it twice.
-    """
-    if trend is None:
-        trend = trajectory(client, profile, rater=rater, max_intake=rules.etr_max_intake,
-                           amber_min_pct=rules.below_target_amber_min_pct)
-    flags = (_ors_rules(client, trend, rules, profile, rater)
+    Uses the same numbers as model/trajectory.py (change, meeting target, percent met)
+    without building the per-meeting path: `fit flags` runs this for every client."""
+    flags = (_ors_rules(client, rules, profile, rater)
              + _srs_rules(client, rules, profile, rater)
              + _engagement(client, rules, today))
-    order = {rule: n for n, rule in enumerate(RULE_IDS)}
-    flags.sort(key=lambda f: (-f.severity.rank, order[f.rule]))
+    flags.sort(key=lambda f: (-f.severity.rank, _ORDER[f.rule]))
     return flags
 
 

@@ -42,9 +42,9 @@ def trend_dict(client: Client, trend: Trajectory) -> dict[str, Any]:
 
 def chart(trend: Trajectory, width: int, height: int, colour: bool) -> str:
     """ORS and SRS per meeting, the ETR path and the cutoff on a 0-40 axis, with a legend."""
-    import plotext as plt
+    from fitcli.render.plot import load
 
-    fig = plt.figure
+    fig = load().figure
     fig.clear()  # plotext 6 keeps one global figure: never inherit an earlier chart
     fig.plot_size(width, height)
     fig.title(t("trend.chart_title", client=trend.client_id))
