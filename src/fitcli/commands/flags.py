@@ -55,7 +55,7 @@ def flags(
     # Imported here, not at the top: every other command would pay for them at start-up.
     from fitcli.commands._rules import norms_and_rules
     from fitcli.model.alerts import Severity, at_or_above, evaluate
-    from fitcli.render.flags import client_block, flag_dict
+    from fitcli.render.flags import flag_dict, listing
 
     profile, rules = norms_and_rules()
     on = today()
@@ -90,16 +90,7 @@ def flags(
     elif not found:
         echo(t("flags.none", clients=checked))
     else:
-        lines: list[str] = []
-        for _, client_id, age, fl in found:
-            lines += client_block(client_id, age, fl)
-        total = [f for *_, fl in found for f in fl]
-        counts = ", ".join(
-            t("flags.count", count=n, severity=t(f"severity.{s.value}"))
-            for s in Severity if (n := sum(1 for f in total if f.severity == s)))
-        lines.append(t("flags.summary", flags=len(total), clients=len(found), checked=checked,
-                       counts=counts))
-        echo("\n".join(lines))
+        echo("\n".join(listing([(cid, age, fl) for _, cid, age, fl in found], checked)))
     if problems:
         sys.exit(EXIT_STORE)
     if failing:

@@ -49,19 +49,50 @@ def severity_word(severity: Severity) -> str:
     return t(f"severity.{severity.value}")
 
 
-def flag_line(flag: Flag, age_group: AgeGroup = "adult", indent: str = "  ") -> str:
-    """``  RED    meeting 5  <message>  [rule-id; source]``"""
-    width = max(len(severity_word(s)) for s in Severity)
-    where = (t("flags.meeting", session=flag.session) if flag.session is not None
-             else t("flags.no_meeting"))
-    return (f"{indent}{severity_word(flag.severity).ljust(width)}  {where}: "
+def _severity_column() -> dict[Severity, str]:
+    words = {s: severity_word(s) for s in Severity}
+    width = max(len(w) for w in words.values())
+    return {s: w.ljust(width) for s, w in words.items()}
+
+
+def _where(session: int | None) -> str:
+    return t("flags.meeting", session=session) if session is not None else t("flags.no_meeting")
+
+
+def flag_line(flag: Flag, age_group: AgeGroup = "adult", indent: str = "  ",
+              column: dict[Severity, str] | None = None) -> str:
+    """``  RED    meeting 5: <message>  [rule-id; source]``"""
+    column = column or _severity_column()
+    where = _where(flag.session)
+    return (f"{indent}{column[flag.severity]}  {where}: "
             f"{message(flag, age_group)}  [{flag.rule}; {flag.source}]")
 
 
-def client_block(client_id: str, age_group: AgeGroup, flags: list[Flag]) -> list[str]:
-    counts = ", ".join(
-        t("flags.count", count=n, severity=severity_word(s))
-        for s in Severity if (n := sum(1 for f in flags if f.severity == s))
-    )
-    return [t("flags.client_header", client=client_id, counts=counts),
-            *(flag_line(f, age_group) for f in flags)]
+def counts(flags: list[Flag]) -> str:
+    """``2 RED, 1 AMBER`` (only the levels present, most severe first)."""
+    tally = {s: 0 for s in Severity}
+    for f in flags:
+        tally[f.severity] += 1
+    return ", ".join(t("flags.count", count=n, severity=severity_word(s))
+                     for s, n in tally.items() if n)
+
+
+def client_block(client_id: str, age_group: AgeGroup, flags: list[Flag],
+                 column: dict[Severity, str] | None = None) -> list[str]:
+    """A client's header line and one line per flag (as given: most severe first)."""
+    column = column or _severity_column()
+    return [t("flags.client_header", client=client_id, counts=counts(flags)),
+            *(flag_line(f, age_group, column=column) for f in flags)]
+
+
+def listing(blocks: list[tuple[str, AgeGroup, list[Flag]]], checked: int) -> list[str]:
+    """`fit flags` for people: one block per client in the order given, then a summary."""
+    column = _severity_column()
+    lines: list[str] = []
+    every: list[Flag] = []
+    for client_id, age_group, flags in blocks:
+        lines += client_block(client_id, age_group, flags, column)
+        every += flags
+    lines.append(t("flags.summary", flags=len(every), clients=len(blocks), checked=checked,
+                   counts=counts(every)))
+    return lines
