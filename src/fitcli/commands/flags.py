@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import typer
 
-from fitcli.commands._common import echo, emit_json, fail_line, store, today
+from fitcli.commands._common import echo, fail_line, store, today
 from fitcli.errors import EXIT_FLAGS_FOUND, EXIT_STORE, NotFound
 from fitcli.i18n import t
 from fitcli.model.ids import id_key
@@ -53,17 +53,23 @@ def flags(
     Example: fit flags --severity amber --fail-on red
     """
     # Imported here, not at the top: every other command would pay for them at start-up.
+    import json
+
     from fitcli.commands._rules import norms_and_rules
     from fitcli.model.alerts import Severity, at_or_above, evaluate
-    from fitcli.render.flags import flag_dict, listing
+    from fitcli.render import flags as view
 
     profile, rules = norms_and_rules()
     on = today()
     only = Severity(severity) if severity else Severity.INFO
     fail_level = Severity(fail_on) if fail_on else None
     given = _resolve(client_ids) if client_ids else None
+    column = view.severity_column()
 
-    found: list[tuple[int, str, Any, list[Any]]] = []  # flags only: clients stream
+    # Clients stream through one at a time; only their rendered flags are kept, to be
+    # listed most severe client first.
+    found: list[tuple[int, str, list[str]]] = []
+    counted = {s: 0 for s in Severity}
     failing = False
     problems = 0
     checked = 0
@@ -81,16 +87,25 @@ def flags(
         if fail_level is not None and at_or_above(client_flags, fail_level):
             failing = True
         shown = at_or_above(client_flags, only)
-        if shown:
-            found.append((shown[0].severity.rank, client.id, client.age_group, shown))
+        if not shown:
+            continue
+        view.tally(shown, counted)
+        if as_json:
+            rendered = [json.dumps(view.flag_dict(f, client.age_group), ensure_ascii=False)
+                        for f in shown]
+        else:
+            rendered = view.client_block(client.id, client.age_group, shown, column)
+        found.append((shown[0].severity.rank, client.id, rendered))
     found.sort(key=lambda item: (-item[0], item[1]))
 
-    if as_json:
-        emit_json([flag_dict(f, age) for _, _, age, fl in found for f in fl])
+    if as_json:  # the same text as emit_json(list_of_flag_dicts), built piece by piece
+        echo("[" + ", ".join(line for *_, lines in found for line in lines) + "]")
     elif not found:
         echo(t("flags.none", clients=checked))
     else:
-        echo("\n".join(listing([(cid, age, fl) for _, cid, age, fl in found], checked)))
+        lines = [line for *_, block in found for line in block]
+        lines.append(view.summary(counted, len(found), checked))
+        echo("\n".join(lines))
     if problems:
         sys.exit(EXIT_STORE)
     if failing:

@@ -68,31 +68,34 @@ def flag_line(flag: Flag, age_group: AgeGroup = "adult", indent: str = "  ",
             f"{message(flag, age_group)}  [{flag.rule}; {flag.source}]")
 
 
-def counts(flags: list[Flag]) -> str:
-    """``2 RED, 1 AMBER`` (only the levels present, most severe first)."""
-    tally = {s: 0 for s in Severity}
+def tally(flags: list[Flag], into: dict[Severity, int] | None = None) -> dict[Severity, int]:
+    """How many flags of each level (added to ``into`` when given)."""
+    counted = into if into is not None else {s: 0 for s in Severity}
     for f in flags:
-        tally[f.severity] += 1
-    return ", ".join(t("flags.count", count=n, severity=severity_word(s))
-                     for s, n in tally.items() if n)
+        counted[f.severity] += 1
+    return counted
+
+
+def counts(counted: dict[Severity, int]) -> str:
+    """``2 RED, 1 AMBER`` (only the levels present, most severe first)."""
+    return ", ".join(t("flags.count", count=counted[s], severity=severity_word(s))
+                     for s in Severity if counted.get(s))
+
+
+def severity_column() -> dict[Severity, str]:
+    """The severity words padded to one width, for aligned listings."""
+    return _severity_column()
 
 
 def client_block(client_id: str, age_group: AgeGroup, flags: list[Flag],
                  column: dict[Severity, str] | None = None) -> list[str]:
     """A client's header line and one line per flag (as given: most severe first)."""
     column = column or _severity_column()
-    return [t("flags.client_header", client=client_id, counts=counts(flags)),
+    return [t("flags.client_header", client=client_id, counts=counts(tally(flags))),
             *(flag_line(f, age_group, column=column) for f in flags)]
 
 
-def listing(blocks: list[tuple[str, AgeGroup, list[Flag]]], checked: int) -> list[str]:
-    """`fit flags` for people: one block per client in the order given, then a summary."""
-    column = _severity_column()
-    lines: list[str] = []
-    every: list[Flag] = []
-    for client_id, age_group, flags in blocks:
-        lines += client_block(client_id, age_group, flags, column)
-        every += flags
-    lines.append(t("flags.summary", flags=len(every), clients=len(blocks), checked=checked,
-                   counts=counts(every)))
-    return lines
+def summary(counted: dict[Severity, int], clients: int, checked: int) -> str:
+    """The last line of `fit flags`: how many flags, for how many of the clients checked."""
+    return t("flags.summary", flags=sum(counted.values()), clients=clients, checked=checked,
+             counts=counts(counted))
