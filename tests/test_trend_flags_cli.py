@@ -265,3 +265,18 @@ def test_fast_plotext_import_draws_the_same_chart(colour: bool) -> None:
     assert outputs[0] == outputs[1]
     assert "40┤" in re.sub(r"\x1b\[[0-9;]*m", "", outputs[0])
     assert bool(ANSI.search(outputs[0])) is colour
+
+
+@pytest.mark.slow
+def test_cli_start_up_loads_no_trend_or_flags_machinery() -> None:
+    """Every command pays for what fitcli.cli imports: the chart, the rules and the
+    rendering of trend and flags load only when those commands run."""
+    import subprocess
+    import sys
+
+    code = ("import sys, fitcli.cli; heavy = [m for m in ('plotext', 'rich', "
+            "'fitcli.model.alerts', 'fitcli.model.trajectory', 'fitcli.render.trend', "
+            "'fitcli.render.flags') if m in sys.modules]; print(heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
