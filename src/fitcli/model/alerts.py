@@ -133,8 +133,8 @@ def _tenths(value: float) -> int:
 def direction_changes(totals: list[float], points: float) -> int:
     """Sawtooth count: moves of at least ``points`` opposite in direction to the move
     before them, between consecutive scores (FIT-REFERENCE §4). Flat moves are skipped."""
-    moves = [_tenths(b) - _tenths(a) for a, b in itertools.pairwise(totals)]
-    moves = [m for m in moves if m != 0]
+    tenths = [round(total * 10) for total in totals]
+    moves = [b - a for a, b in itertools.pairwise(tenths) if b != a]
     big = _tenths(points)
     return sum(1 for prev, cur in itertools.pairwise(moves)
                if (prev > 0) != (cur > 0) and abs(cur) >= big)

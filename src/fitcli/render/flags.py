@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fitcli.i18n import item_labels, num, t
+from fitcli.i18n import current_language, item_labels, num, t
 from fitcli.model.alerts import Flag, Severity
 from fitcli.model.scores import AgeGroup
 
@@ -55,8 +55,16 @@ def _severity_column() -> dict[Severity, str]:
     return {s: w.ljust(width) for s, w in words.items()}
 
 
+_WHERE: dict[tuple[str, int | None], str] = {}  # "meeting 5" per language, made once
+
+
 def _where(session: int | None) -> str:
-    return t("flags.meeting", session=session) if session is not None else t("flags.no_meeting")
+    key = (current_language(), session)
+    text = _WHERE.get(key)
+    if text is None:
+        text = _WHERE[key] = (t("flags.meeting", session=session) if session is not None
+                              else t("flags.no_meeting"))
+    return text
 
 
 def flag_line(flag: Flag, age_group: AgeGroup = "adult", indent: str = "  ",
