@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from fitcli.model.change import Classification, classify
 from fitcli.model.etr import ADULT_LONG, ADULT_SHORT, YOUTH_LONG, YOUTH_SHORT, expected, round1
 from fitcli.model.norms import PROFILES
-from fitcli.model.trajectory import Zone, percent_met, trajectory, zone_of
+from fitcli.model.trajectory import Zone, meeting_target, percent_met, trajectory, zone_of
 from rules_helpers import client
 
 FIT = PROFILES["fit"]
@@ -154,3 +154,13 @@ def test_percent_met_is_clamped(intake: float, latest: float, target_gain: float
     pct = percent_met(intake, latest, intake + target_gain)
     assert pct is not None and 0.0 <= pct <= 100.0
     assert percent_met(intake, latest, intake) is None
+
+
+@given(scores=st.lists(st.integers(0, 400).map(lambda n: n / 10), min_size=1, max_size=25),
+       age_group=st.sampled_from(["adult", "adolescent", "child"]))
+def test_meeting_target_matches_trajectory(scores: list[float], age_group: str) -> None:
+    """The alert rules use meeting_target(); fit trend shows trajectory(): same number."""
+    trend = trajectory(client(scores, age_group=age_group), FIT)  # type: ignore[arg-type]
+    assert meeting_target(scores[0], len(scores), age_group) == trend.target  # type: ignore[arg-type]
+    if trend.target is not None:
+        assert trend.points[-1].etr == trend.target
