@@ -13,7 +13,7 @@ from fitcli.i18n import t
 from fitcli.model.ids import id_key
 
 IdsArg = Annotated[list[str] | None, typer.Argument(
-    metavar="[ID]...", show_default=False,
+    metavar="ID", show_default=False,
     help="Clients to check (default: every open client). Closed clients given here are "
          "checked too.")]
 SeverityOpt = Annotated[Literal["red", "amber", "info"] | None, typer.Option(
@@ -46,9 +46,11 @@ def flags(
 ) -> None:
     """List alert flags (red, amber, info) per client, most severe first.
 
-    Rules and thresholds: FIT-REFERENCE sections 3-5; switch or re-tune each with
-    `fit config set`. Exit code 0 whatever is found, unless --fail-on LEVEL finds a flag at
-    or above LEVEL (then 1); unreadable client files are reported and give exit code 5.
+    Rules and thresholds: FIT-REFERENCE sections 3-5; change them with `fit config set`.
+
+    Exit code 0 whatever is found; 1 if --fail-on LEVEL finds a flag at or above LEVEL.
+
+    Unreadable client files are reported, the others checked, and the exit code is 5.
 
     Example: fit flags --severity amber --fail-on red
     """

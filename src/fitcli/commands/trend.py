@@ -31,9 +31,11 @@ def trend(
 ) -> None:
     """Show a client's ORS per meeting against the expected treatment response (ETR).
 
-    Chart (ORS, ETR path, clinical cutoff, SRS on a 0-40 axis), a table per meeting, then
-    intake, latest, change classification, ETR target and percent of expected change met.
-    The ETR model is Better Outcomes Now's algorithms-23 (MIT licence).
+    Chart: ORS, ETR path, clinical cutoff and SRS on a 0-40 axis; then a table per meeting.
+
+    Summary: intake, latest, change classification, ETR target, % of expected change met.
+
+    ETR model: Better Outcomes Now's algorithms-23 (MIT licence).
 
     Example: fit trend C001 --no-chart
     """
