@@ -60,6 +60,12 @@ def parse_total(text: str) -> float:
     return parse_number(text, TOTAL_MAX, "total")
 
 
+# Every valid score with one decimal -> its whole tenths (n / 10 is the same float as the
+# JSON or typed text "n/10", so valid stored values are found here without arithmetic).
+_ITEM_TENTHS = {n / 10: n for n in range(round(ITEM_MAX * 10) + 1)}
+_TOTAL_TENTHS = {n / 10: n for n in range(round(TOTAL_MAX * 10) + 1)}
+
+
 def total_of(items: tuple[float, ...]) -> float:
     return sum(tenths(i) for i in items) / 10
 
@@ -67,12 +73,6 @@ def total_of(items: tuple[float, ...]) -> float:
 def _check_value(value: float, maximum: float, what: str) -> None:
     if not (0.0 <= value <= maximum) or not is_one_decimal(value):
         raise DomainError("error.score_range", value=value, what=what, max=int(maximum))
-
-
-# Every valid score with one decimal -> its whole tenths (n / 10 is the same float as the
-# JSON or typed text "n/10", so valid stored values are found here without arithmetic).
-_ITEM_TENTHS = {n / 10: n for n in range(round(ITEM_MAX * 10) + 1)}
-_TOTAL_TENTHS = {n / 10: n for n in range(round(TOTAL_MAX * 10) + 1)}
 
 
 class Rating(BaseModel):
