@@ -25,7 +25,7 @@ def slow(text: str) -> Client:
 
 
 def test_encode_starts_with_the_fast_header() -> None:
-    assert store.encode(SAMPLE).startswith(store._HEADER)
+    assert store.encode(SAMPLE).startswith(store._header())
 
 
 @pytest.mark.parametrize("text", [
@@ -57,8 +57,8 @@ def _with_bad_item() -> str:
     pytest.param(_with_bad_item(), "", id="two-decimals"),
     pytest.param(store.encode(SAMPLE).replace('"total": 38.5', '"total": 38.4'), "",
                  id="total-mismatch"),
-    pytest.param(store._HEADER + ' "schema_version": 2,\n' + store.encode(SAMPLE)[
-        len(store._HEADER):], "", id="repeated-version-key"),
+    pytest.param(store._header() + ' "schema_version": 2,\n' + store.encode(SAMPLE)[
+        len(store._header()):], "", id="repeated-version-key"),
     pytest.param(json.dumps({**_doc(), "schema_version": 1.0}), "", id="float-version"),
     pytest.param(json.dumps({**_doc(), "extra": 1}), "", id="unknown-key"),
 ])
@@ -71,6 +71,20 @@ def test_file_name_must_match_on_fast_path() -> None:
     with pytest.raises(StoreProblem) as info:
         store.decode(store.encode(SAMPLE), Path("clients/OTHER.json"))
     assert "does not match" in info.value.params["reason"]
+
+
+def test_old_schema_never_skips_its_migration(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+
+    def upgrade(doc: dict[str, object]) -> dict[str, object]:
+        seen.append(1)
+        return doc
+
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "MIGRATIONS", {1: upgrade})
+    text = json.dumps({**_doc(), "schema_version": 1}, indent=1)
+    assert text.startswith('{\n "schema_version": 1,\n')
+    assert store.decode(text, PATH) == SAMPLE and seen == [1]
 
 
 def test_total_only_rating_round_trips() -> None:

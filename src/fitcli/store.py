@@ -62,9 +62,11 @@ class _CurrentFile(Client):
     schema_version: StrictInt  # like migrate(): 1.0 or true is not a version
 
 
-# What encode() writes first. A file that starts with exactly this is validated as a Client
-# straight from the rest of its text: no dict, no intermediate model.
-_HEADER = f'{{\n "schema_version": {SCHEMA_VERSION},\n'
+def _header() -> str:
+    """What encode() writes first. A file that starts with exactly this is validated as a
+    Client straight from the rest of its text: no dict, no intermediate model. (Built on each
+    call from SCHEMA_VERSION, so an older file can never skip its migrations.)"""
+    return f'{{\n "schema_version": {SCHEMA_VERSION},\n'
 
 
 def _fast_decode(text: str) -> Client | None:
@@ -76,8 +78,9 @@ def _fast_decode(text: str) -> Client | None:
     path in decode(), which migrates or explains the problem exactly as before.
     """
     try:
-        if text.startswith(_HEADER):
-            return Client.model_validate_json("{" + text[len(_HEADER):])
+        header = _header()
+        if text.startswith(header):
+            return Client.model_validate_json("{" + text[len(header):])
         doc = _CurrentFile.model_validate_json(text)
     except (ValidationError, DomainError):
         return None
