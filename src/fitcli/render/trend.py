@@ -46,6 +46,7 @@ def chart(trend: Trajectory, width: int, height: int, colour: bool) -> str:
 
     fig = load().figure
     fig.clear()  # plotext 6 keeps one global figure: never inherit an earlier chart
+    fig.theme("simple")  # coloured lines only: readable on light and dark terminals
     fig.plot_size(width, height)
     fig.title(t("trend.chart_title", client=trend.client_id))
     sessions = [p.session for p in trend.points]
