@@ -28,9 +28,22 @@ def _shown(name: str, value: float | int | str) -> str:
     return num(value)
 
 
+# The same few hundred numbers recur across thousands of flags: word each once per language.
+_SHOWN: dict[tuple[str, str, type, float | int | str], str] = {}
+
+
+def _shown_cached(lang: str, name: str, value: float | int | str) -> str:
+    key = (lang, name, type(value), value)  # the type too: 1 and 1.0 are equal keys
+    text = _SHOWN.get(key)
+    if text is None:
+        text = _SHOWN[key] = _shown(name, value)
+    return text
+
+
 def message(flag: Flag, age_group: AgeGroup = "adult") -> str:
     """The flag as one translated line, with the numbers that triggered it."""
-    params = {name: _shown(name, value) for name, value in flag.values.items()}
+    lang = current_language()
+    params = {name: _shown_cached(lang, name, value) for name, value in flag.values.items()}
     params["session"] = str(flag.session) if flag.session is not None else "-"
     if flag.rule == "srs-item-low":
         params["label"] = item_labels("srs", age_group)[int(flag.values["item"]) - 1]
