@@ -286,6 +286,7 @@ class Store:
             path = self._find(client_id)
             if path is None:
                 raise NotFound("error.client_not_found", client=client_id)
+            self._read(path)  # an unreadable file is left for a person to restore or move
             try:
                 path.unlink()
                 _fsync_dir(path.parent)
