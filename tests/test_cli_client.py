@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Fit, as_json, ok
 
+from conftest import Fit, as_json, ok
 from fitcli.commands import _common
 
 ID_RULE = ("use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit "

@@ -158,7 +158,7 @@ def test_rating_factories_refuse_with_domain_errors(make: object, key: str) -> N
 
 
 def test_rating_refuses_a_total_that_is_not_the_sum() -> None:
-    with pytest.raises(ValidationError, match="error.total_mismatch"):
+    with pytest.raises(ValidationError, match=r"error\.total_mismatch"):
         Rating(items=(1.0, 1.0, 1.0, 1.0), total=5.0)
 
 

@@ -26,7 +26,8 @@ from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
 from fitcli.render.data import client_dict, summary_dict
 
-app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen and remove clients.")
+app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen and remove clients."
+                  "\n\nExample: fit client add C001 --age-group adult")
 
 LABEL_MAX = 80  # a short note for the practitioner, shown in one table cell
 
