@@ -314,3 +314,25 @@ def test_entries_for_given_ids(store: Store) -> None:
     assert [e.client_id for e in store.entries(["c001"])] == ["C001"]
     with pytest.raises(NotFound):
         list(store.entries(["NOPE"]))
+
+
+# -- locks ---------------------------------------------------------------------------------
+
+def test_a_held_lock_times_out_as_a_store_problem(store: Store,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from fitcli.locking import FileLock
+
+    store.create(make_client())
+    before = (store.clients_dir / "C001.json").read_bytes()
+    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.05)
+    held = FileLock(store.lock_path("c001"), timeout=1)  # another writer holds C001
+    with held, pytest.raises(StoreProblem) as info:
+        store.update("C001", lambda c: (c.model_copy(update={"label": "x"}), None))
+    assert (info.value.key, info.value.exit_code) == ("error.store_locked", 5)
+    assert (store.clients_dir / "C001.json").read_bytes() == before
+    store.update("C001", lambda c: (c.model_copy(update={"label": "x"}), None))  # free again
+    assert store.load("C001").label == "x"
+
+
+def test_lock_is_shared_by_ids_differing_in_case(store: Store) -> None:
+    assert store.lock_path("AbC") == store.lock_path("abc") == store.locks_dir / "abc.lock"

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
+from fitcli.locking import FileLock, LockTimeout
 from fitcli.model.ids import id_key, validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
@@ -187,15 +188,13 @@ class Store:
     @contextlib.contextmanager
     def lock(self, client_id: str) -> Iterator[None]:
         """Hold the client's lock (waits up to LOCK_TIMEOUT_S for another fit process)."""
-        from filelock import FileLock, Timeout  # costs a few ms: only commands that write
-
         path = self.lock_path(client_id)
         ensure_private_dir(self.root)
         ensure_private_dir(self.locks_dir, tighten=True)
-        lock = FileLock(path, timeout=LOCK_TIMEOUT_S, mode=0o600)
+        lock = FileLock(path, timeout=LOCK_TIMEOUT_S)
         try:
             lock.acquire()
-        except Timeout:
+        except LockTimeout:
             raise StoreProblem("error.store_locked", client=client_id,
                                seconds=int(LOCK_TIMEOUT_S)) from None
         except OSError as exc:

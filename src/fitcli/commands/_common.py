@@ -114,7 +114,12 @@ def today() -> dt.date:
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    """The current time (UTC, whole seconds), on FIT_TODAY's date when that is set, so a
+    training calendar stays consistent (corrections are not dated after "today")."""
+    current = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if os.environ.get(TODAY_ENV):
+        return dt.datetime.combine(today(), current.timetz())
+    return current
 
 
 def parse_date(raw: str | None) -> dt.date | None:
