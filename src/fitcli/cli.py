@@ -1,7 +1,5 @@
 """The root `fit` command: global options and the sub-commands. No logic here."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`fit client ...`: add, list, show, close, reopen and remove clients."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Literal
 

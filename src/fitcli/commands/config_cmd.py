@@ -1,7 +1,5 @@
 """`fit config ...`: show, set and reset settings (validated before saving)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -3,8 +3,6 @@
 Hot path: a practitioner runs this after every meeting, so it imports neither rich nor plotext.
 """
 
-from __future__ import annotations
-
 import re
 import sys
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`fit store ...`: where the client records are kept."""
 
-from __future__ import annotations
-
 import typer
 
 from fitcli.commands._common import echo, store
