@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -231,3 +234,35 @@ def test_prompt_for_missing_client_is_not_found(fit: Fit) -> None:
     result = fit("ors", "NOPE", input="1\n1\n1\n1\n")
     assert result.exit_code == 3
     assert result.stderr.startswith("Error: no client 'NOPE' in this store")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_prompts_on_a_real_terminal(tmp_path: Path) -> None:
+    """The real check for 'a terminal attached': stdin is a pty, not a test double."""
+    env = {**os.environ, "FIT_STORE": str(tmp_path / "store"), "NO_COLOR": "1",
+           "FIT_CONFIG": str(tmp_path / "config.toml"), "FIT_TODAY": "2026-06-15"}
+    env.pop("FIT_LANG", None)
+    subprocess.run([sys.executable, "-m", "fitcli", "client", "add", "C1"], env=env,
+                   check=True, capture_output=True, timeout=60)
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "fitcli", "ors", "C1"], env=env,
+                            stdin=slave, stdout=slave, stderr=slave)
+    os.close(slave)
+    os.write(master, b"12\n4,5\n6\n5.5\n7\n")  # typed ahead; the terminal keeps it
+    output = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the other end closed (Linux: EIO)
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    assert proc.wait(timeout=60) == 0, output
+    text = output.decode()
+    for label in ("Individually", "Interpersonally", "Socially", "Overall"):
+        assert f"ORS {label} (0-10):" in text
+    assert "the item score 12 is out of range" in text
+    assert "C1 meeting 1 (2026-06-15): ORS 23.0 - first ORS" in text

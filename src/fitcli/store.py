@@ -96,6 +96,22 @@ def stale_temps(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f".{path.name}.*.tmp"))
 
 
+def _replace(tmp: Path, path: Path) -> None:
+    """``os.replace``; on Windows a reader holding ``path`` open makes it fail for a moment
+    (files are opened without FILE_SHARE_DELETE there), so retry briefly before giving up."""
+    attempts = 1 if _POSIX else 50
+    for attempt in range(attempts):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            import time
+
+            time.sleep(0.02)
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole.
 
@@ -114,7 +130,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.fsync(fh.fileno())
         if _POSIX:
             os.chmod(tmp, 0o600)  # the umask cannot widen it, but be explicit
-        os.replace(tmp, path)
+        _replace(tmp, path)
         _fsync_dir(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
