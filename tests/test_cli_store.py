@@ -57,6 +57,17 @@ def test_unwritable_store_exit_5(fit: Fit, tmp_path: Path) -> None:
     assert result.stderr.startswith(f"Error: cannot write to {locked / 'store'} (")
 
 
+def test_store_that_is_a_file_exit_5(fit: Fit, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    result = fit("--store", str(blocker), "client", "add", "C1")
+    assert result.exit_code == 5
+    assert result.stderr.startswith(f"Error: cannot write to {blocker} (")
+    assert result.stderr.endswith("; check the folder exists and is yours, or choose another "
+                                  "with --store.\n")
+    assert blocker.read_text() == "x"
+
+
 def test_store_path_help_has_example(fit: Fit) -> None:
     assert "Example: fit store path" in ok(fit("store", "path", "--help")).stdout
 
