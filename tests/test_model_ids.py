@@ -6,7 +6,7 @@ import string
 from pathlib import PurePosixPath, PureWindowsPath
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fitcli.model.ids import ID_MAX, id_key, validate_client_id
@@ -50,6 +50,7 @@ def test_invalid_ids(client_id: str, key: str) -> None:
     assert info.value.key == key
 
 
+@settings(deadline=None)
 @given(st.text(max_size=70))
 def test_no_accepted_id_leaves_the_clients_folder(raw: str) -> None:
     try:
@@ -64,6 +65,7 @@ def test_no_accepted_id_leaves_the_clients_folder(raw: str) -> None:
         assert ".." not in path.parts
 
 
+@settings(deadline=None)
 @given(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,20}[A-Za-z0-9]", fullmatch=True))
 def test_ids_compare_without_case(client_id: str) -> None:
     assert id_key(client_id) == id_key(client_id.upper()) == id_key(client_id.lower())

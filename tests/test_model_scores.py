@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -80,12 +80,14 @@ def test_parse_item_refuses(text: str, key: str) -> None:
     assert info.value.params["what"] == "item"
 
 
+@settings(deadline=None)
 @given(st.sampled_from(sorted(VALID_ITEMS)))
 def test_every_valid_item_spelling_is_accepted(text: str) -> None:
     assert parse_item(text) == VALID_ITEMS[text]
     assert parse_item(text.replace(",", ".")) == parse_item(text.replace(".", ","))
 
 
+@settings(deadline=None)
 @given(st.text(max_size=6))
 def test_anything_else_is_refused(text: str) -> None:
     if text.strip() in VALID_ITEMS:
@@ -95,6 +97,7 @@ def test_anything_else_is_refused(text: str) -> None:
             parse_item(text)
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=101, max_value=999))
 def test_one_decimal_values_above_ten_are_refused(tenths: int) -> None:
     whole, tenth = divmod(tenths, 10)
@@ -103,6 +106,7 @@ def test_one_decimal_values_above_ten_are_refused(tenths: int) -> None:
             parse_item(f"{whole}{sep}{tenth}")
 
 
+@settings(deadline=None)
 @given(st.sampled_from(sorted(VALID_TOTALS)))
 def test_every_valid_total_is_accepted(text: str) -> None:
     assert parse_total(text) == VALID_TOTALS[text]
@@ -121,6 +125,7 @@ def test_parse_total_refuses(text: str) -> None:
 item_tenths = st.integers(min_value=0, max_value=100)
 
 
+@settings(deadline=None)
 @given(st.tuples(item_tenths, item_tenths, item_tenths, item_tenths))
 def test_total_is_the_exact_sum(tenths: tuple[int, int, int, int]) -> None:
     items = (tenths[0] / 10, tenths[1] / 10, tenths[2] / 10, tenths[3] / 10)

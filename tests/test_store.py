@@ -76,12 +76,14 @@ def clients(draw: st.DrawFn) -> Client:
         start=START, closed=closed, sessions=tuple(sessions))
 
 
+@settings(deadline=None)
 @given(clients())
 def test_encode_decode_round_trip(client: Client) -> None:
     assert decode(encode(client), Path(f"{client.id}.json")) == client
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(client=clients())
 def test_store_round_trip(tmp_path: Path, client: Client) -> None:
     store = Store(tmp_path / "rt")
