@@ -8,6 +8,7 @@ by every ``fit ors``, for the same two system calls.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -48,6 +49,19 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+def _still_linked(fd: int, path: Path) -> bool:
+    """Whether ``path`` still names the file open as ``fd`` (always true on Windows, where
+    an open file cannot be deleted)."""
+    if sys.platform == "win32":
+        return True
+    try:
+        current = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (current.st_dev, current.st_ino) == (mine.st_dev, mine.st_ino)
+
+
 class FileLock:
     """``with FileLock(path, timeout):`` holds an exclusive lock on ``path`` (created 0600)."""
 
@@ -57,17 +71,32 @@ class FileLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         deadline = time.monotonic() + self.timeout
-        try:
-            while not _try_lock(fd):
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(str(self.path))
-                time.sleep(_POLL_S)
-        except BaseException:
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                while not _try_lock(fd):
+                    if time.monotonic() >= deadline:
+                        raise LockTimeout(str(self.path))
+                    time.sleep(_POLL_S)
+            except BaseException:
+                os.close(fd)
+                raise
+            if _still_linked(fd, self.path):
+                self._fd = fd
+                return
+            # The holder before us deleted the lock file (see ``unlink_held``): we hold a lock
+            # on a file nobody else will open again, so start over with a fresh one.
+            _unlock(fd)
             os.close(fd)
-            raise
-        self._fd = fd
+
+    def unlink_held(self) -> None:
+        """Delete the lock file while holding it (after its client was erased), so no trace
+        of the ID is left. Safe: a waiter that then gets this lock sees the file gone and
+        retries on a new one. Where open files cannot be deleted (Windows) it stays."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
 
     def release(self) -> None:
         if self._fd is None:

@@ -202,7 +202,7 @@ class Store:
         return self.locks_dir / f"{id_key(client_id)}.lock"
 
     @contextlib.contextmanager
-    def lock(self, client_id: str) -> Iterator[None]:
+    def lock(self, client_id: str) -> Iterator[FileLock]:
         """Hold the client's lock (waits up to LOCK_TIMEOUT_S for another fit process)."""
         path = self.lock_path(client_id)
         ensure_private_dir(self.root)
@@ -217,7 +217,7 @@ class Store:
             raise StoreProblem("error.store_unwritable", path=str(path),
                                reason=exc.strerror or str(exc)) from None
         try:
-            yield
+            yield lock
         finally:
             lock.release()
 
@@ -297,7 +297,7 @@ class Store:
         """Erase the client's file for good (under its lock); returns the path removed."""
         if self._find(client_id) is None:
             raise NotFound("error.client_not_found", client=client_id)
-        with self.lock(client_id):
+        with self.lock(client_id) as lock:
             path = self._find(client_id)
             if path is None:
                 raise NotFound("error.client_not_found", client=client_id)
@@ -308,4 +308,5 @@ class Store:
             except OSError as exc:
                 raise StoreProblem("error.store_unwritable", path=str(path),
                                    reason=exc.strerror or str(exc)) from None
+            lock.unlink_held()  # erased for good: not even the ID stays in a lock file name
             return path
