@@ -13,6 +13,7 @@ Never prints; raises fitcli.errors.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -23,7 +24,6 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
-from fitcli.locking import FileLock, LockTimeout
 from fitcli.model.ids import id_key, validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
@@ -198,26 +198,36 @@ class Store:
         return sorted(names, key=lambda name: (id_key(name), name))
 
     def lock_path(self, client_id: str) -> Path:
+        """The client's lock file: named by a hash of the case-folded ID, so IDs differing
+        only in case share one lock and no lock file name reveals an ID (even after erasure)."""
         self.path_for(client_id)  # validates: no ID (so no lock) names a path outside the store
-        return self.locks_dir / f"{id_key(client_id)}.lock"
+        digest = hashlib.sha256(id_key(client_id).encode("utf-8")).hexdigest()[:24]
+        return self.locks_dir / f"{digest}.lock"
 
     @contextlib.contextmanager
-    def lock(self, client_id: str) -> Iterator[FileLock]:
-        """Hold the client's lock (waits up to LOCK_TIMEOUT_S for another fit process)."""
+    def lock(self, client_id: str) -> Iterator[None]:
+        """Hold the client's lock (waits up to LOCK_TIMEOUT_S for another fit process).
+
+        The ``filelock`` package: fcntl on POSIX, msvcrt on Windows, released by the OS when
+        the process dies, so a kill -9 never leaves a client locked. Lock files are never
+        deleted (deleting one while another process waits on it would break the exclusion).
+        """
+        from filelock import FileLock, Timeout  # only commands that write pay for it
+
         path = self.lock_path(client_id)
         ensure_private_dir(self.root)
         ensure_private_dir(self.locks_dir, tighten=True)
-        lock = FileLock(path, timeout=LOCK_TIMEOUT_S)
+        lock = FileLock(path, timeout=LOCK_TIMEOUT_S, mode=0o600)
         try:
             lock.acquire()
-        except LockTimeout:
+        except Timeout:
             raise StoreProblem("error.store_locked", client=client_id,
                                seconds=int(LOCK_TIMEOUT_S)) from None
         except OSError as exc:
             raise StoreProblem("error.store_unwritable", path=str(path),
                                reason=exc.strerror or str(exc)) from None
         try:
-            yield lock
+            yield
         finally:
             lock.release()
 
@@ -297,7 +307,7 @@ class Store:
         """Erase the client's file for good (under its lock); returns the path removed."""
         if self._find(client_id) is None:
             raise NotFound("error.client_not_found", client=client_id)
-        with self.lock(client_id) as lock:
+        with self.lock(client_id):
             path = self._find(client_id)
             if path is None:
                 raise NotFound("error.client_not_found", client=client_id)
@@ -308,5 +318,4 @@ class Store:
             except OSError as exc:
                 raise StoreProblem("error.store_unwritable", path=str(path),
                                    reason=exc.strerror or str(exc)) from None
-            lock.unlink_held()  # erased for good: not even the ID stays in a lock file name
             return path
