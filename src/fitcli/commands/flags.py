@@ -1,7 +1,5 @@
 """`fit flags`: evaluate the alert rules for every open client (or the given ones)."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Literal
 

@@ -1,7 +1,5 @@
 """`fit trend ID`: a client's ORS against the expected treatment response, as chart and table."""
 
-from __future__ import annotations
-
 import os
 import shutil
 import sys
