@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from fitcli.model.change import Classification, classify
 from fitcli.model.etr import ADULT_LONG, ADULT_SHORT, YOUTH_LONG, YOUTH_SHORT, expected, round1
 from fitcli.model.norms import PROFILES
-from fitcli.model.trajectory import Zone, meeting_target, percent_met, trajectory, zone_of
+from fitcli.model.progress import meeting_target, percent_met
+from fitcli.model.trajectory import Zone, trajectory, zone_of
 from rules_helpers import client
 
 FIT = PROFILES["fit"]

@@ -21,9 +21,9 @@ from typing import Literal, NamedTuple
 
 from fitcli.model.change import change
 from fitcli.model.norms import NormProfile
+from fitcli.model.progress import meeting_target, percent_met
 from fitcli.model.scores import Client, Rater
 from fitcli.model.settings import RULE_IDS, SETTINGS, Value
-from fitcli.model.trajectory import meeting_target, percent_met
 
 RuleId = Literal[
     "ors-single", "ors-deterioration", "ors-no-change", "ors-below-target",

@@ -26,7 +26,8 @@ from enum import StrEnum
 from fitcli.model.change import Classification, change, classify
 from fitcli.model.etr import MAX_INTAKE_FOR_TARGET, EtrModel, expected, round1, select_model
 from fitcli.model.norms import NormProfile
-from fitcli.model.scores import AgeGroup, Client, Rater
+from fitcli.model.progress import percent_met
+from fitcli.model.scores import Client, Rater
 
 DEFAULT_AMBER_MIN_PCT = 50.0  # FIT-REFERENCE §4 milestone; §5 amber/red split
 
@@ -73,18 +74,6 @@ class Trajectory:
         return self.model.name if self.model is not None else None
 
 
-def percent_met(intake: float, score: float, etr: float) -> float | None:
-    """Share of the expected change (etr - intake) that ``score`` achieved, 0..100.
-
-    None when no change is expected (etr <= intake): there is nothing to measure against.
-    """
-    expected_change = etr - intake
-    if expected_change <= 0:
-        return None
-    pct = (score - intake) / expected_change * 100.0
-    return round(min(100.0, max(0.0, pct)), 1)
-
-
 def zone_of(intake: float, score: float, etr: float, amber_min_pct: float) -> Zone:
     if score >= etr:
         return Zone.ON_TARGET
@@ -92,15 +81,6 @@ def zone_of(intake: float, score: float, etr: float, amber_min_pct: float) -> Zo
     if pct is not None and pct >= amber_min_pct:
         return Zone.BELOW_TARGET
     return Zone.FAR_BELOW
-
-
-def meeting_target(intake: float, count: int, age_group: AgeGroup,
-                   max_intake: float = MAX_INTAKE_FOR_TARGET) -> float | None:
-    """ETR at the rater's latest (``count``-th) ORS, rounded; None with fewer than 2 ORS or
-    an intake above ``max_intake``. The same number as ``trajectory(...).target``."""
-    if count < 2 or intake > max_intake:
-        return None
-    return round1(expected(intake, count, select_model(age_group, count)))
 
 
 def etr_path(intake: float, count: int, model: EtrModel) -> list[float]:
