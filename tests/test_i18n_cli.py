@@ -223,9 +223,9 @@ USAGE = [
         id="missing-argument"),
     pytest.param(("client", "close", "C001"), {
         "en": "Error: Missing option '--reason'. Choose from: planned, dropout, referred, "
-              "other. (see 'fit client close --help')",
+              "other (see 'fit client close --help')",
         "sv": "Fel: Flaggan '--reason' saknas. Välj bland: planned, dropout, referred, "
-              "other. (se 'fit client close --help')"},
+              "other (se 'fit client close --help')"},
         id="missing-option-choices"),
     pytest.param(("client", "show", "--jsn", "C001"), {
         "en": "Error: No such option: --jsn. Did you mean '--json'? "
@@ -233,25 +233,26 @@ USAGE = [
         "da": "Fejl: Ukendt tilvalg: --jsn. Mente du '--json'? (se 'fit client show --help')"},
         id="no-such-option"),
     pytest.param(("client", "add", "C9", "--age-group", "old"), {
-        "en": "Error: Invalid value for '--age-group': 'old' is not one of adult, adolescent, "
-              "child. (see 'fit client add --help')",
-        "nb": "Feil: Ugyldig verdi for '--age-group': 'old' er ikke en av adult, adolescent, "
-              "child. (se 'fit client add --help')"},
+        "en": "Error: Invalid value for '--age-group': 'old' is not one of 'adult', "
+              "'adolescent', 'child'. (see 'fit client add --help')",
+        "nb": "Feil: Ugyldig verdi for '--age-group': 'old' er ikke en av 'adult', "
+              "'adolescent', 'child'. (se 'fit client add --help')"},
         id="bad-choice"),
-    pytest.param(("ors", "C001", "1", "2", "3", "4", "--session", "x"), {
-        "en": "Error: Invalid value for '--session': 'x' is not a whole number. "
-              "(see 'fit ors --help')",
-        "sv": "Fel: Ogiltigt värde för '--session': 'x' är inget heltal. (se 'fit ors --help')"},
+    pytest.param(("trend", "C001", "--width", "x"), {
+        "en": "Error: Invalid value for '--width': 'x' is not a whole number. "
+              "(see 'fit trend --help')",
+        "sv": "Fel: Ogiltigt värde för '--width': 'x' är inget heltal. (se 'fit trend --help')"},
         id="not-integer"),
-    pytest.param(("ors", "C001", "1", "2", "3", "4", "--session", "0"), {
-        "en": "Error: Invalid value for '--session': 0 is too small, the minimum is 1. "
-              "(see 'fit ors --help')",
-        "da": "Fejl: Ugyldig værdi for '--session': 0 er for lille, mindsteværdien er 1. "
-              "(se 'fit ors --help')"},
+    pytest.param(("trend", "C001", "--width", "3"), {
+        "en": "Error: Invalid value for '--width': 3 is too small, the minimum is 30. "
+              "(see 'fit trend --help')",
+        "da": "Fejl: Ugyldig værdi for '--width': 3 er for lille, mindsteværdien er 30. "
+              "(se 'fit trend --help')"},
         id="below-minimum"),
     pytest.param(("client", "show", "C001", "extra", "more"), {
-        "en": "Error: Unexpected extra argument(s): extra more. (see 'fit client show --help')",
-        "sv": "Fel: För många argument: extra more. (se 'fit client show --help')"},
+        "en": "Error: Got unexpected extra argument(s) (extra more) "
+              "(see 'fit client show --help')",
+        "sv": "Fel: För många argument (extra more) (se 'fit client show --help')"},
         id="extra-arguments"),
     pytest.param(("clint",), {
         "en": "Error: No such command 'clint'. Did you mean 'client'? (see 'fit --help')",
@@ -283,7 +284,7 @@ def test_parser_error_before_the_root_callback_uses_env_language(
     monkeypatch.setenv("FIT_LANG", "sv")
     result = fit("--bogus")
     assert result.exit_code == 2
-    assert result.stderr == "Fel: Okänd flagga: --bogus. (se 'fit --help')\n"
+    assert result.stderr == "Fel: Okänd flagga: --bogus (se 'fit --help')\n"
 
 
 def test_group_without_command_shows_help_without_an_empty_error(fit: Fit) -> None:

@@ -126,6 +126,11 @@ def t(key: str, /, **params: Any) -> str:
     return text.format(**{name: _param(name, value) for name, value in params.items()})
 
 
+def decimal_mark() -> str:
+    """The decimal mark of the current language: ',' in nb, da and sv, '.' in en."""
+    return "," if _current in _DECIMAL_COMMA else "."
+
+
 def num(value: float | None, decimals: int | None = 1) -> str:
     """A number for people: decimal comma in nb/da/sv, a dash for missing values.
 

@@ -31,8 +31,12 @@ def usage_message(exc: Any) -> str:
     return text if text is not None else _original(exc)
 
 
+# pydantic's prefix on a validator's message, which Typer 0.29 passes on verbatim
+_PYDANTIC_PREFIX = re.compile(r"(Value|Assertion) error, ")
+
+
 def _original(exc: Any) -> str:
-    return " ".join(str(exc.format_message()).split())
+    return _PYDANTIC_PREFIX.sub("", " ".join(str(exc.format_message()).split()))
 
 
 def _hint(exc: Any) -> str:
@@ -64,7 +68,7 @@ def _translated(exc: Any) -> str | None:
     if kind == "NoSuchOption":
         text = t("usage.no_such_option", name=exc.option_name)
         if exc.possibilities:
-            text += " " + t("usage.did_you_mean", names=_quoted(sorted(exc.possibilities)))
+            text += ". " + t("usage.did_you_mean", names=_quoted(sorted(exc.possibilities)))
         return text
     if kind == "BadOptionUsage":
         message = str(getattr(exc, "message", ""))
@@ -109,7 +113,7 @@ def _bad_value(exc: Any) -> str | None:
     reason: str | None = None
     choices = _choices(getattr(exc, "param", None))
     if choices and kind in ("literal_error", "enum", "value_error"):
-        reason = t("usage.not_a_choice", value=value, choices=", ".join(choices))
+        reason = t("usage.not_a_choice", value=value, choices=_quoted(choices))
     elif kind == "int_parsing" or kind == "int_from_float":
         reason = t("usage.not_an_integer", value=value)
     elif kind == "float_parsing":

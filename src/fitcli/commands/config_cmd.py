@@ -1,7 +1,5 @@
 """`fit config ...`: show, set and reset settings (validated before saving)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +11,18 @@ from fitcli.commands._common import domain, echo, emit_json, settings
 from fitcli.commands._params import JsonOpt
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
-from fitcli.model.settings import SETTINGS, Setting, lookup, parse
+from fitcli.model.settings import (
+    SETTINGS,
+    Setting,
+    Value,
+    lookup,
+    norm_profile,
+    parse,
+    resolve,
+)
 
-app = typer.Typer(no_args_is_help=True, help="Show, set and reset settings.")
+app = typer.Typer(no_args_is_help=True, help="Show, set and reset settings."
+                  "\n\nExample: fit config set norms pcoms")
 
 KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="Setting name, see `fit config show`.",
                                        show_default=False)]
@@ -30,8 +37,7 @@ def show(as_json: JsonOpt = False) -> None:
     config = settings()
     rows = []
     for key, setting in SETTINGS.items():
-        value = config.get(key)
-        source = "config" if key in config.values else "default"
+        value, source = resolve(config.values, key)
         rows.append({"key": key, "value": value, "source": source,
                      "allowed": setting.allowed(), "reference": setting.source})
     labels_path = i18n.label_file() or config_file.labels_path()
@@ -45,7 +51,7 @@ def show(as_json: JsonOpt = False) -> None:
     echo(t("config.file", path=str(config.path)))
     for row in rows:
         echo(t("config.row", key=row["key"], value=_shown(row["value"]),
-               source=t(f"config.source.{row['source']}"),
+               source=_source(str(row["source"]), config.values),
                allowed=_allowed(SETTINGS[str(row["key"])]), reference=row["reference"]))
         echo("    " + t(SETTINGS[str(row["key"])].help_key))
     echo(_labels_line(labels_path, overrides))
@@ -54,17 +60,23 @@ def show(as_json: JsonOpt = False) -> None:
 def _shown(value: object) -> str:
     if value is None:
         return t("config.auto")
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
-        return i18n.num(value, None)
+        return _decimal(f"{value:g}")
     return str(value)
+
+
+def _decimal(text: str) -> str:
+    """A number already formatted, with the language's decimal mark."""
+    return text.replace(".", i18n.decimal_mark())
 
 
 def _allowed(setting: Setting) -> str:
     """The allowed range, numbers with the language's decimal mark."""
     if setting.kind in ("float", "int") and setting.minimum is not None and (
             setting.maximum is not None):
-        low, high = (i18n.num(v, None) if setting.kind == "float" else f"{v:g}"
-                     for v in (setting.minimum, setting.maximum))
+        low, high = (_decimal(f"{v:g}") for v in (setting.minimum, setting.maximum))
         return f"{low}..{high}"
     return setting.allowed()
 
@@ -80,6 +92,12 @@ def _labels_line(path: Path, overrides: dict[str, dict[str, list[str]]]) -> str:
     return t("config.labels_absent", path=str(path))
 
 
+def _source(source: str, values: dict[str, Value]) -> str:
+    if source == "profile":
+        return t("config.source.profile", profile=norm_profile(values).name)
+    return t(f"config.source.{source}")
+
+
 @app.command("set")
 def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")]) -> None:
     """Set KEY to VALUE after checking it against the allowed range.
@@ -93,7 +111,7 @@ def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")
         if exc.key == "error.setting_value":  # the range with the language's decimal mark
             exc.params["allowed"] = _allowed(SETTINGS[key])
         raise domain(exc) from None
-    config = settings()
+    config = config_file.load(repairing=key)
     config_file.save(config_file.Config(config.path, {**config.values, key: parsed}))
     echo(t("config.saved", key=key, value=_shown(parsed)))
 
@@ -108,7 +126,7 @@ def reset(key: KeyArg) -> None:
         lookup(key)
     except DomainError as exc:
         raise domain(exc) from None
-    config = settings()
-    values = {k: v for k, v in config.values.items() if k != key}
+    config = config_file.load(repairing=key)
+    values = dict(config.values)
     config_file.save(config_file.Config(config.path, values))
     echo(t("config.reset", key=key))
