@@ -108,6 +108,8 @@ JSON_RUNS = [
     ("client", "show", "C001", "--json"),
     ("client", "list", "--all", "--json"),
     ("config", "show", "--json"),
+    ("flags", "--json"),
+    ("trend", "C001", "--json"),
 ]
 
 
@@ -115,6 +117,7 @@ JSON_RUNS = [
 def test_json_identical_in_every_language(fit: Fit, caseload: None, args: tuple[str]) -> None:
     outputs = {lang: ok(fit("--lang", lang, *args)).stdout for lang in i18n.SUPPORTED}
     assert len(set(outputs.values())) == 1, outputs
+    assert outputs["en"].strip() not in ("", "[]", "{}")
     assert "," not in outputs["sv"].replace(", ", "").replace(",\"", "")  # no decimal comma
 
 

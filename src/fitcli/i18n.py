@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,18 @@ def set_language(lang: str) -> None:
 
 def current_language() -> str:
     return _current
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Words in ``lang`` for a moment, e.g. English messages inside JSON, which must be the
+    same whatever language the user reads."""
+    global _current
+    before, _current = _current, lang
+    try:
+        yield
+    finally:
+        _current = before
 
 
 def explicit_code(raw: str) -> str | None:

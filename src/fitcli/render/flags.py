@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fitcli.i18n import current_language, item_labels, num, t
+from fitcli.i18n import DEFAULT, current_language, in_language, item_labels, num, t
 from fitcli.model.alerts import Flag, Severity
 from fitcli.model.scores import AgeGroup
 
@@ -53,9 +53,13 @@ def message(flag: Flag, age_group: AgeGroup = "adult") -> str:
 
 
 def flag_dict(flag: Flag, age_group: AgeGroup = "adult") -> dict[str, Any]:
-    """One element of `fit flags --json` (a stable script API: the keys never change)."""
+    """One element of `fit flags --json` (a stable script API: the keys never change).
+
+    The message is always English with plain numbers: JSON is the same in every language."""
+    with in_language(DEFAULT):
+        text = message(flag, age_group)
     return {"client": flag.client, "rule": flag.rule, "severity": flag.severity.value,
-            "session": flag.session, "message": message(flag, age_group)}
+            "session": flag.session, "message": text}
 
 
 def severity_word(severity: Severity) -> str:
