@@ -86,8 +86,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole."""
+def atomic_write(path: Path, data: str | bytes, *, sync_dir: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole.
+
+    ``sync_dir=False`` leaves the folder's fsync to the caller (one ``Store.sync()`` after many
+    writes): a process crash still leaves old or new, only a power cut may undo the rename."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -98,7 +101,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         if _POSIX:
             os.chmod(tmp, 0o600)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        if sync_dir:
+            _fsync_dir(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -195,15 +199,21 @@ class Store:
                 yield Entry(client_id, path, None, exc)
 
     # -- writing -----------------------------------------------------------------------
-    def save(self, client: Client) -> None:
-        """Write ``client`` (caller holds its lock)."""
+    def save(self, client: Client, *, sync_dir: bool = True) -> None:
+        """Write ``client`` (caller holds its lock). Batch writers pass ``sync_dir=False``
+        and call ``sync()`` once at the end."""
         ensure_private_dir(self.root)
         ensure_private_dir(self.clients_dir)
         try:
-            atomic_write(self.path_for(client.id), encode(client))
+            atomic_write(self.path_for(client.id), encode(client), sync_dir=sync_dir)
         except OSError as exc:
             raise StoreProblem("error.store_unwritable", path=str(self.clients_dir),
                                reason=exc.strerror or str(exc)) from None
+
+    def sync(self) -> None:
+        """Make the renames of ``save(..., sync_dir=False)`` durable: one folder fsync."""
+        if self.clients_dir.is_dir():
+            _fsync_dir(self.clients_dir)
 
     def create(self, client: Client) -> None:
         with self.lock(client.id):
