@@ -342,15 +342,16 @@ def apply_row(client: Client, row: Row, *, replace: bool, today: dt.date,
 def _add(client: Client, row: Row, today: dt.date, now: dt.datetime) -> Client:
     if client.closed is not None:
         raise _refuse(row, "client", "error.client_closed", client=client.id)
-    number = len(client.sessions) + 1
-    for i, form in enumerate(row.forms()):
-        rating = row.rating(form)
-        assert rating is not None
-        try:
-            # the first form starts meeting N; the SRS then completes that same meeting
-            done = meetings.record(client, form, rating, today=today, now=now, date=row.date,
-                                   session=number if i == 0 else None)
-        except DomainError as exc:
-            raise _model_refusal(row, exc, form) from None
-        client = done.client
-    return client
+    forms = row.forms()
+    rating = row.rating(forms[0])
+    assert rating is not None
+    try:  # the first form starts meeting N (date rules checked there) ...
+        done = meetings.record(client, forms[0], rating, today=today, now=now, date=row.date,
+                               session=len(client.sessions) + 1)
+    except DomainError as exc:
+        raise _model_refusal(row, exc, forms[0]) from None
+    if len(forms) == 1:
+        return done.client
+    # ... and the SRS completes that same meeting, as `fit srs` right after `fit ors` does
+    sessions = (*done.client.sessions[:-1], done.session.model_copy(update={"srs": row.srs}))
+    return done.client.model_copy(update={"sessions": sessions})
