@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from conftest import Fit, as_json, ok
 
 CSV_HEADER = ("client,date,session,age_group,ors1,ors2,ors3,ors4,ors_total,ors_rater,"

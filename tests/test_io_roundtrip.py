@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Fit, ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import Fit, ok
 from fitcli.model.ids import validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import (
