@@ -187,3 +187,18 @@ def test_plan_numbered_meetings_on_one_day() -> None:
     done = plan([row("2026-03-02", 20, session=1), row("2026-03-02", 22, session=2)])
     assert done.problems == []
     assert len(done.writes[0].result.sessions) == 2
+
+
+def test_readme_documents_every_alias() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").casefold()
+    section = readme[readme.index("## import and export"):]
+    for fld, aliases in tabular.FIELD_ALIASES.items():
+        if fld.endswith(("_rater", "2", "3", "4")) or fld.startswith("srs"):
+            continue  # documented as patterns: "ors " + rater word, ORS 1 .. for every item
+        for alias in aliases:
+            assert alias.casefold() in section, (fld, alias)
+    for words in (*tabular.RATER_VALUES.values(), *tabular.AGE_VALUES.values()):
+        for word in words:
+            assert word.casefold() in section, word

@@ -54,7 +54,7 @@ _RATER_WORDS = ("rater", "rated by", "vurderer", "vurdert av", "bedømmer", "bed
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "client": ("client", "client id", "client code", "id", "code", "klient", "klient-id",
                "klientnr", "klientkode", "klientkod", "bruker", "bruker-id", "bruger",
-               "bruger-id", "borger", "borger-id", "kode", "kod"),
+               "bruger-id", "borger", "borger-id", "brukare", "kode", "kod"),
     "date": ("date", "meeting date", "session date", "dato", "samtaledato", "møtedato",
              "mødedato", "datum", "samtalsdatum"),
     "session": ("session", "session no", "meeting", "meeting no", "nr", "no", "samtale",
@@ -65,8 +65,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "srs_rater": tuple(f"srs {w}" for w in _RATER_WORDS),
     "age_group": ("age group", "age", "aldersgruppe", "alder", "åldersgrupp", "aldersgrupp",
                   "ålder"),
-    **{f"{form}{i}": (f"{form}{i}", f"{form} item {i}", f"{form} ledd {i}", f"{form} spm {i}",
-                      f"{form} fråga {i}")
+    **{f"{form}{i}": (f"{form}{i}", f"{form} item {i}", f"{form} ledd {i}",
+                      f"{form} spørsmål {i}", f"{form} spørgsmål {i}", f"{form} fråga {i}")
        for form in FORMS for i in range(1, ITEM_COUNT + 1)},
     **{f"{form}_total": (f"{form} total", f"{form} sum", form, f"total {form}",
                          f"{form} totalt", f"{form} samlet", f"{form} summa", f"{form} score",
