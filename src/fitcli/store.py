@@ -80,6 +80,27 @@ def decode(text: str, path: Path) -> Client:
     return client
 
 
+def decode_document(text: str, path: Path) -> dict[str, Any]:
+    """A client file as its JSON document: parsed, schema checked and migrated, its id
+    matching the file name, but the model not validated. For bulk readers that copy data
+    out as it is stored (export): ``decode`` is ~5x slower, mostly in score validation."""
+    try:
+        doc = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise StoreProblem("error.store_corrupt", path=str(path), reason=str(exc)) from None
+    if not isinstance(doc, dict):
+        raise StoreProblem("error.store_corrupt", path=str(path), reason="not a JSON object")
+    doc = migrate(doc, path)
+    doc.pop("schema_version", None)
+    client_id = doc.get("id")
+    if not isinstance(client_id, str) or id_key(path.stem) != id_key(client_id):
+        raise StoreProblem("error.store_corrupt", path=str(path),
+                           reason=f"file name does not match id {client_id!r}")
+    if not isinstance(doc.get("sessions"), list):
+        raise StoreProblem("error.store_corrupt", path=str(path), reason="no sessions list")
+    return doc
+
+
 def _fsync_dir(folder: Path) -> None:
     if not _POSIX:  # Windows cannot open a folder; NTFS journals the rename itself
         return
@@ -127,6 +148,16 @@ class Entry:
     client_id: str
     path: Path
     client: Client | None
+    problem: StoreProblem | None
+
+
+@dataclass(frozen=True)
+class Document:
+    """One client file as its stored JSON document, or the problem that stops it loading."""
+
+    client_id: str
+    path: Path
+    doc: dict[str, Any] | None
     problem: StoreProblem | None
 
 
@@ -201,6 +232,23 @@ class Store:
                 yield Entry(client_id, path, self._read(path), None)
             except StoreProblem as exc:
                 yield Entry(client_id, path, None, exc)
+
+    def documents(self, ids: list[str] | None = None) -> Iterator[Document]:
+        """Like ``entries`` but each file as its stored JSON document (see decode_document)."""
+        for client_id in self.ids() if ids is None else ids:
+            path = self.clients_dir / f"{client_id}.json"
+            try:
+                text = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise NotFound("error.client_not_found", client=client_id) from None
+            except (OSError, UnicodeDecodeError) as exc:
+                yield Document(client_id, path, None, StoreProblem(
+                    "error.store_corrupt", path=str(path), reason=str(exc)))
+                continue
+            try:
+                yield Document(client_id, path, decode_document(text, path), None)
+            except StoreProblem as exc:
+                yield Document(client_id, path, None, exc)
 
     # -- writing -----------------------------------------------------------------------
     def save(self, client: Client, *, sync_dir: bool = True) -> None:

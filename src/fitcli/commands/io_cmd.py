@@ -204,31 +204,31 @@ def import_cmd(
 
 
 # -- export ---------------------------------------------------------------------------------
-def _selected(st: Store, ids: list[str] | None, open_only: bool) -> list[Client]:
-    if ids:
-        clients = [st.load(client_id) for client_id in ids]
-    else:
-        clients, broken = [], []
-        for entry in st.entries():
-            if entry.client is not None:
-                clients.append(entry.client)
-            elif entry.problem is not None:
-                broken.append(entry.problem)
-        for problem in broken[:-1]:
-            fail_line(t(problem.key, **problem.params))
-        if broken:  # an export is a backup: never a silently incomplete one
-            raise broken[-1]
-    return [c for c in clients if c.status == "open"] if open_only else clients
+def _selected(st: Store, ids: list[str] | None, open_only: bool) -> list[dict[str, Any]]:
+    """The stored documents to export; unreadable files stop the export."""
+    # --client: resolve each ID like every command does (case, not found: exit 3)
+    wanted = [st.load(client_id).id for client_id in ids] if ids else None
+    docs, broken = [], []
+    for entry in st.documents(wanted):
+        if entry.doc is not None:
+            docs.append(entry.doc)
+        elif entry.problem is not None:
+            broken.append(entry.problem)
+    for problem in broken[:-1]:
+        fail_line(t(problem.key, **problem.params))
+    if broken:  # an export is a backup: never a silently incomplete one
+        raise broken[-1]
+    return [d for d in docs if d["closed"] is None] if open_only else docs
 
 
-def _chunks(fmt: tabular.Format, clients: list[Client]) -> Iterator[str]:
+def _chunks(fmt: tabular.Format, docs: list[dict[str, Any]]) -> Iterator[str]:
     from fitcli.render import export
 
     if fmt == "csv":
-        return export.csv_chunks(clients)
+        return export.csv_chunks(docs)
     if fmt == "jsonl":
-        return export.jsonl_chunks(clients)
-    return export.backup_chunks(clients, now().isoformat())
+        return export.jsonl_chunks(docs)
+    return export.backup_chunks(docs, now().isoformat())
 
 
 def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Format:
@@ -282,7 +282,7 @@ def export_cmd(
     except OSError as exc:
         raise StoreProblem("export.error.unwritable", path=str(target),
                            reason=exc.strerror or str(exc)) from None
-    meetings = sum(len(c.sessions) for c in selected)
+    meetings = sum(len(d["sessions"]) for d in selected)
     echo(t("export.done", meetings=meetings, clients=len(selected), path=str(target),
            format=chosen))
 

@@ -1,71 +1,105 @@
 """The text of `fit export`: CSV in the import format, JSON Lines, and the full-backup JSON.
 
-Shapes come from render/data.py (one meeting = ``session_dict``, one client = ``client_dict``),
-so exports, `--json` output and imports all speak the same language.
+Export copies what the store holds, so it works on the stored JSON documents
+(``Store.documents``) instead of validating every client into models first (five times
+slower). The shapes are those of render/data.py (a meeting = ``session_dict`` plus the age
+group, a client = ``client_dict``); tests/test_io_roundtrip.py pins the two together.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from fitcli.model.scores import ITEM_COUNT, Client, Rating
-from fitcli.render.data import client_dict, session_dict
+from fitcli.model.scores import ITEM_COUNT
 from fitcli.tabular import BACKUP_MARK, BACKUP_VERSION
+
+Doc = dict[str, Any]
 
 CSV_COLUMNS: tuple[str, ...] = (
     "client", "date", "session", "age_group",
     *(f"ors{i}" for i in range(1, ITEM_COUNT + 1)), "ors_total", "ors_rater",
     *(f"srs{i}" for i in range(1, ITEM_COUNT + 1)), "srs_total", "srs_rater",
 )
+_NO_RATING = [""] * (ITEM_COUNT + 2)
 
 
-def _score(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _rating_cells(rating: Rating | None) -> list[str]:
+def _rating_cells(rating: Doc | None) -> list[str]:
     if rating is None:
-        return [""] * (ITEM_COUNT + 2)
-    items = [_score(v) for v in rating.items] if rating.items else [""] * ITEM_COUNT
-    return [*items, _score(rating.total), rating.rater]
+        return _NO_RATING
+    items = rating["items"]
+    cells = [f"{v:.1f}" for v in items] if items else [""] * ITEM_COUNT
+    return [*cells, f"{rating['total']:.1f}", rating["rater"]]
 
 
-def csv_chunks(clients: Iterable[Client]) -> Iterator[str]:
+def csv_chunks(docs: Iterable[Doc]) -> Iterator[str]:
     """One row per meeting, comma-separated, dot decimals; a header first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for client in clients:
-        for s in client.sessions:
-            writer.writerow([client.id, s.date.isoformat(), s.session, client.age_group,
-                             *_rating_cells(s.ors), *_rating_cells(s.srs)])
+    for doc in docs:
+        client_id, age_group = doc["id"], doc["age_group"]
+        writer.writerows(
+            [client_id, s["date"], s["session"], age_group, *_rating_cells(s["ors"]),
+             *_rating_cells(s["srs"])] for s in doc["sessions"])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
 
 
-def meeting_dict(client: Client, index: int) -> dict[str, Any]:
-    """One JSON Lines object: a meeting as in `--json` output, plus the client's age group."""
-    return {**session_dict(client.id, client.sessions[index]), "age_group": client.age_group}
+def _rating(rating: Doc | None) -> Doc | None:
+    if rating is None:
+        return None
+    return {"items": rating["items"], "total": rating["total"], "rater": rating["rater"]}
 
 
-def jsonl_chunks(clients: Iterable[Client]) -> Iterator[str]:
-    for client in clients:
-        yield "".join(json.dumps(meeting_dict(client, i), ensure_ascii=False) + "\n"
-                      for i in range(len(client.sessions)))
+def meeting_dict(client_id: str, session: Doc) -> Doc:
+    """``session_dict`` of a stored meeting."""
+    return {"client": client_id, "session": session["session"], "date": session["date"],
+            "ors": _rating(session["ors"]), "srs": _rating(session["srs"])}
 
 
-def backup_chunks(clients: Iterable[Client], exported_at: str) -> Iterator[str]:
-    """The whole selection as one JSON document; streamed client by client."""
+def jsonl_chunks(docs: Iterable[Doc]) -> Iterator[str]:
+    """One JSON object per meeting: the meeting as in `--json` output plus the age group."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for doc in docs:
+        client_id, age_group = doc["id"], doc["age_group"]
+        yield "".join(dumps({**meeting_dict(client_id, s), "age_group": age_group}) + "\n"
+                      for s in doc["sessions"])
+
+
+def _moment(stored: str) -> str:
+    return dt.datetime.fromisoformat(stored).isoformat()  # stored "...Z" as "+00:00"
+
+
+def client_document(doc: Doc) -> Doc:
+    """``client_dict`` of a stored client: details, closing, meetings with corrections."""
+    closed = doc["closed"]
+    return {
+        "id": doc["id"], "age_group": doc["age_group"],
+        "status": "closed" if closed else "open", "label": doc["label"],
+        "start": doc["start"],
+        "closed": {"reason": closed["reason"], "date": closed["date"]} if closed else None,
+        "sessions": [
+            {**meeting_dict(doc["id"], s), "corrections": [
+                {"at": _moment(c["at"]), "form": c["form"], "previous": _rating(c["previous"]),
+                 "previous_date": c["previous_date"]}
+                for c in s["corrections"]]}
+            for s in doc["sessions"]],
+    }
+
+
+def backup_chunks(docs: Iterable[Doc], exported_at: str) -> Iterator[str]:
+    """The whole selection as one JSON document, streamed client by client."""
     head = json.dumps({BACKUP_MARK: BACKUP_VERSION, "exported_at": exported_at},
                       ensure_ascii=False, indent=1)
     yield head[:-2] + ',\n "clients": ['
-    for i, client in enumerate(clients):
-        yield ("," if i else "") + "\n  " + json.dumps(client_dict(client), ensure_ascii=False)
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for i, doc in enumerate(docs):
+        yield ("," if i else "") + "\n  " + dumps(client_document(doc))
     yield "\n ]\n}\n"
-
