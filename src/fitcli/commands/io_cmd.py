@@ -166,14 +166,19 @@ def import_cmd(
     Example: fit import scores.csv --create-clients --dry-run
     """
     name, data = _read_input(source)
-    parsed = tabular.parse(tabular.decode(data), fmt)
-    st = store()
-    keys = {id_key(r.client) for r in parsed.rows} | set(parsed.templates)
-    existing, _ = _existing(st, keys)
-    options = batch.Options(create_clients=create_clients, age_group=age_group,
-                            replace=replace)
-    plan = batch.plan(parsed.rows, existing, today=today(), now=now(), options=options,
-                      templates=parsed.templates)
+    # a terminal gets a spinner while checking and a bar while writing, for large files only
+    on_terminal = sys.stderr.isatty() and data.count(b"\n") > PROGRESS_MIN_ROWS
+    from fitcli.render.progress import status
+
+    with status(t("import.checking", file=name), on_terminal):
+        parsed = tabular.parse(tabular.decode(data), fmt)
+        st = store()
+        keys = {id_key(r.client) for r in parsed.rows} | set(parsed.templates)
+        existing, _ = _existing(st, keys)
+        options = batch.Options(create_clients=create_clients, age_group=age_group,
+                                replace=replace)
+        plan = batch.plan(parsed.rows, existing, today=today(), now=now(), options=options,
+                          templates=parsed.templates)
     problems = sorted(parsed.problems + plan.problems, key=batch.Problem.sort_key)
     if problems:
         raise _refuse(problems, name, as_json)
@@ -185,8 +190,7 @@ def import_cmd(
         rows: dict[str, list[batch.Row]] = {}
         for row in parsed.rows:
             rows.setdefault(id_key(row.client), []).append(row)
-        show_bar = sys.stderr.isatty() and parsed.lines > PROGRESS_MIN_ROWS
-        _write(st, plan, rows, parsed.templates, options, show_bar)
+        _write(st, plan, rows, parsed.templates, options, on_terminal)
 
     counts = plan.counts
     if as_json:

@@ -26,3 +26,15 @@ def bar(total: int, label: str, enabled: bool) -> Iterator[Tick]:
                   console=console(stderr=True), transient=True) as progress:
         task = progress.add_task(label, total=total)
         yield lambda n: progress.advance(task, n)
+
+
+@contextlib.contextmanager
+def status(label: str, enabled: bool) -> Iterator[None]:
+    """A transient spinner with ``label`` on stderr while a long step runs (when ``enabled``)."""
+    if not enabled:
+        yield
+        return
+    from fitcli.render.console import console
+
+    with console(stderr=True).status(label):
+        yield
