@@ -327,3 +327,35 @@ def test_messages_follow_the_language(fit: Fit) -> None:
 def test_empty_input_imports_nothing(fit: Fit) -> None:
     result = ok(fit("import", "-", input=""))
     assert result.stdout == "stdin holds no meetings; nothing was imported.\n"
+
+
+def test_unreadable_client_file_stops_the_import(fit: Fit, store_dir: Path) -> None:
+    ok(fit("client", "add", "C001"))
+    (store_dir / "clients" / "C001.json").write_text("{broken", encoding="utf-8")
+    result = fit("import", "-", input="client,date,ors_total\nC001,2026-03-02,20\n")
+    assert result.exit_code == 5
+    assert "C001.json cannot be read" in result.stderr
+    assert (store_dir / "clients" / "C001.json").read_text(encoding="utf-8") == "{broken"
+
+
+def test_backup_with_problems_names_where(fit: Fit, tmp_path: Path) -> None:
+    doc = {"fitcli_backup": 1, "clients": [
+        {"id": "C1", "start": "2026-01-01", "closed": {"reason": "planned",
+                                                      "date": "2026-01-01"},
+         "sessions": [{"client": "C1", "session": 1, "date": "2026-02-01",
+                       "ors": {"items": None, "total": 20, "rater": "self"}, "srs": None,
+                       "corrections": []}]},
+        {"id": "C2", "start": "2026-01-01", "sessions": [
+            {"client": "C2", "session": 2, "date": "2026-02-01", "ors": None,
+             "srs": {"items": None, "total": 30, "rater": "self"}}]},
+    ]}
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = fit("import", str(path))
+    assert result.exit_code == 4
+    assert result.stderr.splitlines()[:2] == [
+        "at clients[0].closed: the closing date 2026-01-01 is before the latest meeting "
+        "(2026-02-01); use a date on or after it.",
+        "at clients[1].sessions[0].session: the meetings are not numbered in order; this one "
+        "should be meeting 1.",
+    ]

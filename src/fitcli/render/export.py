@@ -28,12 +28,22 @@ CSV_COLUMNS: tuple[str, ...] = (
 _NO_RATING = [""] * (ITEM_COUNT + 2)
 
 
+_TENTHS: dict[float, str] = {}  # 401 possible scores, formatted once each
+
+
+def _score(value: float) -> str:
+    text = _TENTHS.get(value)
+    if text is None:
+        text = _TENTHS[value] = f"{value:.1f}"
+    return text
+
+
 def _rating_cells(rating: Doc | None) -> list[str]:
     if rating is None:
         return _NO_RATING
     items = rating["items"]
-    cells = [f"{v:.1f}" for v in items] if items else [""] * ITEM_COUNT
-    return [*cells, f"{rating['total']:.1f}", rating["rater"]]
+    cells = [_score(v) for v in items] if items else [""] * ITEM_COUNT
+    return [*cells, _score(rating["total"]), rating["rater"]]
 
 
 def csv_chunks(docs: Iterable[Doc]) -> Iterator[str]:
