@@ -8,7 +8,6 @@ every file whole and running the same import again completes it without duplicat
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -208,31 +207,32 @@ def import_cmd(
 
 
 # -- export ---------------------------------------------------------------------------------
-def _selected(st: Store, ids: list[str] | None, open_only: bool) -> list[dict[str, Any]]:
-    """The stored documents to export; unreadable files stop the export."""
+def _export_text(st: Store, ids: list[str] | None, open_only: bool,
+                 fmt: tabular.Format) -> tuple[str, int, int]:
+    """The export and its counts (clients, meetings); unreadable files stop the export."""
+    from fitcli.render.export import layout
+
+    shape = layout(fmt, now().isoformat())
     # --client: resolve each ID like every command does (case, not found: exit 3)
     wanted = [st.load(client_id).id for client_id in ids] if ids else None
-    docs, broken = [], []
+    pieces: list[str] = []
+    broken: list[StoreProblem] = []
+    meetings = 0
     for entry in st.documents(wanted):
-        if entry.doc is not None:
-            docs.append(entry.doc)
-        elif entry.problem is not None:
-            broken.append(entry.problem)
+        doc = entry.doc
+        if doc is None:
+            if entry.problem is not None:
+                broken.append(entry.problem)
+            continue
+        if open_only and doc["closed"] is not None:
+            continue
+        pieces.append(shape.client(doc))
+        meetings += len(doc["sessions"])
     for problem in broken[:-1]:
         fail_line(t(problem.key, **problem.params))
     if broken:  # an export is a backup: never a silently incomplete one
         raise broken[-1]
-    return [d for d in docs if d["closed"] is None] if open_only else docs
-
-
-def _chunks(fmt: tabular.Format, docs: list[dict[str, Any]]) -> Iterator[str]:
-    from fitcli.render import export
-
-    if fmt == "csv":
-        return export.csv_chunks(docs)
-    if fmt == "jsonl":
-        return export.jsonl_chunks(docs)
-    return export.backup_chunks(docs, now().isoformat())
+    return shape.text(pieces), len(pieces), meetings
 
 
 def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Format:
@@ -275,18 +275,15 @@ def export_cmd(
     target = None if output is None or str(output) == STDIN else output.expanduser()
     if target is not None and target.exists() and not force:
         raise UsageProblem("export.error.exists", path=str(target))
-    selected = _selected(store(), clients, open_only)
+    text, exported, meetings = _export_text(store(), clients, open_only, chosen)
     if target is None:
-        for chunk in _chunks(chosen, selected):
-            sys.stdout.write(chunk)
+        sys.stdout.write(text)
         return
-    text = "".join(_chunks(chosen, selected))
     try:
         atomic_write(target, text)
     except OSError as exc:
         raise StoreProblem("export.error.unwritable", path=str(target),
                            reason=exc.strerror or str(exc)) from None
-    meetings = sum(len(d["sessions"]) for d in selected)
-    echo(t("export.done", meetings=meetings, clients=len(selected), path=str(target),
+    echo(t("export.done", meetings=meetings, clients=exported, path=str(target),
            format=chosen))
 
