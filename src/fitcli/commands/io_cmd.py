@@ -50,7 +50,7 @@ def _read_input(source: str) -> tuple[str, bytes]:
                            reason=exc.strerror or str(exc)) from None
 
 
-def _existing(st: Store, keys: set[str]) -> tuple[dict[str, Client], dict[str, str]]:
+def _existing(st: Store, keys: set[str]) -> dict[str, Client]:
     """The stored clients the file names, by id_key; unreadable files stop the import."""
     spelled = {id_key(known): known for known in st.ids()}
     wanted = [spelled[k] for k in keys if k in spelled]
@@ -65,7 +65,7 @@ def _existing(st: Store, keys: set[str]) -> tuple[dict[str, Client], dict[str, s
         fail_line(t(problem.key, **problem.params))
     if broken:
         raise broken[-1]
-    return clients, spelled
+    return clients
 
 
 def problem_text(problem: batch.Problem) -> str:
@@ -173,7 +173,7 @@ def import_cmd(
         parsed = tabular.parse(tabular.decode(data), fmt)
         st = store()
         keys = {id_key(r.client) for r in parsed.rows} | set(parsed.templates)
-        existing, _ = _existing(st, keys)
+        existing = _existing(st, keys)
         options = batch.Options(create_clients=create_clients, age_group=age_group,
                                 replace=replace)
         plan = batch.plan(parsed.rows, existing, today=today(), now=now(), options=options,

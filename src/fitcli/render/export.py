@@ -87,9 +87,9 @@ def _rating(rating: Doc | None) -> Doc | None:
 
 
 def meeting_dict(client_id: str, session: Doc) -> Doc:
-    """``session_dict`` of a stored meeting."""
+    """``session_dict`` of a stored meeting (a stored rating is already ``rating_dict``)."""
     return {"client": client_id, "session": session["session"], "date": session["date"],
-            "ors": _rating(session["ors"]), "srs": _rating(session["srs"])}
+            "ors": session["ors"], "srs": session["srs"]}
 
 
 def _jsonl_rows(doc: Doc) -> str:
