@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,40 @@ class Store:
         except Timeout:
             raise StoreProblem("error.store_locked", client=client_id,
                                seconds=int(LOCK_TIMEOUT_S)) from None
+
+    @contextlib.contextmanager
+    def batch_lock(self, client_id: str) -> Iterator[None]:
+        """``lock`` for writers of thousands of clients (fit import). On POSIX it takes the
+        same flock on the same lock file as ``lock`` (filelock), so the two exclude each
+        other, without filelock's ~0.2 ms of bookkeeping per client; elsewhere it is ``lock``."""
+        if not _POSIX:
+            with self.lock(client_id):
+                yield
+            return
+        import fcntl
+
+        self.path_for(client_id)  # validates: no ID may name a path outside the store
+        ensure_private_dir(self.root)
+        ensure_private_dir(self.locks_dir)
+        fd = os.open(self.locks_dir / f"{id_key(client_id)}.lock", os.O_RDWR | os.O_CREAT,
+                     0o600)
+        try:
+            deadline = time.monotonic() + LOCK_TIMEOUT_S
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreProblem("error.store_locked", client=client_id,
+                                           seconds=int(LOCK_TIMEOUT_S)) from None
+                    time.sleep(0.01)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     # -- reading -----------------------------------------------------------------------
     def _read(self, path: Path) -> Client:

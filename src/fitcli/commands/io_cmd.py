@@ -98,7 +98,7 @@ def _write_one(st: Store, write: batch.ClientPlan, rows: list[batch.Row],
                template: batch.Template | None, options: batch.Options) -> None:
     """One atomic write of one client under its lock (re-planned if it changed meanwhile)."""
     client_id = write.result.id if write.base is None else write.base.id
-    with st.lock(client_id):
+    with st.batch_lock(client_id):
         current = st.load(client_id) if st.path_for(client_id).exists() else None
         result = write.result
         if current != write.base:  # another fit process wrote meanwhile: plan it again
