@@ -7,7 +7,10 @@ every file whole and running the same import again completes it without duplicat
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -32,6 +35,19 @@ WRITERS = 8  # client files written at once: fsync waits overlap (the disk batch
 FormatOpt = Annotated[Literal["csv", "jsonl", "json"] | None, typer.Option(
     "--format", case_sensitive=False, show_default=False,
     help="csv, jsonl or json (default: detected from the content).")]
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Batch jobs build hundreds of thousands of small objects without reference cycles;
+    refcounting frees them, and the cyclic collector's passes cost ~20% of the run."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -164,6 +180,12 @@ def import_cmd(
 
     Example: fit import scores.csv --create-clients --dry-run
     """
+    with _no_cyclic_gc():
+        _import(source, dry_run, create_clients, age_group, replace, fmt, as_json)
+
+
+def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGroup | None,
+            replace: bool, fmt: tabular.Format | None, as_json: bool) -> None:
     name, data = _read_input(source)
     # a terminal gets a spinner while checking and a bar while writing, for large files only
     on_terminal = sys.stderr.isatty() and data.count(b"\n") > PROGRESS_MIN_ROWS
@@ -269,6 +291,12 @@ def export_cmd(
 
     Example: fit export --format json --output backup.json
     """
+    with _no_cyclic_gc():
+        _export(fmt, output, force, clients, every, open_only)
+
+
+def _export(fmt: tabular.Format | None, output: Path | None, force: bool,
+            clients: list[str] | None, every: bool, open_only: bool) -> None:
     if clients and (every or open_only):
         raise UsageProblem("export.error.selection")
     chosen = _format_for(fmt, output)
