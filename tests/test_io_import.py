@@ -152,7 +152,7 @@ def test_bad_rows_of_every_kind_are_all_listed_and_nothing_is_written(
         "line 14, column date: the date 2026-01-01 is before the latest meeting",
         "line 15, column client: client C002 is closed",
         "line 16, column rater: 'boss' is not a rater",
-        "line 17, column session: client C001 has 2 meetings, so meeting 9 would leave a gap",
+        "line 17, column session: client C001 has 1 meetings, so meeting 9 would leave a gap",
         "line 18, column srs4: the SRS items are incomplete",
         "line 19, column ors_total: the total score 41 is out of range",
     ]
@@ -359,3 +359,17 @@ def test_backup_with_problems_names_where(fit: Fit, tmp_path: Path) -> None:
         "at clients[1].sessions[0].session: the meetings are not numbered in order; this one "
         "should be meeting 1.",
     ]
+
+
+def test_backup_meetings_out_of_date_order_are_reported(fit: Fit, tmp_path: Path) -> None:
+    meetings = [{"client": "C1", "session": n, "date": d, "ors": None,
+                 "srs": {"items": None, "total": 30, "rater": "self"}, "corrections": []}
+                for n, d in ((1, "2026-02-01"), (2, "2026-01-15"))]
+    doc = {"fitcli_backup": 1, "clients": [{"id": "C1", "start": "2026-01-01",
+                                           "sessions": meetings}]}
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = fit("import", str(path))
+    assert result.exit_code == 4, result.stderr
+    assert result.stderr.startswith("at clients[0].sessions[1].date: the date 2026-01-15 is "
+                                    "before the latest meeting")

@@ -1,20 +1,19 @@
 """The root `fit` command: global options and the sub-commands. No logic here."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from fitcli import __version__
-from fitcli.commands import client, config_cmd, io_cmd, scores, store_cmd
+from fitcli.commands import client, config_cmd, flags, io_cmd, scores, store_cmd, trend
 from fitcli.commands._common import FitGroup, start
 
 app = typer.Typer(
     cls=FitGroup,
     name="fit",
-    help="Feedback-Informed Treatment in the terminal: log ORS/SRS, see trends and alerts.",
+    help="Feedback-Informed Treatment in the terminal: log ORS/SRS, see trends and alerts."
+         "\n\nExample: fit ors C001 4.5 6 5,5 7",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -47,6 +46,8 @@ app.command("ors")(scores.ors)
 app.command("srs")(scores.srs)
 app.add_typer(store_cmd.app, name="store")
 app.add_typer(config_cmd.app, name="config")
+app.command("trend")(trend.trend)
+app.command("flags")(flags.flags)
 app.command("import")(io_cmd.import_cmd)
 app.command("export")(io_cmd.export_cmd)
 

@@ -13,16 +13,16 @@ Never prints; raises fitcli.errors.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import StrictInt, ValidationError
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
@@ -55,13 +55,52 @@ def migrate(doc: dict[str, Any], path: Path) -> dict[str, Any]:
 def encode(client: Client) -> str:
     # The same text as json.dumps({"schema_version": ..., **model_dump(mode="json")},
     # ensure_ascii=False, indent=1), from pydantic's serializer: ~7x faster, which batch
-    # imports of thousands of clients feel (tests/test_io_store.py pins the equality).
+    # imports of thousands of clients feel (tests/test_io_roundtrip.py pins the equality).
     body = client.model_dump_json(indent=1)
-    return f'{{\n "schema_version": {SCHEMA_VERSION},\n{body[2:]}\n'
+    return f'{_header()}{body[2:]}\n'
 
+
+class _CurrentFile(Client):
+    """A client file in the current schema: parsed and validated in one step (fast path)."""
+
+    schema_version: StrictInt  # like migrate(): 1.0 or true is not a version
+
+
+def _header() -> str:
+    """What encode() writes first. A file that starts with exactly this is validated as a
+    Client straight from the rest of its text: no dict, no intermediate model. (Built on each
+    call from SCHEMA_VERSION, so an older file can never skip its migrations.)"""
+    return f'{{\n "schema_version": {SCHEMA_VERSION},\n'
+
+
+def _fast_decode(text: str) -> Client | None:
+    """The client if ``text`` is a valid file of the current schema, else None.
+
+    pydantic parses the JSON itself (no dict in between): about twice as fast as json.loads
+    + model_validate, which matters to `fit flags` over thousands of files. Anything unusual
+    (old schema, broken JSON, invalid data, a repeated key) returns None and takes the full
+    path in decode(), which migrates or explains the problem exactly as before.
+    """
+    try:
+        header = _header()
+        if text.startswith(header):
+            return Client.model_validate_json("{" + text[len(header):])
+        doc = _CurrentFile.model_validate_json(text)
+    except (ValidationError, DomainError):
+        return None
+    if doc.schema_version != SCHEMA_VERSION:  # older files go through their migrations
+        return None
+    fields = {name: getattr(doc, name) for name in Client.model_fields}
+    return Client.model_construct(doc.model_fields_set - {"schema_version"}, **fields)
 
 
 def decode(text: str, path: Path) -> Client:
+    fast = _fast_decode(text)
+    if fast is not None:
+        if id_key(path.stem) != id_key(fast.id):
+            raise StoreProblem("error.store_corrupt", path=str(path),
+                               reason=f"file name does not match id {fast.id!r}")
+        return fast
     try:
         doc = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -84,7 +123,7 @@ def decode(text: str, path: Path) -> Client:
 def decode_document(text: str, path: Path) -> dict[str, Any]:
     """A client file as its JSON document: parsed, schema checked and migrated, its id
     matching the file name, but the model not validated. For bulk readers that copy data
-    out as it is stored (export): ``decode`` is ~5x slower, mostly in score validation."""
+    out as it is stored (export): ``decode`` is several times slower, mostly in validation."""
     try:
         doc = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -112,21 +151,64 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def temp_name(path: Path) -> Path:
+    """A fresh hidden temp file name beside ``path`` (same folder, so the rename is atomic)."""
+    return path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+
+
+def stale_temps(path: Path) -> list[Path]:
+    """Temp files of ``path`` left by a process that was killed while writing it."""
+    return sorted(path.parent.glob(f".{path.name}.*.tmp"))
+
+
+def stale_temps_by_file(folder: Path) -> dict[str, list[Path]]:
+    """Every stale temp file in ``folder`` by the name of the file it was written for: one
+    listing for a batch writer, instead of one ``stale_temps`` listing per file."""
+    found: dict[str, list[Path]] = {}
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            name = tmp.name[1:].rsplit(".", 2)[0]
+            found.setdefault(name, []).append(tmp)
+    return found
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """``os.replace``; on Windows a reader holding ``path`` open makes it fail for a moment
+    (files are opened without FILE_SHARE_DELETE there), so retry briefly before giving up."""
+    attempts = 1 if _POSIX else 50
+    for attempt in range(attempts):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            import time
+
+            time.sleep(0.02)
+
+
 def atomic_write(path: Path, data: str | bytes, *, sync_dir: bool = True) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole.
 
-    ``sync_dir=False`` leaves the folder's fsync to the caller (one ``Store.sync()`` after many
-    writes): a process crash still leaves old or new, only a power cut may undo the rename."""
+    Temp file in the same folder (created 0600, exclusively), flush + fsync, ``os.replace``,
+    fsync the folder; the temp file is removed whatever happens. (Not ``tempfile``: importing
+    it costs a few ms on every ``fit ors``.) ``sync_dir=False`` leaves the folder's fsync to
+    the caller (one ``Store.sync()`` after many writes): a crash of the process still leaves
+    old or new, only a power cut may undo the rename.
+    """
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = temp_name(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
         if _POSIX:
-            os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+            os.chmod(tmp, 0o600)  # the umask cannot widen it, but be explicit
+        _replace(tmp, path)
         if sync_dir:
             _fsync_dir(path.parent)
     finally:
@@ -134,22 +216,17 @@ def atomic_write(path: Path, data: str | bytes, *, sync_dir: bool = True) -> Non
             os.unlink(tmp)
 
 
-def ensure_private_dir(folder: Path) -> None:
+def ensure_private_dir(folder: Path, tighten: bool = False) -> None:
+    """Create ``folder`` (0700). ``tighten``: also make an existing folder 0700 (only for
+    folders fitcli owns, like ``clients/``; never for a folder the user chose)."""
     try:
+        existed = folder.is_dir()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _POSIX and (tighten or not existed) and folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)
     except OSError as exc:
         raise StoreProblem("error.store_unwritable", path=str(folder),
                            reason=exc.strerror or str(exc)) from None
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One client file as found: the client, or the problem that stops it loading."""
-
-    client_id: str
-    path: Path
-    client: Client | None
-    problem: StoreProblem | None
 
 
 @dataclass(frozen=True)
@@ -159,6 +236,16 @@ class Document:
     client_id: str
     path: Path
     doc: dict[str, Any] | None
+    problem: StoreProblem | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One client file as found: the client, or the problem that stops it loading."""
+
+    client_id: str
+    path: Path
+    client: Client | None
     problem: StoreProblem | None
 
 
@@ -188,25 +275,50 @@ class Store:
         return None
 
     def ids(self) -> list[str]:
-        if not self.clients_dir.is_dir():
-            return []
-        return sorted(p.stem for p in self.clients_dir.glob("*.json") if not p.name.startswith("."))
+        """The IDs of every client file, sorted without regard to case."""
+        try:
+            if not self.clients_dir.is_dir():
+                return []
+            names = [p.stem for p in self.clients_dir.glob("*.json")
+                     if not p.name.startswith(".")]
+        except OSError as exc:
+            raise StoreProblem("error.store_unreadable", path=str(self.clients_dir),
+                               reason=exc.strerror or str(exc)) from None
+        return sorted(names, key=lambda name: (id_key(name), name))
+
+    def lock_path(self, client_id: str) -> Path:
+        """The client's lock file: named by a hash of the case-folded ID, so IDs differing
+        only in case share one lock and no lock file name reveals an ID (even after erasure)."""
+        self.path_for(client_id)  # validates: no ID (so no lock) names a path outside the store
+        digest = hashlib.sha256(id_key(client_id).encode("utf-8")).hexdigest()[:24]
+        return self.locks_dir / f"{digest}.lock"
 
     @contextlib.contextmanager
     def lock(self, client_id: str) -> Iterator[None]:
-        from filelock import FileLock, Timeout  # costs ~10 ms: only commands that write
+        """Hold the client's lock (waits up to LOCK_TIMEOUT_S for another fit process).
 
-        self.path_for(client_id)  # validates: no ID may name a path outside the store
+        The ``filelock`` package: fcntl on POSIX, msvcrt on Windows, released by the OS when
+        the process dies, so a kill -9 never leaves a client locked. Lock files are never
+        deleted (deleting one while another process waits on it would break the exclusion).
+        """
+        from filelock import FileLock, Timeout  # only commands that write pay for it
+
+        path = self.lock_path(client_id)
         ensure_private_dir(self.root)
-        ensure_private_dir(self.locks_dir)
-        lock = FileLock(self.locks_dir / f"{id_key(client_id)}.lock", timeout=LOCK_TIMEOUT_S,
-                        mode=0o600)
+        ensure_private_dir(self.locks_dir, tighten=True)
+        lock = FileLock(path, timeout=LOCK_TIMEOUT_S, mode=0o600)
         try:
-            with lock:
-                yield
+            lock.acquire()
         except Timeout:
             raise StoreProblem("error.store_locked", client=client_id,
                                seconds=int(LOCK_TIMEOUT_S)) from None
+        except OSError as exc:
+            raise StoreProblem("error.store_unwritable", path=str(path),
+                               reason=exc.strerror or str(exc)) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     @contextlib.contextmanager
     def batch_lock(self, client_id: str) -> Iterator[None]:
@@ -219,11 +331,14 @@ class Store:
             return
         import fcntl
 
-        self.path_for(client_id)  # validates: no ID may name a path outside the store
+        path = self.lock_path(client_id)
         ensure_private_dir(self.root)
         ensure_private_dir(self.locks_dir)
-        fd = os.open(self.locks_dir / f"{id_key(client_id)}.lock", os.O_RDWR | os.O_CREAT,
-                     0o600)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreProblem("error.store_unwritable", path=str(path),
+                               reason=exc.strerror or str(exc)) from None
         try:
             deadline = time.monotonic() + LOCK_TIMEOUT_S
             while True:
@@ -260,13 +375,26 @@ class Store:
 
     def entries(self, ids: list[str] | None = None) -> Iterator[Entry]:
         """Every client (or the given ones), each loaded or with its problem; never raises
-        for one bad file, so listings and checks carry on with the others."""
-        for client_id in self.ids() if ids is None else ids:
-            path = self.clients_dir / f"{client_id}.json"
+        for one bad file, so listings and checks carry on with the others. A given ID that
+        does not exist raises NotFound; a file removed meanwhile by another process is
+        skipped when listing every client."""
+        if ids is None:
+            found = [(i, self.clients_dir / f"{i}.json") for i in self.ids()]
+        else:
+            found = []
+            for client_id in ids:
+                path = self._find(client_id)
+                if path is None:
+                    raise NotFound("error.client_not_found", client=client_id)
+                found.append((path.stem, path))
+        for client_id, path in found:
             try:
                 yield Entry(client_id, path, self._read(path), None)
             except StoreProblem as exc:
                 yield Entry(client_id, path, None, exc)
+            except NotFound:
+                if ids is not None:
+                    raise
 
     def documents(self, ids: list[str] | None = None) -> Iterator[Document]:
         """Like ``entries`` but each file as its stored JSON document (see decode_document)."""
@@ -275,7 +403,9 @@ class Store:
             try:
                 text = path.read_text(encoding="utf-8")
             except FileNotFoundError:
-                raise NotFound("error.client_not_found", client=client_id) from None
+                if ids is not None:
+                    raise NotFound("error.client_not_found", client=client_id) from None
+                continue
             except (OSError, UnicodeDecodeError) as exc:
                 yield Document(client_id, path, None, StoreProblem(
                     "error.store_corrupt", path=str(path), reason=str(exc)))
@@ -286,13 +416,18 @@ class Store:
                 yield Document(client_id, path, None, exc)
 
     # -- writing -----------------------------------------------------------------------
-    def save(self, client: Client, *, sync_dir: bool = True) -> None:
+    def save(self, client: Client, *, sync_dir: bool = True,
+             stale: list[Path] | None = None) -> None:
         """Write ``client`` (caller holds its lock). Batch writers pass ``sync_dir=False``
-        and call ``sync()`` once at the end."""
+        and call ``sync()`` once at the end, and ``stale`` (its entry of
+        ``stale_temps_by_file``) so that no save lists the whole folder."""
         ensure_private_dir(self.root)
-        ensure_private_dir(self.clients_dir)
+        ensure_private_dir(self.clients_dir, tighten=True)
+        path = self.path_for(client.id)
         try:
-            atomic_write(self.path_for(client.id), encode(client), sync_dir=sync_dir)
+            for tmp in stale_temps(path) if stale is None else stale:
+                tmp.unlink(missing_ok=True)  # we hold the lock: no live writer owns these
+            atomic_write(path, encode(client), sync_dir=sync_dir)
         except OSError as exc:
             raise StoreProblem("error.store_unwritable", path=str(self.clients_dir),
                                reason=exc.strerror or str(exc)) from None
@@ -312,6 +447,8 @@ class Store:
     def update(self, client_id: str, change: Callable[[Client], tuple[Client, T]]) -> T:
         """Read-modify-write one client under its lock; ``change`` returns (client, result).
         A model refusal inside ``change`` writes nothing."""
+        if self._find(client_id) is None:  # fail before creating a lock file for a typo
+            raise NotFound("error.client_not_found", client=client_id)
         with self.lock(client_id):
             client = self.load(client_id)
             updated, result = change(client)
@@ -320,10 +457,18 @@ class Store:
             return result
 
     def remove(self, client_id: str) -> Path:
+        """Erase the client's file for good (under its lock); returns the path removed."""
+        if self._find(client_id) is None:
+            raise NotFound("error.client_not_found", client=client_id)
         with self.lock(client_id):
             path = self._find(client_id)
             if path is None:
                 raise NotFound("error.client_not_found", client=client_id)
-            path.unlink()
-            _fsync_dir(path.parent)
+            self._read(path)  # an unreadable file is left for a person to restore or move
+            try:
+                path.unlink()
+                _fsync_dir(path.parent)
+            except OSError as exc:
+                raise StoreProblem("error.store_unwritable", path=str(path),
+                                   reason=exc.strerror or str(exc)) from None
             return path

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
+from pydantic import ValidationError
+
 from fitcli.errors import InvalidData
 from fitcli.model.batch import Problem, Row, Template
 from fitcli.model.ids import id_key, validate_client_id
@@ -566,23 +568,23 @@ def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
     if not isinstance(sessions, list):
         raise _JsonProblem(f"{path}.sessions", "import.error.json_type", expected="list")
     rows: list[Row] = []
-    restored = []
+    histories: list[tuple[Correction, ...]] = []
     for i, meeting in enumerate(sessions):
         where = f"{path}.sessions[{i}]"
         row = _json_meeting(meeting, None, where, frozenset({"corrections"}), client_id)
         if row.session != i + 1:
             raise _JsonProblem(f"{where}.session", "import.error.backup_numbering",
                                expected=i + 1)
-        corrections = _corrections(meeting.get("corrections", []), f"{where}.corrections")
+        histories.append(_corrections(meeting.get("corrections", []), f"{where}.corrections"))
         rows.append(row)
-        restored.append({"session": i + 1, "date": row.date, "ors": row.ors, "srs": row.srs,
-                         "corrections": corrections})
-    client = Client.model_validate({
-        "id": client_id, "age_group": age_group, "label": label,
-        "start": _json_date(raw["start"], f"{path}.start"), "closed": closure,
-        "sessions": restored,
-    })
-    return Template(client, path), rows
+    try:  # the meetings are checked as rows, like any import; here the client's details
+        client = Client.model_validate({
+            "id": client_id, "age_group": age_group, "label": label,
+            "start": _json_date(raw["start"], f"{path}.start"), "closed": closure})
+    except (ValidationError, DomainError) as exc:
+        reason = str(exc.errors()[0]["msg"]) if isinstance(exc, ValidationError) else exc.key
+        raise _JsonProblem(path, "import.error.backup_client", reason=reason) from None
+    return Template(client, path, tuple(histories)), rows
 
 
 def _corrections(raw: Any, path: str) -> tuple[Correction, ...]:

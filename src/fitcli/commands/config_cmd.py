@@ -1,7 +1,5 @@
 """`fit config ...`: show, set and reset settings (validated before saving)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -11,9 +9,10 @@ from fitcli.commands._common import domain, echo, emit_json, settings
 from fitcli.commands._params import JsonOpt
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
-from fitcli.model.settings import SETTINGS, lookup, parse
+from fitcli.model.settings import SETTINGS, Value, lookup, norm_profile, parse, resolve
 
-app = typer.Typer(no_args_is_help=True, help="Show, set and reset settings.")
+app = typer.Typer(no_args_is_help=True, help="Show, set and reset settings."
+                  "\n\nExample: fit config set norms pcoms")
 
 KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="Setting name, see `fit config show`.",
                                        show_default=False)]
@@ -28,8 +27,7 @@ def show(as_json: JsonOpt = False) -> None:
     config = settings()
     rows = []
     for key, setting in SETTINGS.items():
-        value = config.get(key)
-        source = "config" if key in config.values else "default"
+        value, source = resolve(config.values, key)
         rows.append({"key": key, "value": value, "source": source,
                      "allowed": setting.allowed(), "reference": setting.source})
     if as_json:
@@ -37,11 +35,25 @@ def show(as_json: JsonOpt = False) -> None:
         return
     echo(t("config.file", path=str(config.path)))
     for row in rows:
-        shown = t("config.auto") if row["value"] is None else str(row["value"])
+        value = row["value"]
+        if value is None:
+            shown = t("config.auto")
+        elif isinstance(value, bool):
+            shown = "true" if value else "false"
+        elif isinstance(value, float):
+            shown = f"{value:g}"
+        else:
+            shown = str(value)
         echo(t("config.row", key=row["key"], value=shown,
-               source=t(f"config.source.{row['source']}"), allowed=row["allowed"],
+               source=_source(str(row["source"]), config.values), allowed=row["allowed"],
                reference=row["reference"]))
         echo("    " + t(SETTINGS[str(row["key"])].help_key))
+
+
+def _source(source: str, values: dict[str, Value]) -> str:
+    if source == "profile":
+        return t("config.source.profile", profile=norm_profile(values).name)
+    return t(f"config.source.{source}")
 
 
 @app.command("set")
@@ -55,7 +67,7 @@ def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")
         parsed = parse(setting, value)
     except DomainError as exc:
         raise domain(exc) from None
-    config = settings()
+    config = config_file.load(repairing=key)
     config_file.save(config_file.Config(config.path, {**config.values, key: parsed}))
     echo(t("config.saved", key=key, value=str(parsed)))
 
@@ -70,7 +82,7 @@ def reset(key: KeyArg) -> None:
         lookup(key)
     except DomainError as exc:
         raise domain(exc) from None
-    config = settings()
-    values = {k: v for k, v in config.values.items() if k != key}
+    config = config_file.load(repairing=key)
+    values = dict(config.values)
     config_file.save(config_file.Config(config.path, values))
     echo(t("config.reset", key=key))

@@ -25,7 +25,7 @@ from fitcli.i18n import t
 from fitcli.model import batch
 from fitcli.model.ids import id_key
 from fitcli.model.scores import AgeGroup, Client
-from fitcli.store import Store, atomic_write
+from fitcli.store import Store, atomic_write, stale_temps_by_file
 
 REPORT_LIMIT = 20  # bad rows listed one by one; the rest are counted
 PROGRESS_MIN_ROWS = 5000  # smaller files finish before a bar would help
@@ -111,7 +111,8 @@ def _refuse(problems: list[batch.Problem], source: str, as_json: bool) -> Invali
 
 
 def _write_one(st: Store, write: batch.ClientPlan, rows: list[batch.Row],
-               template: batch.Template | None, options: batch.Options) -> None:
+               template: batch.Template | None, options: batch.Options,
+               stale: dict[str, list[Path]]) -> None:
     """One atomic write of one client under its lock (re-planned if it changed meanwhile)."""
     client_id = write.result.id if write.base is None else write.base.id
     with st.batch_lock(client_id):
@@ -125,7 +126,7 @@ def _write_one(st: Store, write: batch.ClientPlan, rows: list[batch.Row],
             if redone is None:
                 return
             result = redone.result
-        st.save(result, sync_dir=False)
+        st.save(result, sync_dir=False, stale=stale.get(f"{result.id}.json", []))
 
 
 def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
@@ -138,8 +139,9 @@ def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
 
     with bar(len(plan.writes), t("import.progress"), show_bar) as tick, \
             ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        stale = stale_temps_by_file(st.clients_dir)  # one listing, not one per client
         pending = {pool.submit(_write_one, st, w, rows.get(w.key, []), templates.get(w.key),
-                               options) for w in plan.writes}
+                               options, stale) for w in plan.writes}
         while pending:
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
             tick(len(done))

@@ -13,7 +13,8 @@ Rules (issue #4), on top of the meeting rules of ``meetings.record``:
 - Rows for the same client and meeting inside one file merge when they carry different forms
   (an ORS row and an SRS row); the same form twice is a duplicate.
 - New meetings go after the client's latest one, in date order, never in the future; meeting
-  numbers in the file must continue the client's numbering without gaps.
+  numbers in the file must continue the client's numbering without gaps. Rows with a meeting
+  number are taken in number order, rows without one in date order.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any, Literal
 from fitcli.model import meetings
 from fitcli.model.ids import id_key
 from fitcli.model.problems import DomainError
-from fitcli.model.scores import FORMS, AgeGroup, Client, Form, Rating, Session
+from fitcli.model.scores import FORMS, AgeGroup, Client, Correction, Form, Rating, Session
 
 Outcome = Literal["added", "completed", "skipped", "replaced"]
 
@@ -72,8 +73,9 @@ class Row:
 class Template:
     """A client from a full backup: created whole (details, closing, correction histories)."""
 
-    client: Client
+    client: Client  # details and closing; its meetings come as rows
     path: str  # where it sits in the document, for problems
+    corrections: tuple[tuple[Correction, ...], ...] = ()  # each meeting's history, in order
 
 
 @dataclass
@@ -229,10 +231,10 @@ def _restore_details(client: Client, template: Template, today: dt.date,
                      problems: list[Problem]) -> Client:
     """Give a restored client back its correction histories and its closing."""
     old = template.client
-    if len(client.sessions) == len(old.sessions):
+    if len(client.sessions) == len(template.corrections):
         client = client.model_copy(update={"sessions": tuple(
-            s.model_copy(update={"corrections": o.corrections})
-            for s, o in zip(client.sessions, old.sessions, strict=True))})
+            s.model_copy(update={"corrections": history})
+            for s, history in zip(client.sessions, template.corrections, strict=True))})
     if old.closed is not None:
         try:
             client = meetings.close(client, old.closed.reason, old.closed.date, today)
@@ -243,7 +245,9 @@ def _restore_details(client: Client, template: Template, today: dt.date,
 
 def merge_rows(rows: list[Row]) -> tuple[list[Row], list[Problem]]:
     """Rows of one client in meeting order, rows of the same meeting merged; duplicates out."""
-    ordered = sorted(rows, key=lambda r: (r.date, r.session or 0, r.line or 0))
+    # numbered meetings in number order (their dates are then checked), the rest by date
+    ordered = sorted(rows, key=lambda r: (r.session is None, r.session or 0, r.date,
+                                          r.line or 0))
     merged: list[Row] = []
     index: dict[tuple[str, Any], int] = {}
     problems: list[Problem] = []
@@ -310,7 +314,7 @@ def apply_row(client: Client, row: Row, *, replace: bool, today: dt.date,
     moved = target.date != row.date
     if not differs and not missing and not moved:
         return client, "skipped"
-    if client.closed is not None:
+    if client.closed is not None and missing:  # corrections go to record(), which decides
         raise _refuse(row, "client", "error.client_closed", client=client.id)
     if (differs or moved) and not replace:
         column = differs[0] if differs else "date"

@@ -10,8 +10,9 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fitcli.model.ids import validate_client_id
 from fitcli.model.problems import DomainError
 
 Form = Literal["ors", "srs"]
@@ -29,7 +30,9 @@ ITEM_COUNT = 4  # FIT-REFERENCE §2
 ITEM_MAX = 10.0  # FIT-REFERENCE §2: a 10 cm line
 TOTAL_MAX = ITEM_COUNT * ITEM_MAX  # 40.0
 
-_NUMBER = re.compile(r"^\s*(\d{1,2})(?:[.,](\d))?\s*$")
+# ASCII digits only (``\d`` would also take Arabic-Indic or full-width digits), one or two
+# before the decimal point or comma, at most one after it.
+_NUMBER = re.compile(r"([0-9]{1,2})(?:[.,]([0-9]))?")
 
 
 def tenths(value: float) -> int:
@@ -43,7 +46,7 @@ def is_one_decimal(value: float) -> bool:
 
 def parse_number(text: str, maximum: float, what: str) -> float:
     """Parse a typed score: ``4.5`` or ``4,5``, 0..maximum, at most one decimal."""
-    match = _NUMBER.match(text)
+    match = _NUMBER.fullmatch(text.strip())
     if not match:
         raise DomainError("error.score_format", value=text.strip(), what=what)
     value = int(match.group(1)) + int(match.group(2) or 0) / 10
@@ -60,13 +63,25 @@ def parse_total(text: str) -> float:
     return parse_number(text, TOTAL_MAX, "total")
 
 
+# Every valid score with one decimal -> its whole tenths (n / 10 is the same float as the
+# JSON or typed text "n/10", so valid stored values are found here without arithmetic).
+_ITEM_TENTHS = {n / 10: n for n in range(round(ITEM_MAX * 10) + 1)}
+_TOTAL_TENTHS = {n / 10: n for n in range(round(TOTAL_MAX * 10) + 1)}
+
+
 def total_of(items: tuple[float, ...]) -> float:
+    """The total of the items, computed in tenths so 0.1 + 0.2 is exactly 0.3."""
     return sum(tenths(i) for i in items) / 10
 
 
 def _check_value(value: float, maximum: float, what: str) -> None:
     if not (0.0 <= value <= maximum) or not is_one_decimal(value):
         raise DomainError("error.score_range", value=value, what=what, max=int(maximum))
+
+
+def _check_items(items: tuple[float, ...]) -> None:
+    for item in items:
+        _check_value(item, ITEM_MAX, "item")
 
 
 class Rating(BaseModel):
@@ -80,20 +95,34 @@ class Rating(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Rating:
-        _check_value(self.total, TOTAL_MAX, "total")
+        # Same rules as _check_value + total_of, with a dict lookup for the usual exact
+        # values first: `fit flags` validates hundreds of thousands of ratings.
+        total = _TOTAL_TENTHS.get(self.total)
+        if total is None:
+            _check_value(self.total, TOTAL_MAX, "total")
+            total = tenths(self.total)
         if self.items is not None:
+            items_sum = 0
             for item in self.items:
-                _check_value(item, ITEM_MAX, "item")
-            if tenths(self.total) != tenths(total_of(self.items)):
+                n = _ITEM_TENTHS.get(item)
+                if n is None:
+                    _check_value(item, ITEM_MAX, "item")
+                    n = tenths(item)
+                items_sum += n
+            if total != items_sum:
                 raise DomainError("error.total_mismatch", total=self.total)
         return self
 
+    # The factories check first, so callers get the model's DomainError (not pydantic's
+    # ValidationError, which wraps any error raised inside a validator).
     @classmethod
     def from_items(cls, items: tuple[float, float, float, float], rater: Rater = "self") -> Rating:
+        _check_items(items)
         return cls(items=items, total=total_of(items), rater=rater)
 
     @classmethod
     def from_total(cls, total: float, rater: Rater = "self") -> Rating:
+        _check_value(total, TOTAL_MAX, "total")
         return cls(items=None, total=total, rater=rater)
 
 
@@ -138,6 +167,21 @@ class Client(BaseModel):
     start: dt.date
     closed: Closure | None = None
     sessions: tuple[Session, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        return validate_client_id(value)  # no client can ever name a path outside the store
+
+    @model_validator(mode="after")
+    def _meetings_in_order(self) -> Client:
+        # Meetings are numbered 1..n without gaps and never dated before the one before.
+        for index, session in enumerate(self.sessions):
+            if session.session != index + 1:
+                raise ValueError(f"meeting {index + 1} is numbered {session.session}")
+            if index and session.date < self.sessions[index - 1].date:
+                raise ValueError(f"meeting {session.session} is dated before the one before")
+        return self
 
     @property
     def status(self) -> Status:
