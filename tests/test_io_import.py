@@ -373,3 +373,19 @@ def test_backup_meetings_out_of_date_order_are_reported(fit: Fit, tmp_path: Path
     assert result.exit_code == 4, result.stderr
     assert result.stderr.startswith("at clients[0].sessions[1].date: the date 2026-01-15 is "
                                     "before the latest meeting")
+
+
+def test_stdin_from_a_terminal_is_refused(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    from fitcli.commands import io_cmd
+    from fitcli.errors import UsageProblem
+
+    with pytest.raises(UsageProblem) as caught:
+        io_cmd._read_input("-")
+    assert caught.value.key == "import.error.stdin_tty"

@@ -53,6 +53,8 @@ def _no_cyclic_gc() -> Iterator[None]:
 # -- import ---------------------------------------------------------------------------------
 def _read_input(source: str) -> tuple[str, bytes]:
     if source == STDIN:
+        if sys.stdin.isatty():  # nothing piped in: waiting for typed CSV would look like a hang
+            raise UsageProblem("import.error.stdin_tty")
         stream = getattr(sys.stdin, "buffer", None)
         data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
         return "stdin", data
