@@ -389,3 +389,28 @@ def test_stdin_from_a_terminal_is_refused(fit: Fit, monkeypatch: pytest.MonkeyPa
     with pytest.raises(UsageProblem) as caught:
         io_cmd._read_input("-")
     assert caught.value.key == "import.error.stdin_tty"
+
+
+def test_a_failing_write_stops_the_import_and_a_rerun_completes_it(
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fitcli.errors import StoreProblem
+    from fitcli.store import Store
+
+    real_save = Store.save
+
+    def failing_save(self: Store, client: object, **kwargs: object) -> None:
+        if getattr(client, "id", "") == "C005":
+            raise StoreProblem("error.store_unwritable", path="clients", reason="disk full")
+        real_save(self, client, **kwargs)  # type: ignore[arg-type]
+
+    rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
+    text = "client,date,ors_total\n" + rows
+    monkeypatch.setattr(Store, "save", failing_save)
+    failed = fit("import", "-", "--create-clients", input=text)
+    assert failed.exit_code == 5
+    assert "disk full" in failed.stderr
+    assert not (store_dir / "clients" / "C005.json").exists()
+    monkeypatch.setattr(Store, "save", real_save)
+    summary = as_json(fit("import", "-", "--create-clients", "--json", input=text))
+    assert summary["clients_created"] + summary["skipped"] == 10
+    assert len(exported(fit)) == 10

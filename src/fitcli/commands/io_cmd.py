@@ -139,20 +139,22 @@ def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
 
     from fitcli.render.progress import bar
 
-    with bar(len(plan.writes), t("import.progress"), show_bar) as tick, \
-            ThreadPoolExecutor(max_workers=WRITERS) as pool:
-        stale = stale_temps_by_file(st.clients_dir)  # one listing, not one per client
-        pending = {pool.submit(_write_one, st, w, rows.get(w.key, []), templates.get(w.key),
-                               options, stale) for w in plan.writes}
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-            tick(len(done))
-            for future in done:
-                if future.exception() is not None:
-                    for other in pending:
-                        other.cancel()
-                    future.result()
-    st.sync()
+    stale = stale_temps_by_file(st.clients_dir)  # one listing, not one per client
+    pool = ThreadPoolExecutor(max_workers=WRITERS)
+    try:
+        with bar(len(plan.writes), t("import.progress"), show_bar) as tick:
+            pending = {pool.submit(_write_one, st, w, rows.get(w.key, []),
+                                   templates.get(w.key), options, stale)
+                       for w in plan.writes}
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                tick(len(done))
+                for future in done:
+                    future.result()  # a failed write stops the import (others stay whole)
+    finally:
+        # on an error or Ctrl-C, clients not started yet are not written; a re-run does them
+        pool.shutdown(wait=True, cancel_futures=True)
+        st.sync()
 
 
 def import_cmd(
