@@ -202,3 +202,18 @@ def test_readme_documents_every_alias() -> None:
     for words in (*tabular.RATER_VALUES.values(), *tabular.AGE_VALUES.values()):
         for word in words:
             assert word.casefold() in section, word
+
+
+@pytest.mark.parametrize("name", ["comma.csv", "semicolon_decimal_comma.csv", "tab.tsv",
+                                  "bom.csv", "crlf.csv"])
+def test_fast_and_careful_row_readers_agree(name: str) -> None:
+    from pathlib import Path
+
+    text = tabular.decode((Path(__file__).parent / "data" / "import" / name).read_bytes())
+    delimiter = tabular.detect_delimiter(text.splitlines()[0])
+    records = list(tabular._records(text, delimiter))
+    out = tabular.Parsed("csv")
+    reader = tabular._RowReader(tabular._map_header(records[0][1], 1, out))
+    for line, record in records[1:]:
+        if any(cell.strip() for cell in record):
+            assert reader.read_clean(line, record) == reader.read_carefully(line, record)

@@ -280,6 +280,10 @@ def items_rating(items: tuple[float, float, float, float], rater: Rater) -> Rati
     return Rating.model_construct(items=items, total=total_of(items), rater=rater)
 
 
+class _NotClean(Exception):
+    """A row the fast path leaves to the careful one."""
+
+
 class _RowReader:
     """Turns CSV records into Rows for one header; caches parsed cells (values repeat)."""
 
@@ -294,6 +298,13 @@ class _RowReader:
             if first:
                 self.where[form] = self.names[first]
         self.cache: dict[str, dict[str, Any]] = {}
+        # the fast path's plan: where each value is, and its cache
+        self.items_at = {form: [self.index[f] for f in ITEM_FIELDS[form]]
+                         if ITEM_FIELDS[form][0] in self.index else None for form in FORMS}
+        self.total_at = {form: self.index.get(f"{form}_total") for form in FORMS}
+        self.simple = [(fld, self.index[fld], parser) for fld, parser in (
+            ("session", parse_session), ("age_group", parse_age_group), ("rater", parse_rater),
+            ("ors_rater", parse_rater), ("srs_rater", parse_rater)) if fld in self.index]
 
     def column(self, fld: str) -> str:
         return self.names.get(fld, fld)
@@ -309,6 +320,63 @@ class _RowReader:
     def read(self, line: int, record: list[str]) -> Row | list[Problem]:
         if len(record) < self.width:
             record = record + [""] * (self.width - len(record))
+        try:
+            return self.read_clean(line, record)
+        except (DomainError, _NotClean):
+            return self.read_carefully(line, record)
+
+    def cached(self, fld: str, raw: str, parser: Callable[[str], Any]) -> Any:
+        cache = self.cache.setdefault(fld, {})
+        value = cache.get(raw)
+        if value is None:
+            value = cache[raw] = parser(raw)
+        return value
+
+    def read_clean(self, line: int, record: list[str]) -> Row:
+        """The usual row, fast; anything unusual raises and takes ``read_carefully``, which
+        finds every problem of the row with its column."""
+        index = self.index
+        client = record[index["client"]].strip()
+        raw_date = record[index["date"]].strip()
+        if not client or not raw_date:
+            raise _NotClean
+        self.cached("client", client, validate_client_id)
+        date = self.cached("date", raw_date, parse_date)
+        values: dict[str, Any] = {}
+        for fld, at, parser in self.simple:
+            raw = record[at].strip()
+            values[fld] = self.cached(fld, raw, parser) if raw else None
+        rater: Rater = values.get("rater") or "self"
+        items_cache = self.cache.setdefault("item", {})
+        ratings: dict[str, Rating | None] = {}
+        for form in FORMS:
+            form_rater: Rater = values.get(f"{form}_rater") or rater
+            at_items, at_total = self.items_at[form], self.total_at[form]
+            total_raw = record[at_total].strip() if at_total is not None else ""
+            cells = [record[i].strip() for i in at_items] if at_items else []
+            if not any(cells):
+                ratings[form] = (Rating.from_total(self.cached("total", total_raw, parse_total),
+                                                   form_rater) if total_raw else None)
+                continue
+            items = []
+            for raw in cells:
+                value = items_cache.get(raw)
+                if value is None:
+                    if not raw:
+                        raise _NotClean
+                    value = items_cache[raw] = parse_item(raw)
+                items.append(value)
+            rating = items_rating((items[0], items[1], items[2], items[3]), form_rater)
+            if total_raw and tenths(self.cached("total", total_raw, parse_total)) != tenths(
+                    rating.total):
+                raise _NotClean
+            ratings[form] = rating
+        if ratings["ors"] is None and ratings["srs"] is None:
+            raise _NotClean
+        return Row(line, client, date, values.get("session"), ratings["ors"], ratings["srs"],
+                   values.get("age_group"), self.where)
+
+    def read_carefully(self, line: int, record: list[str]) -> Row | list[Problem]:
         cells = {fld: record[i].strip() for fld, i in self.index.items()}
         problems: list[Problem] = []
 
