@@ -310,3 +310,27 @@ class _Unknown(Exception):
 def test_unrecognised_parser_error_keeps_its_text() -> None:
     i18n.set_language("sv")
     assert _usage.usage_message(_Unknown()) == "Something new happened"
+
+
+def test_import_problems_json_identical_in_every_language(fit: Fit, isolated: Path) -> None:
+    ok(fit("client", "add", "C001"))
+    bad = isolated / "bad.csv"
+    bad.write_text("client;date;ors1;ors2;ors3;ors4\nC001;2026-04-05;4;4;x;4\n"
+                   "C009;2026-04-05;4,5;4;4;4\n", encoding="utf-8")
+    outputs = set()
+    for lang in i18n.SUPPORTED:
+        result = fit("--lang", lang, "import", str(bad), "--json", "--dry-run")
+        assert result.exit_code == 4, result.stderr
+        outputs.add(result.stdout)
+    assert len(outputs) == 1, outputs
+    assert "is not a valid item score" in outputs.pop()
+
+
+def test_import_problems_translated_for_people(fit: Fit, isolated: Path) -> None:
+    ok(fit("client", "add", "C001"))
+    bad = isolated / "bad.csv"
+    bad.write_text("client;date;ors1;ors2;ors3;ors4\nC001;2026-04-05;4;4;x;4\n", encoding="utf-8")
+    result = fit("--lang", "da", "import", str(bad), "--dry-run")
+    assert result.exit_code == 4
+    assert "'x' er ikke en gyldig delscore" in result.stderr
+    assert result.stderr.rstrip("\n").splitlines()[-1].startswith("Fejl: ")
