@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fitcli import __version__
-from fitcli.commands import client, config_cmd, scores, store_cmd
+from fitcli.commands import client, config_cmd, report, scores, store_cmd
 from fitcli.commands._common import FitGroup, start
 
 app = typer.Typer(
@@ -47,6 +47,7 @@ app.command("ors")(scores.ors)
 app.command("srs")(scores.srs)
 app.add_typer(store_cmd.app, name="store")
 app.add_typer(config_cmd.app, name="config")
+app.command("report")(report.report_cmd)
 
 
 def main() -> None:

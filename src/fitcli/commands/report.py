@@ -1,0 +1,104 @@
+"""`fit report`: the caseload figures FIT systems are expected to show (FIT-REFERENCE §6)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Literal
+
+import typer
+
+from fitcli.commands._common import echo, emit_json, fail_line, parse_date, settings, store
+from fitcli.commands._params import JsonOpt
+from fitcli.errors import EXIT_STORE, UsageProblem
+from fitcli.i18n import t
+from fitcli.model.caseload import Filters, Report, report
+from fitcli.model.norms import DEFAULT_PROFILE, PROFILES, NormProfile
+from fitcli.model.scores import Client
+from fitcli.store import Store
+
+FromOpt = Annotated[str | None, typer.Option(
+    "--from", metavar="YYYY-MM-DD", show_default=False,
+    help="Only clients with a meeting on or after this date.")]
+ToOpt = Annotated[str | None, typer.Option(
+    "--to", metavar="YYYY-MM-DD", show_default=False,
+    help="Only clients with a meeting on or before this date; later meetings are ignored.")]
+AgeOpt = Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
+    "--age-group", case_sensitive=False, show_default=False,
+    help="Only adult, adolescent or child clients.")]
+StatusOpt = Annotated[Literal["open", "closed", "all"], typer.Option(
+    "--status", case_sensitive=False, help="Open, closed or all episodes.")]
+NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Tables only, no charts.")]
+
+
+def norm_profile() -> NormProfile:
+    """The norm profile chosen in the config (setting ``norms``)."""
+    name = settings().get("norms")
+    return PROFILES[name if isinstance(name, str) and name in PROFILES else DEFAULT_PROFILE]
+
+
+def load_all(source: Store) -> tuple[list[Client], int]:
+    """Every readable client; each unreadable file is reported on stderr and counted."""
+    clients, problems = [], 0
+    for entry in source.entries():
+        if entry.client is not None:
+            clients.append(entry.client)
+        elif entry.problem is not None:
+            fail_line(t(entry.problem.key, **entry.problem.params))
+            problems += 1
+    return clients, problems
+
+
+def print_report(r: Report, charts: bool = True) -> None:
+    """The report for people: scope, counts, exclusions, tables and (if any data) charts."""
+    from fitcli.render import caseload as view
+    from fitcli.render.console import show
+
+    echo(view.scope_line(r))
+    if r.clients == 0:
+        echo(t("report.empty"))
+        return
+    for line in view.summary_lines(r):
+        echo(line)
+    echo()
+    if r.included == 0:
+        echo(t("report.none_included"))
+    else:
+        show(view.outcome_table(r))
+        echo()
+    show(view.figures_table(r))
+    if charts and r.included:
+        echo()
+        echo(view.categories_chart(r))
+        echo()
+        echo(view.scatter_chart(r))
+
+
+def report_cmd(
+    start: FromOpt = None,
+    end: ToOpt = None,
+    age_group: AgeOpt = None,
+    status: StatusOpt = "all",
+    no_chart: NoChartOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Caseload outcomes: change categories, effect sizes, ETR target, endings, SRS, with n.
+
+    Outcome figures compare each client's first and latest own ORS; clients with fewer than
+    2 ORS, an intake above 32 or an unscored age group are left out and counted by reason.
+
+    Example: fit report --from 2026-01-01 --to 2026-06-30 --status closed
+    """
+    filters = Filters(parse_date(start), parse_date(end), age_group, status)
+    if filters.start and filters.end and filters.start > filters.end:
+        raise UsageProblem("error.report_period", start=filters.start.isoformat(),
+                           end=filters.end.isoformat())
+    clients, problems = load_all(store())
+    result = report(clients, norm_profile(), filters)
+    if as_json:
+        from fitcli.render.caseload import report_dict
+
+        emit_json(report_dict(result))
+    else:
+        print_report(result, charts=not no_chart)
+    if problems:
+        sys.exit(EXIT_STORE)

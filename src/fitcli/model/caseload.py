@@ -1,0 +1,281 @@
+"""Caseload figures for `fit report` (FIT-REFERENCE.md section 6). Pure: clients in, numbers out.
+
+Each figure carries the n it rests on. Outcome figures (change categories, effect sizes, the
+ETR target) use each client's own ORS scores (rater "self"), first against latest, and leave
+out, counted by reason: clients in an unscored age group, clients with fewer than 2 ORS
+scores, and clients whose intake is above 32 (no ETR target: FIT-REFERENCE §4). Clients who
+start at or above the clinical cutoff stay in, and are also counted separately (§3).
+
+Period filters: meetings after ``end`` are ignored (the caseload as it stood that day, a
+closing after it too); with a period, only clients with a meeting in it are counted, and
+meeting-level figures (meetings, SRS, meetings without an SRS) count the meetings in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from fitcli.model.change import Classification, change, classify
+from fitcli.model.etr import MAX_INTAKE_FOR_TARGET, expected, round1, select_model
+from fitcli.model.norms import NormProfile
+from fitcli.model.scores import AGE_GROUPS, AgeGroup, Client, Session, tenths
+
+StatusFilter = Literal["open", "closed", "all"]
+ExclusionReason = Literal["unscored_age_group", "fewer_than_2_ors", "intake_above_32"]
+EXCLUSION_REASONS: tuple[ExclusionReason, ...] = (
+    "fewer_than_2_ors", "intake_above_32", "unscored_age_group")
+# Age groups whose forms are scored (FIT-REFERENCE §2: the under-6 tools never are).
+SCORED_AGE_GROUPS: frozenset[str] = frozenset(AGE_GROUPS)
+CLASSIFICATIONS: tuple[Classification, ...] = tuple(Classification)
+UNPLANNED_REASON = "dropout"  # FIT-REFERENCE §6: unplanned ending = drop-out
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date | None = None  # --from
+    end: dt.date | None = None  # --to
+    age_group: AgeGroup | None = None
+    status: StatusFilter = "all"
+
+
+@dataclass(frozen=True)
+class Mean:
+    """A mean and the n it rests on (value None when n is 0)."""
+
+    value: float | None
+    n: int
+
+    @classmethod
+    def of(cls, values: list[float]) -> Mean:
+        return cls(sum(values) / len(values) if values else None, len(values))
+
+
+@dataclass(frozen=True)
+class Share:
+    """A count out of n; ``value`` is the fraction (None when n is 0)."""
+
+    count: int
+    n: int
+
+    @property
+    def value(self) -> float | None:
+        return self.count / self.n if self.n else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One included client: first vs latest ORS, its category and the ETR target."""
+
+    client_id: str
+    age_group: AgeGroup
+    intake: float
+    latest: float
+    change: float
+    classification: Classification
+    cutoff: float
+    etr_target: float
+    target_met: bool
+    sd: float
+
+    @property
+    def clinical_intake(self) -> bool:
+        return self.intake < self.cutoff
+
+
+@dataclass(frozen=True)
+class Endings:
+    planned: int = 0
+    unplanned: int = 0  # drop-outs
+    other: int = 0  # referred elsewhere, or another reason
+    unplanned_on_target: int = 0
+    unplanned_below_target: int = 0
+    unplanned_no_target: int = 0  # excluded from outcome figures: no target to compare with
+
+    @property
+    def total(self) -> int:
+        return self.planned + self.unplanned + self.other
+
+
+@dataclass(frozen=True)
+class Report:
+    norms: str
+    rci: float
+    srs_cutoff: float
+    filters: Filters
+    clients: int
+    by_age_group: dict[AgeGroup, int]
+    open: int
+    closed: int
+    collateral_raters: int
+    meetings: int
+    excluded: dict[ExclusionReason, int]
+    outcomes: list[Outcome]
+    effect_size: Mean
+    severity_adjusted_effect_size: Mean
+    etr_target_met: Share
+    intake_by_age_group: dict[AgeGroup, Mean]
+    meetings_per_episode: Mean
+    days_per_episode: Mean
+    endings: Endings
+    srs: Mean
+    srs_below_cutoff: Share
+    meetings_without_srs: Share
+    counts: dict[Classification, int]
+
+    @property
+    def included(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def clinical_intake(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.clinical_intake]
+
+    @property
+    def non_clinical_intake(self) -> list[Outcome]:
+        """Started at or above the cutoff: little room to improve (FIT-REFERENCE §3)."""
+        return [o for o in self.outcomes if not o.clinical_intake]
+
+
+def as_of(client: Client, end: dt.date | None) -> Client:
+    """The client as it stood on ``end``: later meetings and a later closing left out."""
+    if end is None:
+        return client
+    sessions = tuple(s for s in client.sessions if s.date <= end)
+    closed = client.closed if client.closed is not None and client.closed.date <= end else None
+    if sessions == client.sessions and closed == client.closed:
+        return client
+    return client.model_copy(update={"sessions": sessions, "closed": closed})
+
+
+def _in_period(session: Session, filters: Filters) -> bool:
+    return ((filters.start is None or session.date >= filters.start)
+            and (filters.end is None or session.date <= filters.end))
+
+
+def select(clients: Iterable[Client], filters: Filters) -> list[Client]:
+    """The clients a report covers, each as it stood at the end of the period."""
+    chosen = []
+    for raw in clients:
+        if filters.end is not None and raw.start > filters.end:
+            continue  # the episode began after the period
+        client = as_of(raw, filters.end)
+        if filters.status != "all" and client.status != filters.status:
+            continue
+        if filters.age_group is not None and client.age_group != filters.age_group:
+            continue
+        if filters.start is not None and not any(_in_period(s, filters) for s in client.sessions):
+            continue
+        chosen.append(client)
+    return chosen
+
+
+def exclusion(client: Client) -> ExclusionReason | None:
+    """Why a client is left out of the outcome figures, or None when it is included."""
+    if client.age_group not in SCORED_AGE_GROUPS:
+        return "unscored_age_group"
+    ors = client.ors_ratings("self")
+    if len(ors) < 2:
+        return "fewer_than_2_ors"
+    if ors[0][1].total > MAX_INTAKE_FOR_TARGET:
+        return "intake_above_32"
+    return None
+
+
+def outcome(client: Client, profile: NormProfile) -> Outcome:
+    """First vs latest own ORS of an included client (see ``exclusion``)."""
+    ors = client.ors_ratings("self")
+    intake, latest = ors[0][1].total, ors[-1][1].total
+    cutoff = profile.cutoff(client.age_group)
+    target = round1(expected(intake, len(ors), select_model(client.age_group, len(ors))))
+    return Outcome(
+        client_id=client.id, age_group=client.age_group, intake=intake, latest=latest,
+        change=change(intake, latest),
+        classification=classify(intake, latest, cutoff, profile.rci), cutoff=cutoff,
+        etr_target=target, target_met=tenths(latest) >= tenths(target),
+        sd=profile.sd(client.age_group),
+    )
+
+
+def _endings(clients: list[Client], by_id: dict[str, Outcome]) -> Endings:
+    planned = unplanned = other = on = below = none = 0
+    for client in clients:
+        if client.closed is None:
+            continue
+        if client.closed.reason == "planned":
+            planned += 1
+        elif client.closed.reason == UNPLANNED_REASON:
+            unplanned += 1
+            result = by_id.get(client.id)
+            if result is None:
+                none += 1
+            elif result.target_met:
+                on += 1
+            else:
+                below += 1
+        else:
+            other += 1
+    return Endings(planned, unplanned, other, on, below, none)
+
+
+def report(clients: Iterable[Client], profile: NormProfile, filters: Filters | None = None,
+           ) -> Report:
+    """Every caseload figure for the clients that pass ``filters``."""
+    filters = filters or Filters()
+    chosen = select(clients, filters)
+    excluded: dict[ExclusionReason, int] = dict.fromkeys(EXCLUSION_REASONS, 0)
+    outcomes: list[Outcome] = []
+    for client in chosen:
+        reason = exclusion(client)
+        if reason is None:
+            outcomes.append(outcome(client, profile))
+        else:
+            excluded[reason] += 1
+
+    meetings = [s for c in chosen for s in c.sessions if _in_period(s, filters)]
+    srs_totals = [s.srs.total for s in meetings if s.srs is not None]
+    intakes: dict[AgeGroup, list[float]] = {g: [] for g in AGE_GROUPS}
+    for client in chosen:
+        ors = client.ors_ratings("self")
+        if ors and client.age_group in SCORED_AGE_GROUPS:
+            intakes[client.age_group].append(ors[0][1].total)
+    with_meetings = [c for c in chosen if c.sessions]
+    spans = [(c.sessions[-1].date - c.sessions[0].date).days
+             for c in chosen if len(c.sessions) >= 2]
+
+    return Report(
+        norms=profile.name, rci=profile.rci, srs_cutoff=profile.srs_cutoff, filters=filters,
+        clients=len(chosen),
+        by_age_group={g: sum(1 for c in chosen if c.age_group == g) for g in AGE_GROUPS},
+        open=sum(1 for c in chosen if c.status == "open"),
+        closed=sum(1 for c in chosen if c.status == "closed"),
+        collateral_raters=sum(1 for c in chosen if _has_collateral(c)),
+        meetings=len(meetings),
+        excluded=excluded,
+        outcomes=outcomes,
+        effect_size=Mean.of([o.change / o.sd for o in outcomes]),
+        severity_adjusted_effect_size=Mean.of(
+            [(o.change - (o.etr_target - o.intake)) / o.sd for o in outcomes]),
+        etr_target_met=Share(sum(1 for o in outcomes if o.target_met), len(outcomes)),
+        intake_by_age_group={g: Mean.of(v) for g, v in intakes.items()},
+        meetings_per_episode=Mean.of([float(len(c.sessions)) for c in with_meetings]),
+        days_per_episode=Mean.of([float(d) for d in spans]),
+        endings=_endings(chosen, {o.client_id: o for o in outcomes}),
+        srs=Mean.of(srs_totals),
+        srs_below_cutoff=Share(sum(1 for s in srs_totals if tenths(s) < tenths(
+            profile.srs_cutoff)), len(srs_totals)),
+        meetings_without_srs=Share(sum(1 for s in meetings if s.srs is None), len(meetings)),
+        counts=category_counts(outcomes),
+    )
+
+
+def category_counts(outcomes: list[Outcome]) -> dict[Classification, int]:
+    """How many outcomes fall in each change category (every category present, maybe 0)."""
+    return {c: sum(1 for o in outcomes if o.classification == c) for c in CLASSIFICATIONS}
+
+
+def _has_collateral(client: Client) -> bool:
+    return any(r is not None and r.rater == "other"
+               for s in client.sessions for r in (s.ors, s.srs))
