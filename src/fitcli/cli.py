@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fitcli import __version__
-from fitcli.commands import client, config_cmd, report, scores, store_cmd
+from fitcli.commands import client, config_cmd, demo, report, scores, store_cmd
 from fitcli.commands._common import FitGroup, start
 
 app = typer.Typer(
@@ -48,6 +48,7 @@ app.command("srs")(scores.srs)
 app.add_typer(store_cmd.app, name="store")
 app.add_typer(config_cmd.app, name="config")
 app.command("report")(report.report_cmd)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:

@@ -1,0 +1,155 @@
+"""`fit demo`: a synthetic training caseload in its own store, shown the way FIT is taught.
+
+The demo store is a separate folder (by default ``demo`` inside the store folder, beside the
+real ``clients`` folder, never in it). A file ``demo-store.json`` marks it as made by
+`fit demo`: only such a folder is ever emptied by ``--reset``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fitcli.commands._common import echo, store, today
+from fitcli.errors import StoreProblem, UsageProblem
+from fitcli.i18n import t
+from fitcli.model.synth import (
+    ARCHETYPES,
+    DEFAULT_CLIENTS,
+    MAX_CLIENTS,
+    TYPICAL,
+    Synthetic,
+    generate,
+)
+from fitcli.store import Store, atomic_write, ensure_private_dir
+
+DEMO_FOLDER = "demo"
+MARKER = "demo-store.json"
+DEFAULT_SEED = 1
+TREND_EXAMPLE = "no_change"  # the archetype whose trend chart the demo shows
+
+ClientsOpt = Annotated[int, typer.Option(
+    "--clients", metavar="N", min=1, max=MAX_CLIENTS,
+    help=f"How many clients: the {len(ARCHETYPES)} teaching examples first, then typical "
+         "clients (fewer than that: the first N examples).")]
+SeedOpt = Annotated[int, typer.Option(
+    "--seed", metavar="S", help="Random seed: the same seed gives the same caseload.")]
+DemoStoreOpt = Annotated[Path | None, typer.Option(
+    "--store", metavar="DIR", show_default=False,
+    help="Demo store folder (default: a 'demo' folder in the store folder, beside your "
+         "clients). Never your real store.")]
+ResetOpt = Annotated[bool, typer.Option(
+    "--reset", help="Rebuild an existing demo store from scratch (required when it exists).")]
+
+
+def default_demo_dir(real_root: Path) -> Path:
+    return real_root / DEMO_FOLDER
+
+
+def _resolved(path: Path) -> Path:
+    return path.expanduser().resolve()
+
+
+def check_target(target: Path, real_root: Path) -> None:
+    """Refuse the real store itself, its clients folder, or anything inside that folder."""
+    real = _resolved(real_root)
+    if target == real or target == real / "clients" or (real / "clients") in target.parents:
+        raise UsageProblem("error.demo_real_store", path=str(target))
+
+
+def prepare(target: Path, reset: bool) -> None:
+    """Make ``target`` an empty demo store, or refuse (nothing is written on refusal)."""
+    demo = Store(target)
+    marked = (target / MARKER).is_file()
+    existing = demo.ids()
+    if not existing and not marked:
+        return
+    if not marked:
+        raise StoreProblem("error.demo_not_demo", path=str(target), marker=MARKER)
+    if not reset:
+        raise UsageProblem("error.demo_exists", path=str(target))
+    for client_id in existing:
+        demo.remove(client_id)
+
+
+def write(target: Path, made: list[Synthetic], seed: int) -> None:
+    demo = Store(target)
+    ensure_private_dir(target)
+    marker = {"made_by": "fit demo", "seed": seed, "clients": len(made),
+              "today": today().isoformat(),
+              "note": "Synthetic training data, no real clients. `fit demo --reset` rebuilds it."}
+    try:
+        atomic_write(target / MARKER, json.dumps(marker, indent=1) + "\n")
+    except OSError as exc:
+        raise StoreProblem("error.store_unwritable", path=str(target),
+                           reason=exc.strerror or str(exc)) from None
+    for item in made:
+        demo.create(item.client)
+
+
+def labels() -> dict[str, str]:
+    """Client labels in the user's language: each says which pattern the client shows."""
+    return {kind: t(f"demo.kind.{kind}") for kind in (*ARCHETYPES, TYPICAL)}
+
+
+def shown_path(path: Path) -> str:
+    """A path as it must be typed in a shell command (quoted when it holds spaces)."""
+    text = str(path)
+    return f'"{text}"' if any(ch.isspace() for ch in text) else text
+
+
+def demo(
+    clients: ClientsOpt = DEFAULT_CLIENTS,
+    seed: SeedOpt = DEFAULT_SEED,
+    store_dir: DemoStoreOpt = None,
+    reset: ResetOpt = False,
+) -> None:
+    """Create a synthetic training caseload in a separate demo store and show it.
+
+    The caseload is the same for the same seed (and day). An existing demo store is only
+    rebuilt with --reset; a folder not made by fit demo is never touched, nor the real store.
+
+    Example: fit demo --reset --clients 30 --seed 7
+    """
+    real_root = store().root
+    target = _resolved(store_dir if store_dir is not None else default_demo_dir(real_root))
+    check_target(target, real_root)
+    prepare(target, reset)
+    made = generate(seed, today(), clients, labels())
+    write(target, made, seed)
+    show(target, made, seed)
+
+
+def show(target: Path, made: list[Synthetic], seed: int) -> None:
+    """What a trainer puts on the screen: the caseload, and where to go from here."""
+    from fitcli.render.console import show as show_renderable
+    from fitcli.render.tables import client_list
+
+    echo(t("demo.created", clients=len(made), seed=seed, path=str(target)))
+    echo()
+    show_renderable(client_list([m.client for m in made]))
+    echo()
+    _explore(target, made)
+
+
+def _example(made: list[Synthetic], kind: str) -> str:
+    for item in made:
+        if item.kind == kind:
+            return item.client.id
+    return made[0].client.id
+
+
+def _explore(target: Path, made: list[Synthetic]) -> None:
+    prefix = f"fit --store {shown_path(target)}"
+    echo(t("demo.explore"))
+    for command, key in (
+        (f"{prefix} client list --all", "demo.cmd.list"),
+        (f"{prefix} client show {_example(made, 'alliance_drop')}", "demo.cmd.show"),
+        (f"{prefix} report", "demo.cmd.report"),
+        (f"fit demo --reset --store {shown_path(target)}", "demo.cmd.reset"),
+    ):
+        echo(f"  {command}")
+        echo(f"      {t(key)}")
