@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# A throwaway demo store in the repo (never your real store); rebuilt on every run.
 demo: $(STAMP)
-	$(BIN)/fit demo --reset
+	$(BIN)/fit demo --reset --store .demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -26,4 +27,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .demo build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -27,6 +27,12 @@ def test_demo_writes_beside_the_real_store_never_into_it(fit: Fit, store_dir: Pa
     assert result.stderr == ""
 
 
+def test_demo_creates_no_real_clients_folder(fit: Fit, store_dir: Path) -> None:
+    ok(fit("demo", "--clients", "2"))
+    assert not (store_dir / "clients").exists()
+    assert as_json(fit("client", "list", "--all", "--json")) == []
+
+
 def test_demo_output_lists_the_caseload_with_its_labels(fit: Fit) -> None:
     out = ok(fit("demo")).stdout
     for label in ("early responder", "no change", "alliance drop on the SRS",
