@@ -7,8 +7,9 @@ scores, and clients whose intake is above 32 (no ETR target: FIT-REFERENCE §4).
 start at or above the clinical cutoff stay in, and are also counted separately (§3).
 
 Period filters: meetings after ``end`` are ignored (the caseload as it stood that day, a
-closing after it too); with a period, only clients with a meeting in it are counted, and
-meeting-level figures (meetings, SRS, meetings without an SRS) count the meetings in it.
+closing after it too); with ``start`` or ``end``, only clients with a meeting in the period
+are counted, and meeting-level figures (meetings, SRS, meetings without an SRS) count the
+meetings in it.
 """
 
 from __future__ import annotations
@@ -159,14 +160,13 @@ def select(clients: Iterable[Client], filters: Filters) -> list[Client]:
     """The clients a report covers, each as it stood at the end of the period."""
     chosen = []
     for raw in clients:
-        if filters.end is not None and raw.start > filters.end:
-            continue  # the episode began after the period
         client = as_of(raw, filters.end)
         if filters.status != "all" and client.status != filters.status:
             continue
         if filters.age_group is not None and client.age_group != filters.age_group:
             continue
-        if filters.start is not None and not any(_in_period(s, filters) for s in client.sessions):
+        dated = filters.start is not None or filters.end is not None
+        if dated and not any(_in_period(s, filters) for s in client.sessions):
             continue
         chosen.append(client)
     return chosen
