@@ -1,7 +1,5 @@
 """The root `fit` command: global options and the sub-commands. No logic here."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +12,8 @@ from fitcli.commands._common import FitGroup, start
 app = typer.Typer(
     cls=FitGroup,
     name="fit",
-    help="Feedback-Informed Treatment in the terminal: log ORS/SRS, see trends and alerts.",
+    help="Feedback-Informed Treatment in the terminal: log ORS/SRS, see trends and alerts."
+         "\n\nExample: fit ors C001 4.5 6 5,5 7",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

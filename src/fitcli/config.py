@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,16 +44,26 @@ class Config:
         return SETTINGS[key].default
 
 
-def load() -> Config:
+def load(repairing: str | None = None) -> Config:
+    """The validated config. ``repairing``: the key about to be set or reset, whose present
+    value may be wrong or unknown (so `fit config set KEY VALUE` can fix what it reports)."""
     path = config_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Config(path, {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreProblem("error.config_broken", path=str(path), reason=str(exc)) from None
+    import tomllib  # only when there is a file: saves its import on most runs
+
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise StoreProblem("error.config_broken", path=str(path), reason=str(exc)) from None
     values: dict[str, Value] = {}
     for key, value in raw.items():
+        if key == repairing:
+            continue
         setting = SETTINGS.get(key)
         if setting is None:
             raise StoreProblem("error.config_unknown_key", path=str(path), key=key)

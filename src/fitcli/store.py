@@ -13,9 +13,9 @@ Never prints; raises fitcli.errors.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,27 +86,65 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def temp_name(path: Path) -> Path:
+    """A fresh hidden temp file name beside ``path`` (same folder, so the rename is atomic)."""
+    return path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+
+
+def stale_temps(path: Path) -> list[Path]:
+    """Temp files of ``path`` left by a process that was killed while writing it."""
+    return sorted(path.parent.glob(f".{path.name}.*.tmp"))
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """``os.replace``; on Windows a reader holding ``path`` open makes it fail for a moment
+    (files are opened without FILE_SHARE_DELETE there), so retry briefly before giving up."""
+    attempts = 1 if _POSIX else 50
+    for attempt in range(attempts):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            import time
+
+            time.sleep(0.02)
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole."""
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole.
+
+    Temp file in the same folder (created 0600, exclusively), flush + fsync, ``os.replace``,
+    fsync the folder; the temp file is removed whatever happens. (Not ``tempfile``: importing
+    it costs a few ms on every ``fit ors``.)
+    """
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = temp_name(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
         if _POSIX:
-            os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+            os.chmod(tmp, 0o600)  # the umask cannot widen it, but be explicit
+        _replace(tmp, path)
         _fsync_dir(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
 
 
-def ensure_private_dir(folder: Path) -> None:
+def ensure_private_dir(folder: Path, tighten: bool = False) -> None:
+    """Create ``folder`` (0700). ``tighten``: also make an existing folder 0700 (only for
+    folders fitcli owns, like ``clients/``; never for a folder the user chose)."""
     try:
+        existed = folder.is_dir()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if _POSIX and (tighten or not existed) and folder.stat().st_mode & 0o077:
+            os.chmod(folder, 0o700)
     except OSError as exc:
         raise StoreProblem("error.store_unwritable", path=str(folder),
                            reason=exc.strerror or str(exc)) from None
@@ -148,25 +186,50 @@ class Store:
         return None
 
     def ids(self) -> list[str]:
-        if not self.clients_dir.is_dir():
-            return []
-        return sorted(p.stem for p in self.clients_dir.glob("*.json") if not p.name.startswith("."))
+        """The IDs of every client file, sorted without regard to case."""
+        try:
+            if not self.clients_dir.is_dir():
+                return []
+            names = [p.stem for p in self.clients_dir.glob("*.json")
+                     if not p.name.startswith(".")]
+        except OSError as exc:
+            raise StoreProblem("error.store_unreadable", path=str(self.clients_dir),
+                               reason=exc.strerror or str(exc)) from None
+        return sorted(names, key=lambda name: (id_key(name), name))
+
+    def lock_path(self, client_id: str) -> Path:
+        """The client's lock file: named by a hash of the case-folded ID, so IDs differing
+        only in case share one lock and no lock file name reveals an ID (even after erasure)."""
+        self.path_for(client_id)  # validates: no ID (so no lock) names a path outside the store
+        digest = hashlib.sha256(id_key(client_id).encode("utf-8")).hexdigest()[:24]
+        return self.locks_dir / f"{digest}.lock"
 
     @contextlib.contextmanager
     def lock(self, client_id: str) -> Iterator[None]:
-        from filelock import FileLock, Timeout  # costs ~10 ms: only commands that write
+        """Hold the client's lock (waits up to LOCK_TIMEOUT_S for another fit process).
 
-        self.path_for(client_id)  # validates: no ID may name a path outside the store
+        The ``filelock`` package: fcntl on POSIX, msvcrt on Windows, released by the OS when
+        the process dies, so a kill -9 never leaves a client locked. Lock files are never
+        deleted (deleting one while another process waits on it would break the exclusion).
+        """
+        from filelock import FileLock, Timeout  # only commands that write pay for it
+
+        path = self.lock_path(client_id)
         ensure_private_dir(self.root)
-        ensure_private_dir(self.locks_dir)
-        lock = FileLock(self.locks_dir / f"{id_key(client_id)}.lock", timeout=LOCK_TIMEOUT_S,
-                        mode=0o600)
+        ensure_private_dir(self.locks_dir, tighten=True)
+        lock = FileLock(path, timeout=LOCK_TIMEOUT_S, mode=0o600)
         try:
-            with lock:
-                yield
+            lock.acquire()
         except Timeout:
             raise StoreProblem("error.store_locked", client=client_id,
                                seconds=int(LOCK_TIMEOUT_S)) from None
+        except OSError as exc:
+            raise StoreProblem("error.store_unwritable", path=str(path),
+                               reason=exc.strerror or str(exc)) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     # -- reading -----------------------------------------------------------------------
     def _read(self, path: Path) -> Client:
@@ -186,21 +249,37 @@ class Store:
 
     def entries(self, ids: list[str] | None = None) -> Iterator[Entry]:
         """Every client (or the given ones), each loaded or with its problem; never raises
-        for one bad file, so listings and checks carry on with the others."""
-        for client_id in self.ids() if ids is None else ids:
-            path = self.clients_dir / f"{client_id}.json"
+        for one bad file, so listings and checks carry on with the others. A given ID that
+        does not exist raises NotFound; a file removed meanwhile by another process is
+        skipped when listing every client."""
+        if ids is None:
+            found = [(i, self.clients_dir / f"{i}.json") for i in self.ids()]
+        else:
+            found = []
+            for client_id in ids:
+                path = self._find(client_id)
+                if path is None:
+                    raise NotFound("error.client_not_found", client=client_id)
+                found.append((path.stem, path))
+        for client_id, path in found:
             try:
                 yield Entry(client_id, path, self._read(path), None)
             except StoreProblem as exc:
                 yield Entry(client_id, path, None, exc)
+            except NotFound:
+                if ids is not None:
+                    raise
 
     # -- writing -----------------------------------------------------------------------
     def save(self, client: Client) -> None:
         """Write ``client`` (caller holds its lock)."""
         ensure_private_dir(self.root)
-        ensure_private_dir(self.clients_dir)
+        ensure_private_dir(self.clients_dir, tighten=True)
+        path = self.path_for(client.id)
         try:
-            atomic_write(self.path_for(client.id), encode(client))
+            for stale in stale_temps(path):  # we hold the lock: no live writer owns these
+                stale.unlink(missing_ok=True)
+            atomic_write(path, encode(client))
         except OSError as exc:
             raise StoreProblem("error.store_unwritable", path=str(self.clients_dir),
                                reason=exc.strerror or str(exc)) from None
@@ -215,6 +294,8 @@ class Store:
     def update(self, client_id: str, change: Callable[[Client], tuple[Client, T]]) -> T:
         """Read-modify-write one client under its lock; ``change`` returns (client, result).
         A model refusal inside ``change`` writes nothing."""
+        if self._find(client_id) is None:  # fail before creating a lock file for a typo
+            raise NotFound("error.client_not_found", client=client_id)
         with self.lock(client_id):
             client = self.load(client_id)
             updated, result = change(client)
@@ -223,10 +304,18 @@ class Store:
             return result
 
     def remove(self, client_id: str) -> Path:
+        """Erase the client's file for good (under its lock); returns the path removed."""
+        if self._find(client_id) is None:
+            raise NotFound("error.client_not_found", client=client_id)
         with self.lock(client_id):
             path = self._find(client_id)
             if path is None:
                 raise NotFound("error.client_not_found", client=client_id)
-            path.unlink()
-            _fsync_dir(path.parent)
+            self._read(path)  # an unreadable file is left for a person to restore or move
+            try:
+                path.unlink()
+                _fsync_dir(path.parent)
+            except OSError as exc:
+                raise StoreProblem("error.store_unwritable", path=str(path),
+                                   reason=exc.strerror or str(exc)) from None
             return path

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,11 @@ from fitcli.store import Store
 STORE_ENV = "FIT_STORE"
 LANG_ENV = "FIT_LANG"
 TODAY_ENV = "FIT_TODAY"  # fixes "today" (ISO date) for tests and training sessions
+EXIT_INTERRUPTED = 130  # Ctrl-C, or Ctrl-D at a prompt: the shell's code for SIGINT
+
+# Exactly YYYY-MM-DD in ASCII digits: date.fromisoformat alone would also take 20260314 and
+# week dates like 2026-W11-6, which nobody means when typing a meeting date.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass
@@ -42,14 +48,16 @@ class Runtime:
     _config: config_file.Config | None = field(default=None, repr=False)
 
     def store_dir(self) -> Path:
+        """--store, then FIT_STORE, then the platform's user data folder; always absolute, so
+        messages and `fit store path` name the folder unambiguously."""
         if self.store_option is not None:
-            return self.store_option.expanduser()
+            return self.store_option.expanduser().absolute()
         env = os.environ.get(STORE_ENV)
-        if env:
-            return Path(env).expanduser()
+        if env and env.strip():
+            return Path(env).expanduser().absolute()
         import platformdirs
 
-        return platformdirs.user_data_path("fitcli", appauthor=False)
+        return platformdirs.user_data_path("fitcli", appauthor=False).absolute()
 
     def store(self) -> Store:
         return Store(self.store_dir())
@@ -98,27 +106,38 @@ def choose_language(option: str | None) -> str:
 
 
 def today() -> dt.date:
+    """Today's local date, or FIT_TODAY when set (tests, training with a fixed calendar)."""
     fixed = os.environ.get(TODAY_ENV)
     if fixed:
-        try:
-            return dt.date.fromisoformat(fixed)
-        except ValueError:
-            raise UsageProblem("error.date_format", value=fixed) from None
+        return iso_date(fixed)
     return dt.date.today()
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    """The current time (UTC, whole seconds), on FIT_TODAY's date when that is set, so a
+    training calendar stays consistent (corrections are not dated after "today")."""
+    current = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if os.environ.get(TODAY_ENV):
+        return dt.datetime.combine(today(), current.timetz())
+    return current
 
 
 def parse_date(raw: str | None) -> dt.date | None:
     """A typed date: ISO ``YYYY-MM-DD`` only (no guessing between 03/04 orders)."""
     if raw is None:
         return None
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise UsageProblem("error.date_format", value=raw) from None
+    return iso_date(raw)
+
+
+def iso_date(raw: str) -> dt.date:
+    """Parse exactly ``YYYY-MM-DD`` (a real calendar date) or raise ``error.date_format``."""
+    text = raw.strip()
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise UsageProblem("error.date_format", value=raw)
 
 
 def domain(exc: DomainError) -> FitcliError:
@@ -126,6 +145,11 @@ def domain(exc: DomainError) -> FitcliError:
     if exc.kind == "not_found":
         return NotFound(exc.key, **exc.params)
     return InvalidData(exc.key, **exc.params)
+
+
+def stdin_is_terminal() -> bool:
+    """True when a person can answer prompts (tests replace this to simulate one)."""
+    return sys.stdin.isatty()
 
 
 def echo(text: str = "") -> None:
@@ -159,17 +183,19 @@ class FitGroup(TyperGroup):
             fail_line(t(err.key, **err.params))
             sys.exit(err.exit_code)
         except KeyboardInterrupt:
-            sys.stderr.write("\n")
-            sys.exit(130)
+            sys.stderr.write("\n" + t("error.aborted") + "\n")
+            sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             sys.exit(0)
         except Exception as exc:
             if _is_usage_error(exc):
-                fail_line(_usage_line(exc))
+                line = _usage_line(exc)
+                if line:  # empty for "no arguments": the help was printed instead
+                    fail_line(line)
                 sys.exit(int(getattr(exc, "exit_code", 2)))
-            if type(exc).__name__ == "Abort":
-                sys.stderr.write(t("error.aborted") + "\n")
-                sys.exit(1)
+            if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt
+                sys.stderr.write("\n" + t("error.aborted") + "\n")
+                sys.exit(EXIT_INTERRUPTED)
             if os.environ.get("FIT_DEBUG"):
                 raise
             fail_line(t("error.internal", kind=type(exc).__name__))
@@ -182,8 +208,15 @@ def _is_usage_error(exc: Exception) -> bool:
     return hasattr(exc, "format_message") and hasattr(exc, "exit_code")
 
 
+# pydantic's prefix on a validator's message, which Typer 0.29 passes on verbatim
+_PYDANTIC_PREFIX = re.compile(r"(Value|Assertion) error, ")
+
+
 def _usage_line(exc: Any) -> str:
-    message = " ".join(str(exc.format_message()).split())
+    """The parser's message on one line, without pydantic's wording, pointing at --help."""
+    message = _PYDANTIC_PREFIX.sub("", " ".join(str(exc.format_message()).split()))
+    if not message:
+        return ""
     ctx = getattr(exc, "ctx", None)
     path = ctx.command_path if ctx is not None else "fit"
     return t("error.usage", message=message, command=path)

@@ -1,7 +1,5 @@
 """Annotated parameter types shared by several commands (one definition each)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 import typer

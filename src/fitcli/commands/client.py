@@ -1,12 +1,11 @@
 """`fit client ...`: add, list, show, close, reopen and remove clients."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Literal
 
 import typer
 
+from fitcli.commands import _common
 from fitcli.commands._common import (
     domain,
     echo,
@@ -25,7 +24,18 @@ from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
 from fitcli.render.data import client_dict, summary_dict
 
-app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen and remove clients.")
+app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen and remove clients."
+                  "\n\nExample: fit client add C001 --age-group adult")
+
+LABEL_MAX = 80  # a short note for the practitioner, shown in one table cell
+
+
+def _label(raw: str) -> str:
+    """A label is one short line: no control characters (they would break tables)."""
+    label = raw.strip()
+    if len(label) > LABEL_MAX or any(ch < " " or ch == "\x7f" for ch in label):
+        raise UsageProblem("error.label", max=LABEL_MAX)
+    return label
 
 
 @app.command("add")
@@ -47,11 +57,12 @@ def add(
         validate_client_id(client_id)
     except DomainError as exc:
         raise domain(exc) from None
+    clean_label = _label(label)
     start_date = parse_date(start) or today()
     if start_date > today():
         raise domain(DomainError("error.date_future", date=start_date.isoformat(),
                                  today=today().isoformat()))
-    client = Client(id=client_id, age_group=age_group, label=label.strip(), start=start_date)
+    client = Client(id=client_id, age_group=age_group, label=clean_label, start=start_date)
     store().create(client)
     if as_json:
         emit_json(client_dict(client))
@@ -125,9 +136,8 @@ def close(
     """
     on = parse_date(date) or today()
     closed = store().update(
-        client_id, lambda c: (meetings.close(c, reason, on, today()), None))
-    del closed
-    echo(t("client.closed", client=client_id, reason=t(f"close_reason.{reason}"),
+        client_id, lambda c: (updated := meetings.close(c, reason, on, today()), updated))
+    echo(t("client.closed", client=closed.id, reason=t(f"close_reason.{reason}"),
            date=on.isoformat()))
 
 
@@ -137,8 +147,8 @@ def reopen(client_id: ClientIdArg) -> None:
 
     Example: fit client reopen C001
     """
-    store().update(client_id, lambda c: (meetings.reopen(c), None))
-    echo(t("client.reopened", client=client_id))
+    reopened = store().update(client_id, lambda c: (updated := meetings.reopen(c), updated))
+    echo(t("client.reopened", client=reopened.id))
 
 
 @app.command("remove")
@@ -149,10 +159,10 @@ def remove(client_id: ClientIdArg, yes: YesOpt = False) -> None:
     """
     client = store().load(client_id)  # not found / corrupt: fail before asking
     if not yes:
-        if not sys.stdin.isatty():
+        if not _common.stdin_is_terminal():
             raise UsageProblem("error.confirm_needs_tty", client=client.id)
         if not typer.confirm(t("client.remove_confirm", client=client.id,
-                               meetings=len(client.sessions)), default=False):
+                               meetings=len(client.sessions)), default=False, err=True):
             echo(t("client.remove_cancelled"))
             return
     store().remove(client.id)

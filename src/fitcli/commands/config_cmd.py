@@ -1,7 +1,5 @@
 """`fit config ...`: show, set and reset settings (validated before saving)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -13,7 +11,8 @@ from fitcli.i18n import t
 from fitcli.model.problems import DomainError
 from fitcli.model.settings import SETTINGS, lookup, parse
 
-app = typer.Typer(no_args_is_help=True, help="Show, set and reset settings.")
+app = typer.Typer(no_args_is_help=True, help="Show, set and reset settings."
+                  "\n\nExample: fit config set norms pcoms")
 
 KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="Setting name, see `fit config show`.",
                                        show_default=False)]
@@ -55,7 +54,7 @@ def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")
         parsed = parse(setting, value)
     except DomainError as exc:
         raise domain(exc) from None
-    config = settings()
+    config = config_file.load(repairing=key)
     config_file.save(config_file.Config(config.path, {**config.values, key: parsed}))
     echo(t("config.saved", key=key, value=str(parsed)))
 
@@ -70,7 +69,7 @@ def reset(key: KeyArg) -> None:
         lookup(key)
     except DomainError as exc:
         raise domain(exc) from None
-    config = settings()
-    values = {k: v for k, v in config.values.items() if k != key}
+    config = config_file.load(repairing=key)
+    values = dict(config.values)
     config_file.save(config_file.Config(config.path, values))
     echo(t("config.reset", key=key))

@@ -5,8 +5,6 @@ real ``clients`` folder, never in it). A file ``demo-store.json`` marks it as ma
 `fit demo`: only such a folder is ever emptied by ``--reset``.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`fit report`: the caseload figures FIT systems are expected to show (FIT-REFERENCE §6)."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Literal
 

@@ -3,13 +3,13 @@
 Hot path: a practitioner runs this after every meeting, so it imports neither rich nor plotext.
 """
 
-from __future__ import annotations
-
+import re
 import sys
 from typing import Annotated
 
 import typer
 
+from fitcli.commands import _common
 from fitcli.commands._common import domain, echo, emit_json, now, parse_date, store, today
 from fitcli.commands._params import ClientIdArg, DateOpt, JsonOpt, RaterOpt
 from fitcli.errors import UsageProblem
@@ -27,16 +27,32 @@ ItemsArg = Annotated[list[str] | None, typer.Argument(
 TotalOpt = Annotated[str | None, typer.Option(
     "--total", metavar="T", show_default=False,
     help="Record a total only (0-40), for old paper data without items.")]
-SessionOpt = Annotated[int | None, typer.Option(
-    "--session", metavar="N", min=1, show_default=False,
+# A string, parsed here: the message for "--session x" then says what a meeting number is
+# (the parser's own int message is pydantic's wording).
+SessionOpt = Annotated[str | None, typer.Option(
+    "--session", metavar="N", show_default=False,
     help="Meeting number to correct (previous values are kept in its history).")]
+
+_SESSION = re.compile(r"[0-9]{1,6}")
+
+
+def parse_session(raw: str | None) -> int | None:
+    """``--session N``: a whole meeting number from 1."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    if not _SESSION.fullmatch(text) or int(text) < 1:
+        raise UsageProblem("error.session_format", value=raw)
+    return int(text)
 
 
 def _prompt_items(form: Form, client: Client) -> tuple[float, float, float, float]:
+    """Ask for each item by its label; a bad answer is explained and asked again.
+    Prompts go to stderr, so stdout stays one line (or one JSON object)."""
     values: list[float] = []
     for label in item_labels(form, client.age_group):
         while True:
-            raw = typer.prompt(t("prompt.item", form=form.upper(), label=label))
+            raw = typer.prompt(t("prompt.item", form=form.upper(), label=label), err=True)
             try:
                 values.append(parse_item(str(raw)))
                 break
@@ -46,16 +62,18 @@ def _prompt_items(form: Form, client: Client) -> tuple[float, float, float, floa
 
 
 def _rating(form: Form, client_id: str, items: list[str] | None, total: str | None,
-            rater: Rater) -> Rating:
+            rater: Rater, session: int | None) -> Rating:
     try:
         if total is not None:
             if items:
                 raise UsageProblem("error.items_and_total")
             return Rating.from_total(parse_total(total), rater)
         if not items:
-            if not sys.stdin.isatty():
+            if not _common.stdin_is_terminal():
                 raise UsageProblem("error.items_missing", form=form)
             client = store().load(client_id)
+            # refuse a closed client or a wrong --session before four questions, not after
+            meetings.check_recordable(client, session)
             return Rating.from_items(_prompt_items(form, client), rater)
         if len(items) != ITEM_COUNT:
             raise UsageProblem("error.items_count", form=form, count=len(items))
@@ -66,13 +84,15 @@ def _rating(form: Form, client_id: str, items: list[str] | None, total: str | No
 
 
 def log_form(form: Form, client_id: str, items: list[str] | None, total: str | None,
-             date: str | None, session: int | None, rater: Rater, as_json: bool) -> None:
+             date: str | None, session: str | int | None, rater: Rater, as_json: bool) -> None:
+    """Log one form: check every value first, then change the client under its lock."""
     on = parse_date(date)
-    rating = _rating(form, client_id, items, total, rater)
+    number = session if isinstance(session, int) else parse_session(session)
+    rating = _rating(form, client_id, items, total, rater, number)
 
     def apply(client: Client) -> tuple[Client, meetings.Recorded]:
         done = meetings.record(client, form, rating, today=today(), now=now(), date=on,
-                               session=session)
+                               session=number)
         return done.client, done
 
     done = store().update(client_id, apply)
@@ -83,19 +103,21 @@ def log_form(form: Form, client_id: str, items: list[str] | None, total: str | N
 
 
 def _summary(form: Form, done: meetings.Recorded) -> str:
+    """One line for a person: the meeting, the total, and for an ORS the change of this
+    meeting's score since the rater's first ORS."""
     client, session = done.client, done.session
     rating = session.ors if form == "ors" else session.srs
     assert rating is not None
     line = t(f"logged.{done.action}", client=client.id, session=session.session,
              date=session.date.isoformat(), form=form.upper(), total=num(rating.total))
     if form == "ors":
-        scores = client.ors_ratings(rating.rater)
-        if len(scores) >= 2:
-            delta = change(scores[0][1].total, scores[-1][1].total)
-            line += " " + t("logged.ors_change", change=("+" if delta > 0 else "") + num(delta),
-                            intake=num(scores[0][1].total))
-        else:
+        first_session, first = client.ors_ratings(rating.rater)[0]
+        if first_session.session == session.session:
             line += " " + t("logged.ors_first")
+        else:
+            delta = change(first.total, rating.total)
+            line += " " + t("logged.ors_change", change=("+" if delta > 0 else "") + num(delta),
+                            intake=num(first.total))
     return line
 
 

@@ -1,12 +1,11 @@
 """`fit store ...`: where the client records are kept."""
 
-from __future__ import annotations
-
 import typer
 
 from fitcli.commands._common import echo, store
 
-app = typer.Typer(no_args_is_help=True, help="Where the client records are kept.")
+app = typer.Typer(no_args_is_help=True, help="Where the client records are kept."
+                  "\n\nExample: fit store path")
 
 
 @app.command("path")

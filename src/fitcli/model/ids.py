@@ -7,7 +7,7 @@ import re
 from fitcli.model.problems import DomainError
 
 ID_MAX = 64
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # used with fullmatch: "$" would pass "C1\n"
 # Names Windows reserves for devices, with or without an extension (CON.txt is CON too).
 _WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"}
@@ -18,7 +18,7 @@ _WINDOWS_RESERVED = frozenset(
 
 def validate_client_id(raw: str) -> str:
     """Return the ID unchanged if it is allowed, else raise ``error.client_id``."""
-    if not _ID.match(raw) or raw.endswith("."):
+    if not _ID.fullmatch(raw) or raw.endswith("."):
         raise DomainError("error.client_id", value=raw, max=ID_MAX)
     if raw.split(".")[0].lower() in _WINDOWS_RESERVED:
         raise DomainError("error.client_id_reserved", value=raw)

@@ -4,7 +4,8 @@ Rules (issue #2): an ORS starts a new meeting; an SRS completes the latest meeti
 has no SRS yet (and no other date was given), otherwise starts a new one. ``session=N``
 targets meeting N: an existing meeting is corrected with its previous values kept in its
 correction history; N = last + 1 starts the next meeting. A new meeting may not be dated
-before the client's latest meeting, nor after today.
+before the client's latest meeting, nor after today. A closed client takes no new meetings
+(reopen first), but its existing meetings can still be corrected, within the episode.
 """
 
 from __future__ import annotations
@@ -31,6 +32,18 @@ def _check_date(date: dt.date, today: dt.date) -> None:
         raise DomainError("error.date_future", date=date.isoformat(), today=today.isoformat())
 
 
+def check_recordable(client: Client, session: int | None = None) -> None:
+    """Refuse early (before anyone types four scores) what ``record`` would refuse anyway:
+    a meeting number that does not exist, or a new meeting for a closed client."""
+    count = len(client.sessions)
+    if session is not None and not 1 <= session <= count + 1:
+        raise DomainError("error.session_not_found", kind="not_found", client=client.id,
+                          session=session, last=count)
+    starts_new = session is None or session == count + 1
+    if starts_new and client.closed is not None:
+        raise DomainError("error.client_closed", client=client.id)
+
+
 def record(
     client: Client,
     form: Form,
@@ -42,29 +55,22 @@ def record(
     session: int | None = None,
 ) -> Recorded:
     """Put ``rating`` into the right meeting of ``client`` and return the new client."""
-    if client.closed is not None:
-        raise DomainError("error.client_closed", client=client.id)
     if date is not None:
         _check_date(date, today)
     sessions = list(client.sessions)
     last = sessions[-1] if sessions else None
-
-    if session is not None:
-        if session < 1 or session > len(sessions) + 1:
-            raise DomainError(
-                "error.session_not_found", kind="not_found", client=client.id,
-                session=session, last=len(sessions),
-            )
-        if session <= len(sessions):
-            return _correct(client, sessions, session - 1, form, rating, date, now)
-    elif form == "srs" and last is not None and last.srs is None and date in (None, last.date):
+    if session is not None and session <= len(sessions):
+        check_recordable(client, session)
+        return _correct(client, sessions, session - 1, form, rating, date, now)
+    if (session is None and form == "srs" and last is not None and last.srs is None
+            and date in (None, last.date) and client.closed is None):
         completed = last.model_copy(update={"srs": rating})
         sessions[-1] = completed
         return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), completed,
                         "completed")
 
+    check_recordable(client, session)
     new_date = date or today
-    _check_date(new_date, today)
     if last is not None and new_date < last.date:
         raise DomainError("error.date_before_latest", date=new_date.isoformat(),
                           latest=last.date.isoformat(), session=last.session)
@@ -81,6 +87,8 @@ def _correct(
     if date is not None and date != old.date:
         before = sessions[index - 1].date if index > 0 else None
         after = sessions[index + 1].date if index + 1 < len(sessions) else None
+        if client.closed is not None and (after is None or after > client.closed.date):
+            after = client.closed.date  # a correction stays within the closed episode
         if (before and date < before) or (after and date > after):
             raise DomainError("error.date_out_of_order", date=date.isoformat(),
                               session=old.session)
@@ -100,6 +108,9 @@ def close(client: Client, reason: CloseReason, date: dt.date, today: dt.date) ->
         raise DomainError("error.client_already_closed", client=client.id,
                           date=client.closed.date.isoformat())
     _check_date(date, today)
+    if date < client.start:
+        raise DomainError("error.close_before_start", date=date.isoformat(),
+                          start=client.start.isoformat())
     if client.last_date is not None and date < client.last_date:
         raise DomainError("error.close_before_latest", date=date.isoformat(),
                           latest=client.last_date.isoformat())

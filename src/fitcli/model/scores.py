@@ -10,8 +10,9 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from fitcli.model.ids import validate_client_id
 from fitcli.model.problems import DomainError
 
 Form = Literal["ors", "srs"]
@@ -29,7 +30,9 @@ ITEM_COUNT = 4  # FIT-REFERENCE §2
 ITEM_MAX = 10.0  # FIT-REFERENCE §2: a 10 cm line
 TOTAL_MAX = ITEM_COUNT * ITEM_MAX  # 40.0
 
-_NUMBER = re.compile(r"^\s*(\d{1,2})(?:[.,](\d))?\s*$")
+# ASCII digits only (``\d`` would also take Arabic-Indic or full-width digits), one or two
+# before the decimal point or comma, at most one after it.
+_NUMBER = re.compile(r"([0-9]{1,2})(?:[.,]([0-9]))?")
 
 
 def tenths(value: float) -> int:
@@ -43,7 +46,7 @@ def is_one_decimal(value: float) -> bool:
 
 def parse_number(text: str, maximum: float, what: str) -> float:
     """Parse a typed score: ``4.5`` or ``4,5``, 0..maximum, at most one decimal."""
-    match = _NUMBER.match(text)
+    match = _NUMBER.fullmatch(text.strip())
     if not match:
         raise DomainError("error.score_format", value=text.strip(), what=what)
     value = int(match.group(1)) + int(match.group(2) or 0) / 10
@@ -61,12 +64,18 @@ def parse_total(text: str) -> float:
 
 
 def total_of(items: tuple[float, ...]) -> float:
+    """The total of the items, computed in tenths so 0.1 + 0.2 is exactly 0.3."""
     return sum(tenths(i) for i in items) / 10
 
 
 def _check_value(value: float, maximum: float, what: str) -> None:
     if not (0.0 <= value <= maximum) or not is_one_decimal(value):
         raise DomainError("error.score_range", value=value, what=what, max=int(maximum))
+
+
+def _check_items(items: tuple[float, ...]) -> None:
+    for item in items:
+        _check_value(item, ITEM_MAX, "item")
 
 
 class Rating(BaseModel):
@@ -88,12 +97,16 @@ class Rating(BaseModel):
                 raise DomainError("error.total_mismatch", total=self.total)
         return self
 
+    # The factories check first, so callers get the model's DomainError (not pydantic's
+    # ValidationError, which wraps any error raised inside a validator).
     @classmethod
     def from_items(cls, items: tuple[float, float, float, float], rater: Rater = "self") -> Rating:
+        _check_items(items)
         return cls(items=items, total=total_of(items), rater=rater)
 
     @classmethod
     def from_total(cls, total: float, rater: Rater = "self") -> Rating:
+        _check_value(total, TOTAL_MAX, "total")
         return cls(items=None, total=total, rater=rater)
 
 
@@ -138,6 +151,21 @@ class Client(BaseModel):
     start: dt.date
     closed: Closure | None = None
     sessions: tuple[Session, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        return validate_client_id(value)  # no client can ever name a path outside the store
+
+    @model_validator(mode="after")
+    def _meetings_in_order(self) -> Client:
+        # Meetings are numbered 1..n without gaps and never dated before the one before.
+        for index, session in enumerate(self.sessions):
+            if session.session != index + 1:
+                raise ValueError(f"meeting {index + 1} is numbered {session.session}")
+            if index and session.date < self.sessions[index - 1].date:
+                raise ValueError(f"meeting {session.session} is dated before the one before")
+        return self
 
     @property
     def status(self) -> Status:

@@ -83,6 +83,7 @@ def client_detail(client: Client) -> Any:
             date_note = (t("show.correction_date", date=c.previous_date.isoformat())
                          if c.previous_date else "")
             lines.append(Text(t("show.correction_line", session=s.session,
-                                form=c.form.upper(), at=c.at.strftime("%Y-%m-%d %H:%M"),
+                                form=c.form.upper(),
+                                at=c.at.astimezone().strftime("%Y-%m-%d %H:%M"),
                                 before=before) + date_note))
     return Group(*lines)

@@ -1,0 +1,147 @@
+"""How fast `fit ors` feels: its wall time against the import floor, measured side by side.
+
+Issue #2's goal: `fit ors ID I1 I2 I3 I4 --date D` takes at most 1.3x the wall time of
+`python -c "import typer, pydantic, platformdirs"` on the same machine in the same run.
+
+Measured, interleaved in shuffled order each round (so load on a shared machine hits all
+alike), the median of many rounds:
+
+- floor:     python -c "import typer, pydantic, platformdirs"
+- bare:      a bare Typer app with exactly the parameters of `fit ors` that does nothing
+             (what Typer itself costs per run: it builds a pydantic TypeAdapter per parameter)
+- fit ors:   the real command on a temporary store (the client file is reset before each run,
+             so every run appends meeting 6 to the same five-meeting file)
+- fit --version: start-up of the whole `fit` app without parsing a command's parameters
+
+All four run with byte code cached (fitcli's is compiled first), as after `pip install`.
+
+Usage: python benchmarks/bench_startup.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET = 1.3  # issue #2: fit ors <= 1.3x the import floor
+DATE = "2026-06-15"
+
+BARE_APP = '''
+from typing import Annotated, Literal
+
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def ors(
+    client_id: Annotated[str, typer.Argument(metavar="ID")],
+    items: Annotated[list[str] | None, typer.Argument()] = None,
+    total: Annotated[str | None, typer.Option("--total")] = None,
+    date: Annotated[str | None, typer.Option("--date")] = None,
+    session: Annotated[str | None, typer.Option("--session")] = None,
+    rater: Annotated[Literal["self", "other"], typer.Option("--rater")] = "self",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Do nothing: the cost of Typer parsing the same parameters as `fit ors`."""
+
+
+app()
+'''
+
+
+def _fit_executable() -> str:
+    beside = Path(sys.executable).with_name("fit")
+    found = str(beside) if beside.exists() else shutil.which("fit")
+    if not found:
+        sys.exit("bench_startup: `fit` is not installed in this environment (run `make bench`).")
+    return found
+
+
+def _seed_store(work: Path, env: dict[str, str], fit: str) -> tuple[Path, bytes]:
+    """A store with client B1 and five meetings; returns its file and the bytes to reset it."""
+    def run(*args: str) -> None:
+        subprocess.run([fit, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+
+    run("client", "add", "B1", "--start", "2026-01-05")
+    for day in ("2026-01-05", "2026-01-12", "2026-01-19", "2026-01-26", "2026-02-02"):
+        run("ors", "B1", "4.5", "5", "5,5", "6", "--date", day)
+        run("srs", "B1", "9", "9", "8.5", "9")
+    path = work / "store" / "clients" / "B1.json"
+    return path, path.read_bytes()
+
+
+def _time(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"bench_startup: {' '.join(cmd)} failed: {done.stderr.decode()}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rounds", type=int, default=40, help="rounds (default 40)")
+    args = parser.parse_args(argv)
+    fit = _fit_executable()
+    python = sys.executable
+    # Measure what an installed fitcli costs: with its byte code cached, as pip leaves it (an
+    # editable install, or PYTHONDONTWRITEBYTECODE=1, would otherwise compile every module of
+    # fitcli from source on every run, ~17 ms here, while Typer and pydantic are cached).
+    import fitcli
+
+    compileall.compile_dir(str(Path(fitcli.__file__).parent), quiet=1)
+    with tempfile.TemporaryDirectory(prefix="fit-bench-") as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "FIT_STORE": str(work / "store"),
+               "FIT_CONFIG": str(work / "config.toml"), "FIT_TODAY": DATE, "NO_COLOR": "1"}
+        env.pop("FIT_LANG", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        client_file, seed = _seed_store(work, env, fit)
+        bare = work / "bare_typer_app.py"
+        bare.write_text(BARE_APP, encoding="utf-8")
+        ors_args = ["B1", "4.5", "6", "5,5", "7", "--date", DATE]
+        commands = {
+            "floor": [python, "-c", "import typer, pydantic, platformdirs"],
+            "bare Typer app": [python, str(bare), *ors_args],
+            "fit ors": [fit, "ors", *ors_args],
+            "fit --version": [fit, "--version"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        order = list(commands)
+        for name in order:  # warm the OS file cache and .pyc files; not counted
+            client_file.write_bytes(seed)
+            _time(commands[name], env)
+        for _ in range(args.rounds):
+            random.shuffle(order)
+            for name in order:
+                if name == "fit ors":
+                    client_file.write_bytes(seed)  # every run appends meeting 6 to the same file
+                times[name].append(_time(commands[name], env))
+    median = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    floor = median["floor"]
+    print(f"fit start-up, {args.rounds} interleaved rounds, median wall time "
+          f"(Python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
+    for name, ms in median.items():
+        print(f"  {name:<16} {ms:7.1f} ms   {ms / floor:4.2f}x floor")
+    ratio = median["fit ors"] / floor
+    verdict = "met" if ratio <= TARGET else "NOT met"
+    print(f"fit ors / floor = {ratio:.2f}x (target <= {TARGET}x: {verdict}); "
+          f"bare Typer app / floor = {median['bare Typer app'] / floor:.2f}x; "
+          f"fit ors / bare Typer app = {median['fit ors'] / median['bare Typer app']:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

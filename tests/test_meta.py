@@ -1,0 +1,183 @@
+"""The command as a whole: help everywhere, version, entry points, import cost, error shape."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+
+import fitcli
+from conftest import Fit, ok
+from fitcli import errors
+from fitcli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, sub in sorted(getattr(command, "commands", {}).items()):
+        found += _walk(sub, (*path, name))
+    return found
+
+
+COMMANDS = _walk(typer.main.get_command(app))
+
+
+def test_the_core_commands_exist() -> None:
+    expected = {("client", c) for c in ("add", "list", "show", "close", "reopen", "remove")}
+    expected |= {("ors",), ("srs",), ("store", "path"), ("config", "show"), ("config", "set"),
+                 ("config", "reset")}
+    assert expected <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=" ".join(p) or "fit") for p in COMMANDS])
+def test_every_command_has_help_with_an_example(fit: Fit, path: tuple[str, ...]) -> None:
+    result = ok(fit(*path, "--help"))
+    assert "Usage: fit" in result.stdout
+    assert re.search(r"Example: fit \S", result.stdout), result.stdout
+
+
+def test_short_help_option(fit: Fit) -> None:
+    assert "Usage: fit ors" in ok(fit("ors", "-h")).stdout
+
+
+def test_version(fit: Fit) -> None:
+    result = ok(fit("--version"))
+    assert result.stdout == f"fit {fitcli.__version__}\n"
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "FIT_STORE": str(tmp_path / "store"), "NO_COLOR": "1",
+           "FIT_CONFIG": str(tmp_path / "config.toml"), "FIT_TODAY": "2026-06-15"}
+    env.pop("FIT_LANG", None)
+    return env
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "fitcli", "--version"], capture_output=True,
+                          text=True, env=_env(tmp_path), timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"fit {fitcli.__version__}\n", "")
+
+
+def test_console_script_version(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("fit")
+    if not script.exists():
+        pytest.skip("the fit script is not installed beside this Python")
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True,
+                          env=_env(tmp_path), timeout=60)
+    assert done.stdout == f"fit {fitcli.__version__}\n"
+
+
+HEAVY = ("rich", "plotext")
+PROBE = """
+import sys
+{setup}
+loaded = sorted(m for m in {heavy!r} if m in sys.modules)
+print("LOADED=" + ",".join(loaded))
+"""
+RUN_MAIN = """
+import fitcli.cli
+for argv in {argvs!r}:
+    sys.argv = ["fit", *argv]
+    try:
+        fitcli.cli.main()
+    except SystemExit as exc:
+        print("EXIT", exc.code)
+"""
+
+
+def _probe(tmp_path: Path, setup: str) -> str:
+    code = PROBE.format(setup=setup, heavy=HEAVY)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=_env(tmp_path), timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_import_cli_loads_neither_rich_nor_plotext(tmp_path: Path) -> None:
+    assert _probe(tmp_path, "import fitcli.cli").splitlines()[-1] == "LOADED="
+
+
+@pytest.mark.slow
+def test_logging_scores_never_loads_rich_or_plotext(tmp_path: Path) -> None:
+    argvs = [
+        ["client", "add", "C1", "--start", "2026-06-01"],
+        ["ors", "C1", "4.5", "6", "5,5", "7", "--date", "2026-06-02"],
+        ["srs", "C1", "9", "9", "9", "9", "--json"],
+        ["ors", "C1", "--total", "20"],
+        ["ors", "C1", "5", "5", "5", "5", "--session", "1"],
+        ["ors", "C1", "11", "1", "1", "1"],          # refused: the error path too
+        ["ors", "NOPE", "1", "1", "1", "1"],
+        ["ors", "C1", "1", "1", "--bogus"],
+        ["store", "path"],
+    ]
+    out = _probe(tmp_path, RUN_MAIN.format(argvs=argvs))
+    codes = [int(line.split()[1]) for line in out.splitlines() if line.startswith("EXIT")]
+    assert codes == [0, 0, 0, 0, 0, 4, 3, 2, 0]
+    assert out.splitlines()[-1] == "LOADED="
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param(("ors",), id="missing-id"),
+    pytest.param(("ors", "C1", "1", "1", "1", "1", "--date"), id="option-without-value"),
+    pytest.param(("ors", "C1", "1", "1", "1", "1", "--session", "x"), id="bad-session"),
+    pytest.param(("nosuch",), id="unknown-command"),
+    pytest.param(("client", "nosuch"), id="unknown-subcommand"),
+    pytest.param(("client", "add", "C1", "--age-group", "x"), id="bad-choice"),
+    pytest.param(("--lang", "xx", "client", "list"), id="bad-language"),
+    pytest.param(("client", "show", "A", "B"), id="extra-argument"),
+])
+def test_usage_errors_are_one_line(fit: Fit, args: tuple[str, ...]) -> None:
+    result = fit(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: ")
+    assert "Value error" not in line and "Traceback" not in line
+
+
+def test_group_without_command_shows_help(fit: Fit) -> None:
+    result = fit("client")
+    assert result.exit_code == 2
+    assert "Usage: fit client" in result.stdout
+    assert "Error" not in result.stderr
+
+
+def test_bad_fit_today_is_a_usage_error(fit: Fit) -> None:
+    ok(fit("client", "add", "C1"))
+    result = fit("ors", "C1", "1", "1", "1", "1", env={"FIT_TODAY": "soon"})
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: 'soon' is not a date; write it as YYYY-MM-DD, "
+                             "e.g. 2026-03-14.\n")
+
+
+def test_internal_error_is_one_line_without_client_data(fit: Fit,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from fitcli.model import meetings
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret client data")
+
+    ok(fit("client", "add", "C1"))
+    monkeypatch.setattr(meetings, "record", boom)
+    result = fit("ors", "C1", "1", "1", "1", "1")
+    assert result.exit_code == errors.EXIT_INTERNAL
+    assert result.stderr == ("Error: unexpected internal error (RuntimeError); nothing more was "
+                             "written. Run again with FIT_DEBUG=1 for details and report it.\n")
+
+
+def test_exit_codes_match_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| (\d+) \| ([^|]+) \|$", readme, flags=re.M))
+    assert {int(code) for code in table} >= {
+        errors.EXIT_OK, errors.EXIT_FLAGS_FOUND, errors.EXIT_USAGE, errors.EXIT_NOT_FOUND,
+        errors.EXIT_INVALID_DATA, errors.EXIT_STORE, errors.EXIT_INTERNAL, 130}
+    assert (errors.UsageProblem.exit_code, errors.NotFound.exit_code,
+            errors.InvalidData.exit_code, errors.StoreProblem.exit_code) == (2, 3, 4, 5)

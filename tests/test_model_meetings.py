@@ -1,0 +1,142 @@
+"""Where a logged score lands: new meeting, completion, correction; closing and reopening."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fitcli.model import meetings
+from fitcli.model.problems import DomainError
+from fitcli.model.scores import Client, Closure, Rating, Session
+
+TODAY = dt.date(2026, 6, 15)
+NOW = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
+R1 = Rating.from_items((1.0, 2.0, 3.0, 4.0))
+R2 = Rating.from_items((5.0, 5.0, 5.0, 5.0))
+
+
+def d(day: int, month: int = 6) -> dt.date:
+    return dt.date(2026, month, day)
+
+
+def client(*sessions: tuple[dt.date, bool, bool], closed: dt.date | None = None) -> Client:
+    """A client whose meetings are (date, has ORS, has SRS)."""
+    made = tuple(
+        Session(session=n, date=date, ors=R1 if ors else None, srs=R1 if srs else None)
+        for n, (date, ors, srs) in enumerate(sessions, start=1)
+    )
+    closure = Closure(reason="planned", date=closed) if closed else None
+    return Client(id="C1", start=d(1), sessions=made, closed=closure)
+
+
+@pytest.mark.parametrize(("before", "form", "date", "session", "number", "action", "on"), [
+    pytest.param(client(), "ors", None, None, 1, "added", TODAY, id="first-ors-today"),
+    pytest.param(client(), "srs", None, None, 1, "added", TODAY, id="srs-alone-starts-one"),
+    pytest.param(client((d(1), True, False)), "ors", d(8), None, 2, "added", d(8),
+                 id="ors-starts-next"),
+    pytest.param(client((d(1), True, False)), "srs", None, None, 1, "completed", d(1),
+                 id="srs-completes-latest"),
+    pytest.param(client((d(1), True, False)), "srs", d(1), None, 1, "completed", d(1),
+                 id="srs-same-date-completes"),
+    pytest.param(client((d(1), True, False)), "srs", d(2), None, 2, "added", d(2),
+                 id="srs-other-date-starts-new"),
+    pytest.param(client((d(1), True, True)), "srs", None, None, 2, "added", TODAY,
+                 id="srs-after-srs-starts-new"),
+    pytest.param(client((d(1), True, True)), "ors", d(1), None, 2, "added", d(1),
+                 id="same-day-as-latest-ok"),
+    pytest.param(client((d(1), True, True)), "ors", None, 2, 2, "added", TODAY,
+                 id="session-next-number-adds"),
+    pytest.param(client((d(1), True, True), (d(8), True, False)), "ors", None, 1, 1,
+                 "corrected", d(1), id="session-corrects"),
+    pytest.param(client((d(1), True, True), (d(8), True, False)), "srs", None, 2, 2,
+                 "corrected", d(8), id="session-fills-missing-srs"),
+    pytest.param(client((d(1), True, True), (d(8), True, False), closed=d(9)), "ors", None, 1,
+                 1, "corrected", d(1), id="closed-client-can-be-corrected"),
+])
+def test_record(before: Client, form: str, date: dt.date | None, session: int | None,
+                number: int, action: str, on: dt.date) -> None:
+    done = meetings.record(before, form, R2, today=TODAY, now=NOW, date=date,  # type: ignore[arg-type]
+                           session=session)
+    assert (done.session.session, done.action, done.session.date) == (number, action, on)
+    assert getattr(done.session, form) == R2
+    assert [s.session for s in done.client.sessions] == list(
+        range(1, len(done.client.sessions) + 1))
+    assert before.sessions == Client.model_validate(before.model_dump()).sessions  # unchanged
+
+
+@pytest.mark.parametrize(("before", "form", "date", "session", "key", "kind"), [
+    pytest.param(client(), "ors", d(16), None, "error.date_future", "invalid", id="future"),
+    pytest.param(client((d(8), True, True)), "ors", d(7), None, "error.date_before_latest",
+                 "invalid", id="before-latest"),
+    pytest.param(client((d(8), True, False)), "srs", d(7), None, "error.date_before_latest",
+                 "invalid", id="srs-before-latest"),
+    pytest.param(client((d(8), True, True)), "ors", None, 3, "error.session_not_found",
+                 "not_found", id="session-beyond-next"),
+    pytest.param(client((d(8), True, True)), "ors", None, 0, "error.session_not_found",
+                 "not_found", id="session-zero"),
+    pytest.param(client((d(8), True, True), closed=d(9)), "ors", None, None,
+                 "error.client_closed", "invalid", id="closed-no-new-meeting"),
+    pytest.param(client((d(8), True, False), closed=d(9)), "srs", None, None,
+                 "error.client_closed", "invalid", id="closed-no-completion"),
+    pytest.param(client((d(8), True, True), closed=d(9)), "ors", None, 2,
+                 "error.client_closed", "invalid", id="closed-session-next"),
+    pytest.param(client((d(1), True, True), (d(8), True, True)), "ors", d(9), 1,
+                 "error.date_out_of_order", "invalid", id="correction-past-next-meeting"),
+    pytest.param(client((d(5), True, True), (d(8), True, True)), "ors", d(4), 2,
+                 "error.date_out_of_order", "invalid", id="correction-before-previous"),
+    pytest.param(client((d(5), True, True), closed=d(9)), "ors", d(10), 1,
+                 "error.date_out_of_order", "invalid", id="correction-after-closure"),
+])
+def test_record_refuses(before: Client, form: str, date: dt.date | None, session: int | None,
+                        key: str, kind: str) -> None:
+    with pytest.raises(DomainError) as info:
+        meetings.record(before, form, R2, today=TODAY, now=NOW, date=date,  # type: ignore[arg-type]
+                        session=session)
+    assert (info.value.key, info.value.kind) == (key, kind)
+
+
+def test_correction_keeps_previous_values_and_date() -> None:
+    before = client((d(1), True, True), (d(8), True, False))
+    done = meetings.record(before, "ors", R2, today=TODAY, now=NOW, date=d(3), session=1)
+    fixed = done.client.sessions[0]
+    assert (fixed.ors, fixed.date, fixed.srs) == (R2, d(3), R1)
+    [correction] = fixed.corrections
+    assert (correction.form, correction.previous, correction.previous_date, correction.at) == (
+        "ors", R1, d(1), NOW)
+    again = meetings.record(done.client, "ors", R1, today=TODAY, now=NOW, session=1)
+    history = again.client.sessions[0].corrections
+    assert [c.previous for c in history] == [R1, R2]
+    assert history[1].previous_date is None  # the date did not change the second time
+
+
+def test_correcting_a_missing_srs_records_that_there_was_none() -> None:
+    before = client((d(1), True, False))
+    done = meetings.record(before, "srs", R2, today=TODAY, now=NOW, session=1)
+    assert done.session.corrections[0].previous is None
+
+
+@pytest.mark.parametrize(("before", "on", "key"), [
+    pytest.param(client((d(8), True, True)), d(7), "error.close_before_latest",
+                 id="before-latest-meeting"),
+    pytest.param(client(), dt.date(2026, 5, 31), "error.close_before_start",
+                 id="before-start"),
+    pytest.param(client(), d(16), "error.date_future", id="future"),
+    pytest.param(client((d(8), True, True), closed=d(9)), d(10), "error.client_already_closed",
+                 id="already-closed"),
+])
+def test_close_refuses(before: Client, on: dt.date, key: str) -> None:
+    with pytest.raises(DomainError) as info:
+        meetings.close(before, "planned", on, TODAY)
+    assert info.value.key == key
+
+
+def test_close_and_reopen() -> None:
+    closed = meetings.close(client((d(8), True, True)), "dropout", d(8), TODAY)
+    assert closed.status == "closed"
+    assert closed.closed == Closure(reason="dropout", date=d(8))
+    reopened = meetings.reopen(closed)
+    assert (reopened.status, reopened.closed) == ("open", None)
+    with pytest.raises(DomainError) as info:
+        meetings.reopen(reopened)
+    assert info.value.key == "error.client_not_closed"

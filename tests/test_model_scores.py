@@ -1,0 +1,208 @@
+"""Item and total parsing, ratings and the client record (FIT-REFERENCE §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from fitcli.model.problems import DomainError
+from fitcli.model.scores import (
+    Client,
+    Rating,
+    Session,
+    parse_item,
+    parse_total,
+    total_of,
+)
+
+
+def _spellings(maximum_tenths: int) -> dict[str, float]:
+    """Every way a person may type a valid one-decimal score: 4, 04, 4.5, 4,5, 04.5, 4.0."""
+    valid: dict[str, float] = {}
+    for tenths in range(maximum_tenths + 1):
+        whole, tenth = divmod(tenths, 10)
+        value = tenths / 10
+        wholes = {str(whole), f"{whole:02d}"}
+        for w in wholes:
+            for sep in ".,":
+                valid[f"{w}{sep}{tenth}"] = value
+            if tenth == 0:
+                valid[w] = value
+    return valid
+
+
+VALID_ITEMS = _spellings(100)
+VALID_TOTALS = _spellings(400)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param("0", 0.0, id="zero"),
+    pytest.param("10", 10.0, id="max"),
+    pytest.param("10.0", 10.0, id="max-with-decimal"),
+    pytest.param("4.5", 4.5, id="dot"),
+    pytest.param("4,5", 4.5, id="comma"),
+    pytest.param(" 7 ", 7.0, id="spaces"),
+    pytest.param("0.1", 0.1, id="smallest-step"),
+    pytest.param("9,9", 9.9, id="comma-below-max"),
+    pytest.param("05", 5.0, id="leading-zero"),
+])
+def test_parse_item_accepts(text: str, expected: float) -> None:
+    assert parse_item(text) == expected
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    pytest.param("10.1", "error.score_range", id="above-max"),
+    pytest.param("11", "error.score_range", id="eleven"),
+    pytest.param("99", "error.score_range", id="two-digits-high"),
+    pytest.param("-1", "error.score_format", id="negative"),
+    pytest.param("4.55", "error.score_format", id="two-decimals"),
+    pytest.param("4.", "error.score_format", id="dangling-dot"),
+    pytest.param(".5", "error.score_format", id="no-whole-part"),
+    pytest.param("", "error.score_format", id="empty"),
+    pytest.param("abc", "error.score_format", id="text"),
+    pytest.param("1e1", "error.score_format", id="exponent"),
+    pytest.param("nan", "error.score_format", id="nan"),
+    pytest.param("+4", "error.score_format", id="plus-sign"),
+    pytest.param("4.5.1", "error.score_format", id="two-dots"),
+    pytest.param("١", "error.score_format", id="arabic-indic-digit"),
+    pytest.param("４", "error.score_format", id="full-width-digit"),
+    pytest.param("100", "error.score_format", id="three-digits"),
+])
+def test_parse_item_refuses(text: str, key: str) -> None:
+    with pytest.raises(DomainError) as info:
+        parse_item(text)
+    assert info.value.key == key
+    assert info.value.params["what"] == "item"
+
+
+@settings(deadline=None)
+@given(st.sampled_from(sorted(VALID_ITEMS)))
+def test_every_valid_item_spelling_is_accepted(text: str) -> None:
+    assert parse_item(text) == VALID_ITEMS[text]
+    assert parse_item(text.replace(",", ".")) == parse_item(text.replace(".", ","))
+
+
+@settings(deadline=None)
+@given(st.text(max_size=6))
+def test_anything_else_is_refused(text: str) -> None:
+    if text.strip() in VALID_ITEMS:
+        assert parse_item(text) == VALID_ITEMS[text.strip()]
+    else:
+        with pytest.raises(DomainError):
+            parse_item(text)
+
+
+@settings(deadline=None)
+@given(st.integers(min_value=101, max_value=999))
+def test_one_decimal_values_above_ten_are_refused(tenths: int) -> None:
+    whole, tenth = divmod(tenths, 10)
+    for sep in ".,":
+        with pytest.raises(DomainError):
+            parse_item(f"{whole}{sep}{tenth}")
+
+
+@settings(deadline=None)
+@given(st.sampled_from(sorted(VALID_TOTALS)))
+def test_every_valid_total_is_accepted(text: str) -> None:
+    assert parse_total(text) == VALID_TOTALS[text]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("40.1", id="above-40"), pytest.param("41", id="forty-one"),
+    pytest.param("20.25", id="two-decimals"), pytest.param("-3", id="negative"),
+])
+def test_parse_total_refuses(text: str) -> None:
+    with pytest.raises(DomainError) as info:
+        parse_total(text)
+    assert info.value.params["what"] == "total"
+
+
+item_tenths = st.integers(min_value=0, max_value=100)
+
+
+@settings(deadline=None)
+@given(st.tuples(item_tenths, item_tenths, item_tenths, item_tenths))
+def test_total_is_the_exact_sum(tenths: tuple[int, int, int, int]) -> None:
+    items = (tenths[0] / 10, tenths[1] / 10, tenths[2] / 10, tenths[3] / 10)
+    total = total_of(items)
+    assert Decimal(str(total)) == sum(Decimal(t) / 10 for t in tenths)
+    assert 0.0 <= total <= 40.0
+    rating = Rating.from_items(items)
+    assert rating.total == total
+    assert rating.items == items
+
+
+@pytest.mark.parametrize(("items", "total"), [
+    pytest.param((0.1, 0.2, 0.3, 0.4), 1.0, id="no-float-drift"),
+    pytest.param((10.0, 10.0, 10.0, 10.0), 40.0, id="maximum"),
+    pytest.param((0.0, 0.0, 0.0, 0.0), 0.0, id="minimum"),
+    pytest.param((4.5, 6.0, 5.5, 7.0), 23.0, id="typical"),
+])
+def test_total_of(items: tuple[float, float, float, float], total: float) -> None:
+    assert total_of(items) == total
+
+
+@pytest.mark.parametrize(("make", "key"), [
+    pytest.param(lambda: Rating.from_items((11.0, 1.0, 1.0, 1.0)), "error.score_range",
+                 id="item-above-10"),
+    pytest.param(lambda: Rating.from_items((-0.1, 1.0, 1.0, 1.0)), "error.score_range",
+                 id="negative-item"),
+    pytest.param(lambda: Rating.from_items((1.25, 1.0, 1.0, 1.0)), "error.score_range",
+                 id="two-decimals"),
+    pytest.param(lambda: Rating.from_total(40.5), "error.score_range", id="total-above-40"),
+])
+def test_rating_factories_refuse_with_domain_errors(make: object, key: str) -> None:
+    with pytest.raises(DomainError) as info:
+        make()  # type: ignore[operator]
+    assert info.value.key == key
+
+
+def test_rating_refuses_a_total_that_is_not_the_sum() -> None:
+    with pytest.raises(ValidationError, match=r"error\.total_mismatch"):
+        Rating(items=(1.0, 1.0, 1.0, 1.0), total=5.0)
+
+
+def test_total_only_rating_has_no_items() -> None:
+    rating = Rating.from_total(18.4, "other")
+    assert (rating.items, rating.total, rating.rater) == (None, 18.4, "other")
+
+
+def _session(n: int, day: int) -> Session:
+    return Session(session=n, date=dt.date(2026, 1, day), ors=Rating.from_total(20))
+
+
+@pytest.mark.parametrize("sessions", [
+    pytest.param((_session(2, 1),), id="starts-at-2"),
+    pytest.param((_session(1, 1), _session(3, 2)), id="gap"),
+    pytest.param((_session(1, 5), _session(2, 4)), id="dated-backwards"),
+])
+def test_client_refuses_meetings_out_of_order(sessions: tuple[Session, ...]) -> None:
+    with pytest.raises(ValidationError):
+        Client(id="C1", start=dt.date(2026, 1, 1), sessions=sessions)
+
+
+@pytest.mark.parametrize("client_id", [
+    pytest.param("../x", id="parent"), pytest.param("a/b", id="slash"),
+    pytest.param("", id="empty"), pytest.param("CON", id="windows-device"),
+])
+def test_client_refuses_unsafe_ids(client_id: str) -> None:
+    with pytest.raises(ValidationError):
+        Client(id=client_id, start=dt.date(2026, 1, 1))
+
+
+def test_ors_ratings_are_per_rater_in_meeting_order() -> None:
+    s1 = Session(session=1, date=dt.date(2026, 1, 1), ors=Rating.from_total(10))
+    s2 = Session(session=2, date=dt.date(2026, 1, 2), ors=Rating.from_total(12, "other"))
+    s3 = Session(session=3, date=dt.date(2026, 1, 3), srs=Rating.from_total(36))
+    s4 = Session(session=4, date=dt.date(2026, 1, 4), ors=Rating.from_total(15))
+    client = Client(id="C1", start=dt.date(2026, 1, 1), sessions=(s1, s2, s3, s4))
+    assert [s.session for s, _ in client.ors_ratings()] == [1, 4]
+    assert [s.session for s, _ in client.ors_ratings("other")] == [2]
+    assert [s.session for s, _ in client.srs_ratings()] == [3]
+    assert client.last_date == dt.date(2026, 1, 4)
+    assert client.status == "open"

@@ -1,0 +1,348 @@
+"""The store: round trips, permissions, atomic writes, corrupt files, schema versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fitcli import store as store_module
+from fitcli.errors import InvalidData, NotFound, StoreProblem
+from fitcli.model.scores import Client, Closure, Correction, Rating, Session
+from fitcli.store import SCHEMA_VERSION, Store, atomic_write, decode, encode
+
+POSIX = os.name == "posix"
+posix_only = pytest.mark.skipif(not POSIX, reason="POSIX file modes")
+START = dt.date(2026, 1, 5)
+
+
+def make_client(client_id: str = "C001", meetings: int = 2) -> Client:
+    sessions = tuple(
+        Session(session=n, date=START + dt.timedelta(days=7 * (n - 1)),
+                ors=Rating.from_items((4.5, 6.0, 5.5, 7.0)), srs=Rating.from_total(36.2, "other"))
+        for n in range(1, meetings + 1)
+    )
+    return Client(id=client_id, age_group="adolescent", label="family", start=START,
+                  sessions=sessions)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "store")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# -- round trip --------------------------------------------------------------------------
+
+tenths = st.integers(min_value=0, max_value=100)
+ratings = st.one_of(
+    st.none(),
+    st.builds(lambda a, b, c, d_, r: Rating.from_items((a / 10, b / 10, c / 10, d_ / 10), r),
+              tenths, tenths, tenths, tenths, st.sampled_from(["self", "other"])),
+    st.builds(lambda t, r: Rating.from_total(t / 10, r), st.integers(0, 400),
+              st.sampled_from(["self", "other"])),
+)
+
+
+@st.composite
+def clients(draw: st.DrawFn) -> Client:
+    gaps = draw(st.lists(st.integers(0, 30), max_size=6))
+    day, sessions = START, []
+    for n, gap in enumerate(gaps, start=1):
+        day += dt.timedelta(days=gap)
+        corrections = tuple(
+            Correction(at=dt.datetime(2026, 2, 1, 9, 30, tzinfo=dt.UTC), form="ors",
+                       previous=prev, previous_date=None)
+            for prev in draw(st.lists(ratings, max_size=2)))
+        sessions.append(Session(session=n, date=day, ors=draw(ratings), srs=draw(ratings),
+                                corrections=corrections))
+    closed = draw(st.one_of(st.none(), st.builds(
+        lambda r: Closure(reason=r, date=day), st.sampled_from(["planned", "dropout"]))))
+    return Client(
+        id=draw(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,10}[A-Za-z0-9]", fullmatch=True)
+                .filter(lambda s: s.split(".")[0].lower() not in {"con", "nul", "aux", "prn"})),
+        age_group=draw(st.sampled_from(["adult", "adolescent", "child"])),
+        label=draw(st.text(st.characters(min_codepoint=32, max_codepoint=0x2FF), max_size=20)),
+        start=START, closed=closed, sessions=tuple(sessions))
+
+
+@settings(deadline=None)
+@given(clients())
+def test_encode_decode_round_trip(client: Client) -> None:
+    assert decode(encode(client), Path(f"{client.id}.json")) == client
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(client=clients())
+def test_store_round_trip(tmp_path: Path, client: Client) -> None:
+    store = Store(tmp_path / "rt")
+    store.save(client)
+    assert store.load(client.id) == client
+    assert store.load(client.id.swapcase()) == client  # IDs are found without regard to case
+
+
+def test_file_layout(store: Store) -> None:
+    store.create(make_client())
+    doc = json.loads((store.clients_dir / "C001.json").read_text(encoding="utf-8"))
+    assert doc["schema_version"] == SCHEMA_VERSION == 1
+    assert doc["id"] == "C001"
+    assert doc["sessions"][0]["ors"] == {"items": [4.5, 6.0, 5.5, 7.0], "total": 23.0,
+                                         "rater": "self"}
+    assert store.ids() == ["C001"]
+
+
+# -- permissions and atomic writes -------------------------------------------------------
+
+@posix_only
+def test_folders_0700_files_0600(store: Store) -> None:
+    old = os.umask(0o022)
+    try:
+        store.create(make_client())
+    finally:
+        os.umask(old)
+    assert mode(store.root) == 0o700
+    assert mode(store.clients_dir) == 0o700
+    assert mode(store.locks_dir) == 0o700
+    assert mode(store.clients_dir / "C001.json") == 0o600
+    for lock in store.locks_dir.iterdir():
+        assert mode(lock) == 0o600
+
+
+@posix_only
+def test_own_folders_are_tightened(store: Store) -> None:
+    store.clients_dir.mkdir(parents=True, mode=0o755)
+    os.chmod(store.clients_dir, 0o755)
+    store.create(make_client())
+    assert mode(store.clients_dir) == 0o700
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
+    tmp_path = tmp_path / "w"
+    tmp_path.mkdir()
+    target = tmp_path / "f.json"
+    for text in ("one", "two"):
+        atomic_write(target, text)
+    assert target.read_text() == "two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.json"]
+
+
+def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path = tmp_path / "w"
+    tmp_path.mkdir()
+    target = tmp_path / "f.json"
+    atomic_write(target, "old")
+
+    def broken_replace(src: Any, dst: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        atomic_write(target, "new")
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.json"]
+
+
+def test_save_removes_temp_files_left_by_a_killed_writer(store: Store) -> None:
+    store.create(make_client())
+    stale = store.clients_dir / ".C001.json.0123456789ab.tmp"
+    stale.write_text("{half a fi")
+    assert store.ids() == ["C001"]  # never listed as a client
+    store.update("C001", lambda c: (c.model_copy(update={"label": "x"}), None))
+    assert not stale.exists()
+
+
+def test_unwritable_store_is_a_store_problem(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreProblem) as info:
+        Store(blocker / "store").create(make_client())
+    assert info.value.key == "error.store_unwritable"
+    assert info.value.exit_code == 5
+
+
+# -- IDs never leave the store -----------------------------------------------------------
+
+@pytest.mark.parametrize("client_id", ["../x", "..", "a/b", "/etc/passwd", "a\\b", "", "C1\n"])
+def test_no_id_names_a_path_outside_the_store(store: Store, client_id: str) -> None:
+    for call in (store.path_for, store.lock_path, store.load):
+        with pytest.raises(InvalidData):
+            call(client_id)
+    with pytest.raises(InvalidData):
+        store.update(client_id, lambda c: (c, None))
+    assert not store.root.exists()
+
+
+def test_duplicate_ids_differ_only_in_case(store: Store) -> None:
+    store.create(make_client("C001"))
+    with pytest.raises(InvalidData) as info:
+        store.create(make_client("c001"))
+    assert (info.value.key, info.value.params) == ("error.client_exists", {"client": "C001"})
+    assert store.ids() == ["C001"]
+
+
+def test_missing_client_creates_no_lock_file(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.update("NOPE", lambda c: (c, None))
+    with pytest.raises(NotFound):
+        store.remove("NOPE")
+    assert not store.locks_dir.exists()
+
+
+def test_ids_sorted_without_case(store: Store) -> None:
+    for client_id in ("b2", "A1", "C3", "a0"):
+        store.create(make_client(client_id, meetings=0))
+    assert store.ids() == ["a0", "A1", "b2", "C3"]
+
+
+def test_remove(store: Store) -> None:
+    store.create(make_client())
+    path = store.remove("c001")
+    assert path.name == "C001.json"
+    assert store.ids() == []
+    with pytest.raises(NotFound):
+        store.load("C001")
+
+
+def test_update_refusal_writes_nothing(store: Store) -> None:
+    store.create(make_client())
+    path = store.clients_dir / "C001.json"
+    before = path.read_bytes()
+
+    def refuse(client: Client) -> tuple[Client, None]:
+        raise InvalidData("error.client_closed", client=client.id)
+
+    with pytest.raises(InvalidData):
+        store.update("C001", refuse)
+    assert path.read_bytes() == before
+
+
+# -- corrupt files and schema versions ---------------------------------------------------
+
+BROKEN = {
+    "not-json": '{"schema_version": 1, "id": "C002",',
+    "not-an-object": "[1, 2, 3]",
+    "no-schema-version": '{"id": "C002", "start": "2026-01-01"}',
+    "future-schema": '{"schema_version": 99, "id": "C002", "start": "2026-01-01"}',
+    "schema-zero": '{"schema_version": 0, "id": "C002", "start": "2026-01-01"}',
+    "schema-text": '{"schema_version": "1", "id": "C002", "start": "2026-01-01"}',
+    "bad-field": '{"schema_version": 1, "id": "C002", "start": "someday"}',
+    "unknown-field": '{"schema_version": 1, "id": "C002", "start": "2026-01-01", "x": 1}',
+    "item-out-of-range": json.dumps({
+        "schema_version": 1, "id": "C002", "start": "2026-01-01", "sessions": [{
+            "session": 1, "date": "2026-01-02",
+            "ors": {"items": [11, 1, 1, 1], "total": 14, "rater": "self"}}]}),
+    "id-mismatch": '{"schema_version": 1, "id": "OTHER", "start": "2026-01-01"}',
+    "not-utf8": b'{"schema_version": 1, "id": "C\xff"}',
+}
+
+
+@pytest.mark.parametrize("content", [pytest.param(v, id=k) for k, v in BROKEN.items()])
+def test_unreadable_file_is_reported_and_never_overwritten(store: Store,
+                                                           content: str | bytes) -> None:
+    store.create(make_client("C001"))
+    bad = store.clients_dir / "C002.json"
+    bad.write_bytes(content.encode() if isinstance(content, str) else content)
+    before = bad.read_bytes()
+    for attempt in (
+        lambda: store.load("C002"),
+        lambda: store.update("C002", lambda c: (c.model_copy(update={"label": "x"}), None)),
+        lambda: store.remove("C002"),
+        lambda: store.create(make_client("C002")),
+    ):
+        with pytest.raises((StoreProblem, InvalidData)) as info:
+            attempt()
+        if isinstance(info.value, StoreProblem):
+            assert info.value.exit_code == 5
+            assert info.value.params["path"] == str(bad)
+    assert bad.read_bytes() == before
+    entries = {e.client_id: e for e in store.entries()}
+    assert entries["C001"].client is not None  # the other clients still work
+    assert entries["C002"].client is None
+    assert entries["C002"].problem is not None
+    assert store.load("C001").id == "C001"
+
+
+def test_unknown_schema_names_versions(store: Store) -> None:
+    bad = store.clients_dir
+    bad.mkdir(parents=True)
+    (bad / "C9.json").write_text('{"schema_version": 2, "id": "C9"}')
+    with pytest.raises(StoreProblem) as info:
+        store.load("C9")
+    assert info.value.key == "error.store_schema"
+    assert (info.value.params["version"], info.value.params["supported"]) == (2, 1)
+
+
+def test_migration_hook_upgrades_old_files(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A future schema 2 renames `label` to `note`: schema 1 files load through the hook."""
+    store.save(make_client())
+    path = store.clients_dir / "C001.json"
+    v1 = path.read_text(encoding="utf-8")
+    seen: list[int] = []
+
+    def one_to_two(doc: dict[str, Any]) -> dict[str, Any]:
+        seen.append(doc["schema_version"])
+        doc = dict(doc)
+        doc["note"] = doc.pop("label")
+        return doc
+
+    def back(doc: dict[str, Any]) -> dict[str, Any]:  # so today's model can read the result
+        doc = dict(doc)
+        doc["label"] = doc.pop("note")
+        return doc
+
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {1: one_to_two, 2: back})
+    client = store.load("C001")
+    assert client == make_client() and seen == [1]
+    assert path.read_text(encoding="utf-8") == v1  # loading never rewrites
+    store.update("C001", lambda c: (c.model_copy(update={"label": "new"}), None))
+    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == 3
+
+
+def test_entries_for_given_ids(store: Store) -> None:
+    store.create(make_client("C001"))
+    assert [e.client_id for e in store.entries(["c001"])] == ["C001"]
+    with pytest.raises(NotFound):
+        list(store.entries(["NOPE"]))
+
+
+# -- locks ---------------------------------------------------------------------------------
+
+def test_a_held_lock_times_out_as_a_store_problem(store: Store,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from filelock import FileLock
+
+    store.create(make_client())
+    before = (store.clients_dir / "C001.json").read_bytes()
+    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.05)
+    held = FileLock(store.lock_path("c001"), timeout=1)  # another writer holds C001
+    with held, pytest.raises(StoreProblem) as info:
+        store.update("C001", lambda c: (c.model_copy(update={"label": "x"}), None))
+    assert (info.value.key, info.value.exit_code) == ("error.store_locked", 5)
+    assert (store.clients_dir / "C001.json").read_bytes() == before
+    store.update("C001", lambda c: (c.model_copy(update={"label": "x"}), None))  # free again
+    assert store.load("C001").label == "x"
+
+
+def test_lock_is_shared_by_ids_differing_in_case(store: Store) -> None:
+    assert store.lock_path("AbC") == store.lock_path("abc")
+    assert store.lock_path("abc") != store.lock_path("abd")
+
+
+def test_lock_file_names_never_reveal_an_id(store: Store) -> None:
+    store.create(make_client("C001"))
+    store.remove("C001")
+    names = [p.name.lower() for p in store.locks_dir.iterdir()]
+    assert names and not any("c001" in name for name in names)
