@@ -30,9 +30,12 @@ def test_ors_then_srs_share_a_meeting(fit: Fit, c1: str) -> None:
     assert srs.stdout == "C1 meeting 1 (2026-05-04): SRS 36.6\n"
     second = ok(fit("ors", c1, "6", "6", "6", "6.5"))
     assert second.stdout == ("C1 meeting 2 (2026-06-15): ORS 24.5 - change since first ORS "
-                             "(23.0): +1.5\n")
+                             "(23.0): +1.5\n"
+                             "  ! AMBER ORS 24.5 is below the ETR target 25.3: 65 % of the "
+                             "expected change met [ors-below-target]\n")  # issue #3
     lower = ok(fit("ors", c1, "1", "1", "1", "1"))
-    assert lower.stdout.endswith("change since first ORS (23.0): -19.0\n")
+    assert lower.stdout.splitlines()[0].endswith("change since first ORS (23.0): -19.0")
+    assert "  ! RED ORS 4.0 is 19.0 below the intake 23.0" in lower.stdout  # issue #3
 
 
 def test_json_is_exactly_one_object(fit: Fit, c1: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Fit, as_json, ok
+from fitcli.model.settings import SETTINGS
 
 # -- store ---------------------------------------------------------------------------------
 
@@ -94,13 +95,16 @@ def test_config_set_show_reset(fit: Fit, isolated: Path) -> None:
     assert next(r for r in data["settings"] if r["key"] == "norms")["source"] == "default"
 
 
+ALL_SETTINGS = ", ".join(sorted(SETTINGS))
+
+
 @pytest.mark.parametrize(("args", "code", "message"), [
     pytest.param(("set", "norms", "icce"), 4, "Error: icce is not allowed for norms; allowed: "
                  "fit, pcoms.\n", id="bad-value"),
     pytest.param(("set", "colour", "red"), 4, "Error: there is no setting 'colour'; the settings "
-                 "are: lang, norms.\n", id="unknown-key"),
+                 f"are: {ALL_SETTINGS}.\n", id="unknown-key"),
     pytest.param(("reset", "colour"), 4, "Error: there is no setting 'colour'; the settings "
-                 "are: lang, norms.\n", id="reset-unknown"),
+                 f"are: {ALL_SETTINGS}.\n", id="reset-unknown"),
     pytest.param(("set", "norms"), 2, "Error: Missing argument 'VALUE'. "
                  "(see 'fit config set --help')\n", id="missing-value"),
 ])

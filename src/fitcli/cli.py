@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from fitcli import __version__
-from fitcli.commands import client, config_cmd, demo, report, scores, store_cmd
+from fitcli.commands import client, config_cmd, demo, flags, report, scores, store_cmd, trend
 from fitcli.commands._common import FitGroup, start
 
 app = typer.Typer(
@@ -46,6 +46,8 @@ app.command("ors")(scores.ors)
 app.command("srs")(scores.srs)
 app.add_typer(store_cmd.app, name="store")
 app.add_typer(config_cmd.app, name="config")
+app.command("trend")(trend.trend)
+app.command("flags")(flags.flags)
 app.command("report")(report.report_cmd)
 app.command("demo")(demo.demo)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import StrictInt, ValidationError
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
@@ -56,7 +56,47 @@ def encode(client: Client) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
+class _CurrentFile(Client):
+    """A client file in the current schema: parsed and validated in one step (fast path)."""
+
+    schema_version: StrictInt  # like migrate(): 1.0 or true is not a version
+
+
+def _header() -> str:
+    """What encode() writes first. A file that starts with exactly this is validated as a
+    Client straight from the rest of its text: no dict, no intermediate model. (Built on each
+    call from SCHEMA_VERSION, so an older file can never skip its migrations.)"""
+    return f'{{\n "schema_version": {SCHEMA_VERSION},\n'
+
+
+def _fast_decode(text: str) -> Client | None:
+    """The client if ``text`` is a valid file of the current schema, else None.
+
+    pydantic parses the JSON itself (no dict in between): about twice as fast as json.loads
+    + model_validate, which matters to `fit flags` over thousands of files. Anything unusual
+    (old schema, broken JSON, invalid data, a repeated key) returns None and takes the full
+    path in decode(), which migrates or explains the problem exactly as before.
+    """
+    try:
+        header = _header()
+        if text.startswith(header):
+            return Client.model_validate_json("{" + text[len(header):])
+        doc = _CurrentFile.model_validate_json(text)
+    except (ValidationError, DomainError):
+        return None
+    if doc.schema_version != SCHEMA_VERSION:  # older files go through their migrations
+        return None
+    fields = {name: getattr(doc, name) for name in Client.model_fields}
+    return Client.model_construct(doc.model_fields_set - {"schema_version"}, **fields)
+
+
 def decode(text: str, path: Path) -> Client:
+    fast = _fast_decode(text)
+    if fast is not None:
+        if id_key(path.stem) != id_key(fast.id):
+            raise StoreProblem("error.store_corrupt", path=str(path),
+                               reason=f"file name does not match id {fast.id!r}")
+        return fast
     try:
         doc = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -102,9 +102,23 @@ def list_clients(
         from fitcli.render.console import show
         from fitcli.render.tables import client_list
 
-        show(client_list(clients))
+        show(client_list(clients, extra=_worst_flags(clients)))
     if problems:
         sys.exit(EXIT_STORE)
+
+
+def _worst_flags(clients: list[Client]) -> dict[str, list[str]]:
+    """The "Flag" column: each client's most severe current flag (see `fit flags`)."""
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.alerts import evaluate, worst
+    from fitcli.render.flags import severity_word
+
+    profile, rules = norms_and_rules()
+    cells = []
+    for client in clients:
+        flag = worst(evaluate(client, profile, rules, today()))
+        cells.append(f"{severity_word(flag.severity)} {flag.rule}" if flag else "-")
+    return {t("flags.list_column"): cells}
 
 
 @app.command("show")

@@ -9,7 +9,7 @@ from fitcli.commands._common import domain, echo, emit_json, settings
 from fitcli.commands._params import JsonOpt
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
-from fitcli.model.settings import SETTINGS, lookup, parse
+from fitcli.model.settings import SETTINGS, Value, lookup, norm_profile, parse, resolve
 
 app = typer.Typer(no_args_is_help=True, help="Show, set and reset settings."
                   "\n\nExample: fit config set norms pcoms")
@@ -27,8 +27,7 @@ def show(as_json: JsonOpt = False) -> None:
     config = settings()
     rows = []
     for key, setting in SETTINGS.items():
-        value = config.get(key)
-        source = "config" if key in config.values else "default"
+        value, source = resolve(config.values, key)
         rows.append({"key": key, "value": value, "source": source,
                      "allowed": setting.allowed(), "reference": setting.source})
     if as_json:
@@ -36,11 +35,25 @@ def show(as_json: JsonOpt = False) -> None:
         return
     echo(t("config.file", path=str(config.path)))
     for row in rows:
-        shown = t("config.auto") if row["value"] is None else str(row["value"])
+        value = row["value"]
+        if value is None:
+            shown = t("config.auto")
+        elif isinstance(value, bool):
+            shown = "true" if value else "false"
+        elif isinstance(value, float):
+            shown = f"{value:g}"
+        else:
+            shown = str(value)
         echo(t("config.row", key=row["key"], value=shown,
-               source=t(f"config.source.{row['source']}"), allowed=row["allowed"],
+               source=_source(str(row["source"]), config.values), allowed=row["allowed"],
                reference=row["reference"]))
         echo("    " + t(SETTINGS[str(row["key"])].help_key))
+
+
+def _source(source: str, values: dict[str, Value]) -> str:
+    if source == "profile":
+        return t("config.source.profile", profile=norm_profile(values).name)
+    return t(f"config.source.{source}")
 
 
 @app.command("set")

@@ -12,7 +12,7 @@ import typer
 from fitcli.commands import _common
 from fitcli.commands._common import domain, echo, emit_json, now, parse_date, store, today
 from fitcli.commands._params import ClientIdArg, DateOpt, JsonOpt, RaterOpt
-from fitcli.errors import UsageProblem
+from fitcli.errors import FitcliError, UsageProblem
 from fitcli.i18n import item_labels, num, t
 from fitcli.model import meetings
 from fitcli.model.change import change
@@ -100,6 +100,29 @@ def log_form(form: Form, client_id: str, items: list[str] | None, total: str | N
         emit_json(session_dict(done.client.id, done.session))
         return
     echo(_summary(form, done))
+    for line in raised_flags(form, done):
+        echo(line)
+
+
+def raised_flags(form: Form, done: meetings.Recorded) -> list[str]:
+    """Red and amber flags this score raised (rules of its form, about this meeting).
+
+    The score is saved already: a broken config file only means no flags are shown here
+    (every other command reports it)."""
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.alerts import Severity, at_or_above, evaluate
+    from fitcli.render.flags import message, severity_word
+
+    try:
+        profile, rules = norms_and_rules()
+    except FitcliError:
+        return []
+    client = done.client
+    flags = at_or_above(evaluate(client, profile, rules, today()), Severity.AMBER)
+    return [t("flags.logged", severity=severity_word(f.severity),
+              message=message(f, client.age_group), rule=f.rule)
+            for f in flags
+            if f.session == done.session.session and f.rule.startswith(f"{form}-")]
 
 
 def _summary(form: Form, done: meetings.Recorded) -> str:

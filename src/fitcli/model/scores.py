@@ -63,6 +63,12 @@ def parse_total(text: str) -> float:
     return parse_number(text, TOTAL_MAX, "total")
 
 
+# Every valid score with one decimal -> its whole tenths (n / 10 is the same float as the
+# JSON or typed text "n/10", so valid stored values are found here without arithmetic).
+_ITEM_TENTHS = {n / 10: n for n in range(round(ITEM_MAX * 10) + 1)}
+_TOTAL_TENTHS = {n / 10: n for n in range(round(TOTAL_MAX * 10) + 1)}
+
+
 def total_of(items: tuple[float, ...]) -> float:
     """The total of the items, computed in tenths so 0.1 + 0.2 is exactly 0.3."""
     return sum(tenths(i) for i in items) / 10
@@ -89,11 +95,21 @@ class Rating(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Rating:
-        _check_value(self.total, TOTAL_MAX, "total")
+        # Same rules as _check_value + total_of, with a dict lookup for the usual exact
+        # values first: `fit flags` validates hundreds of thousands of ratings.
+        total = _TOTAL_TENTHS.get(self.total)
+        if total is None:
+            _check_value(self.total, TOTAL_MAX, "total")
+            total = tenths(self.total)
         if self.items is not None:
+            items_sum = 0
             for item in self.items:
-                _check_value(item, ITEM_MAX, "item")
-            if tenths(self.total) != tenths(total_of(self.items)):
+                n = _ITEM_TENTHS.get(item)
+                if n is None:
+                    _check_value(item, ITEM_MAX, "item")
+                    n = tenths(item)
+                items_sum += n
+            if total != items_sum:
                 raise DomainError("error.total_mismatch", total=self.total)
         return self
 

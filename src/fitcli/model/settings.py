@@ -7,10 +7,11 @@ set`` and loading a hand-edited file apply exactly the same rules. A default of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
-from fitcli.model.norms import PROFILES
+from fitcli.model.norms import PROFILES, NormProfile
 from fitcli.model.problems import DomainError
 
 Kind = Literal["choice", "float", "int", "bool"]
@@ -85,13 +86,90 @@ def parse(setting: Setting, raw: Value) -> Value:
     return number
 
 
+# FIT-REFERENCE §5: the alert rules, in the order they are listed there.
+RULE_IDS: tuple[str, ...] = (
+    "ors-single", "ors-deterioration", "ors-no-change", "ors-below-target",
+    "ors-intake-above-cutoff", "ors-sawtooth", "srs-low", "srs-item-low", "srs-drop",
+    "srs-missing", "no-recent-meeting",
+)
+_REF3 = "FIT-REFERENCE §3"
+_REF4 = "FIT-REFERENCE §4 (algorithms-23)"
+_REF5 = "FIT-REFERENCE §5"
+_PCOMS = "FIT-REFERENCE §5 (PCOMS checkpoints)"
+
+
+def _norm(key: str, maximum: float = 40.0, minimum: float = 0.0) -> Setting:
+    """A norm-profile value: ``None`` until the user overrides it (shown as "profile")."""
+    return Setting(key, "float", None, _REF3, minimum=minimum, maximum=maximum, nullable=True)
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
         Setting("lang", "choice", None, "issue #6", choices=("en", "nb", "da", "sv")),
-        Setting("norms", "choice", "fit", "FIT-REFERENCE §3", choices=tuple(PROFILES)),
+        Setting("norms", "choice", "fit", _REF3, choices=tuple(PROFILES)),
+        # Overrides of the active profile's numbers (FIT-REFERENCE §3 table).
+        _norm("cutoff.adult"),
+        _norm("cutoff.adolescent"),
+        _norm("cutoff.child"),
+        _norm("rci", minimum=0.1),
+        _norm("sd.adult", minimum=0.1),
+        _norm("sd.youth", minimum=0.1),
+        _norm("srs-cutoff"),
+        # FIT-REFERENCE §4: no ETR target when the intake is above 32.
+        Setting("etr.max-intake", "float", 32.0, _REF4, minimum=0.0, maximum=40.0),
+        *(Setting(f"{rule}.enabled", "bool", True, _REF5) for rule in RULE_IDS),
+        # FIT-REFERENCE §5: no reliable improvement by meeting 3 (amber), 6 (red), 9 (red).
+        Setting("ors-no-change.amber-at", "int", 3, _PCOMS, minimum=2, maximum=100),
+        Setting("ors-no-change.red-at", "int", 6, _PCOMS, minimum=2, maximum=100),
+        Setting("ors-no-change.last-chance-at", "int", 9, _PCOMS, minimum=2, maximum=100),
+        # FIT-REFERENCE §4/§5: below target is amber with >= 50 % of expected change met.
+        Setting("ors-below-target.amber-min-pct", "float", 50.0, _REF4, minimum=0.0,
+                maximum=100.0),
+        # FIT-REFERENCE §4: sawtooth = 4+ direction changes, each a move of 6+ points.
+        Setting("ors-sawtooth.changes", "int", 4, _REF4, minimum=1, maximum=100),
+        Setting("ors-sawtooth.points", "float", 6.0, _REF4, minimum=0.1, maximum=40.0),
+        # FIT-REFERENCE §5: SRS below the cutoff amber; below 30 red (0 switches it off).
+        Setting("srs-low.red-below", "float", 30.0, _REF5, minimum=0.0, maximum=40.0),
+        Setting("srs-item-low.below", "float", 9.0, _REF5, minimum=0.0, maximum=10.0),
+        # FIT-REFERENCE §5: a drop of 1 point or more since the previous SRS (OpenFIT).
+        Setting("srs-drop.points", "float", 1.0, "FIT-REFERENCE §5 (OpenFIT)", minimum=0.1,
+                maximum=40.0),
+        Setting("no-recent-meeting.days", "int", 30, _REF5, minimum=1, maximum=3650),
     )
 }
+
+# Which field of the norm profile each override replaces (model/norms.py NormProfile).
+PROFILE_FIELDS: dict[str, str] = {
+    "cutoff.adult": "cutoff_adult", "cutoff.adolescent": "cutoff_adolescent",
+    "cutoff.child": "cutoff_child", "rci": "rci", "sd.adult": "sd_adult",
+    "sd.youth": "sd_youth", "srs-cutoff": "srs_cutoff",
+}
+
+Source = Literal["config", "profile", "default"]
+
+
+def resolve(values: Mapping[str, Value], key: str) -> tuple[Value | None, Source]:
+    """The value in effect for ``key`` and where it comes from.
+
+    ``values`` holds what the config file sets (already validated). Norm overrides that are
+    not set come from the active profile; everything else from the registry's default.
+    """
+    if key in values:
+        return values[key], "config"
+    field_name = PROFILE_FIELDS.get(key)
+    if field_name is not None:
+        return getattr(norm_profile(values), field_name), "profile"
+    return SETTINGS[key].default, "default"
+
+
+def norm_profile(values: Mapping[str, Value]) -> NormProfile:
+    """The active norm profile (setting ``norms``) with the user's overrides applied."""
+    name = values.get("norms", SETTINGS["norms"].default)
+    profile = PROFILES[str(name)]
+    changes: dict[str, Any] = {f: float(values[k]) for k, f in PROFILE_FIELDS.items()
+                               if k in values}
+    return replace(profile, **changes) if changes else profile
 
 
 def lookup(key: str) -> Setting:

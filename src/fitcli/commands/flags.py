@@ -1,0 +1,112 @@
+"""`fit flags`: evaluate the alert rules for every open client (or the given ones)."""
+
+import sys
+from typing import Annotated, Literal
+
+import typer
+
+from fitcli.commands._common import echo, fail_line, store, today
+from fitcli.errors import EXIT_FLAGS_FOUND, EXIT_STORE, NotFound
+from fitcli.i18n import t
+from fitcli.model.ids import id_key
+
+IdsArg = Annotated[list[str] | None, typer.Argument(
+    metavar="ID", show_default=False,
+    help="Clients to check (default: every open client). Closed clients given here are "
+         "checked too.")]
+SeverityOpt = Annotated[Literal["red", "amber", "info"] | None, typer.Option(
+    "--severity", case_sensitive=False, show_default=False,
+    help="Show only flags at or above this level.")]
+FailOnOpt = Annotated[Literal["red", "amber"] | None, typer.Option(
+    "--fail-on", case_sensitive=False, show_default=False,
+    help="Exit with 1 if any flag at or above this level was found (for scripts).")]
+
+
+def _resolve(ids: list[str]) -> list[str]:
+    """The stored IDs for the given ones (case ignored); unknown IDs fail before any output."""
+    known = {id_key(k): k for k in store().ids()}
+    resolved = []
+    for client_id in ids:
+        found = known.get(id_key(client_id))
+        if found is None:
+            raise NotFound("error.client_not_found", client=client_id)
+        if found not in resolved:
+            resolved.append(found)
+    return resolved
+
+
+def flags(
+    client_ids: IdsArg = None,
+    severity: SeverityOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of text.")]
+    = False,
+    fail_on: FailOnOpt = None,
+) -> None:
+    """List alert flags (red, amber, info) per client, most severe first.
+
+    Rules and thresholds: FIT-REFERENCE sections 3-5; change them with `fit config set`.
+
+    Exit code 0 whatever is found; 1 if --fail-on LEVEL finds a flag at or above LEVEL.
+
+    Unreadable client files are reported, the others checked, and the exit code is 5.
+
+    Example: fit flags --severity amber --fail-on red
+    """
+    # Imported here, not at the top: every other command would pay for them at start-up.
+    import json
+
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.alerts import Severity, at_or_above, evaluate
+    from fitcli.render import flags as view
+
+    profile, rules = norms_and_rules()
+    on = today()
+    only = Severity(severity) if severity else Severity.INFO
+    fail_level = Severity(fail_on) if fail_on else None
+    given = _resolve(client_ids) if client_ids else None
+    column = view.severity_column()
+
+    # Clients stream through one at a time; only their rendered flags are kept, to be
+    # listed most severe client first.
+    found: list[tuple[int, str, list[str]]] = []
+    counted = {s: 0 for s in Severity}
+    failing = False
+    problems = 0
+    checked = 0
+    for entry in store().entries(given):
+        client = entry.client
+        if client is None:
+            if entry.problem is not None:
+                fail_line(t(entry.problem.key, **entry.problem.params))
+            problems += 1
+            continue
+        if given is None and client.closed is not None:
+            continue
+        checked += 1
+        client_flags = evaluate(client, profile, rules, on)
+        if fail_level is not None and at_or_above(client_flags, fail_level):
+            failing = True
+        shown = at_or_above(client_flags, only)
+        if not shown:
+            continue
+        view.tally(shown, counted)
+        if as_json:
+            rendered = [json.dumps(view.flag_dict(f, client.age_group), ensure_ascii=False)
+                        for f in shown]
+        else:
+            rendered = view.client_block(client.id, client.age_group, shown, column)
+        found.append((shown[0].severity.rank, client.id, rendered))
+    found.sort(key=lambda item: (-item[0], item[1]))
+
+    if as_json:  # the same text as emit_json(list_of_flag_dicts), built piece by piece
+        echo("[" + ", ".join(line for *_, lines in found for line in lines) + "]")
+    elif not found:
+        echo(t("flags.none", clients=checked))
+    else:
+        lines = [line for *_, block in found for line in block]
+        lines.append(view.summary(counted, len(found), checked))
+        echo("\n".join(lines))
+    if problems:
+        sys.exit(EXIT_STORE)
+    if failing:
+        sys.exit(EXIT_FLAGS_FOUND)

@@ -1,0 +1,62 @@
+"""`fit trend ID`: a client's ORS against the expected treatment response, as chart and table."""
+
+import os
+import shutil
+import sys
+from typing import Annotated
+
+import typer
+
+from fitcli.commands._common import echo, emit_json, store
+from fitcli.commands._params import ClientIdArg, JsonOpt, RaterOpt
+
+WidthOpt = Annotated[int | None, typer.Option(
+    "--width", metavar="W", min=30, show_default=False,
+    help="Chart width in columns (default: the terminal width, at most 120).")]
+HeightOpt = Annotated[int | None, typer.Option(
+    "--height", metavar="H", min=10, show_default=False,
+    help="Chart height in rows (default: 20).")]
+NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Table and summary only.")]
+
+
+def trend(
+    client_id: ClientIdArg,
+    as_json: JsonOpt = False,
+    no_chart: NoChartOpt = False,
+    width: WidthOpt = None,
+    height: HeightOpt = None,
+    rater: RaterOpt = "self",
+) -> None:
+    """Show a client's ORS per meeting against the expected treatment response (ETR).
+
+    Chart: ORS, ETR path, clinical cutoff and SRS on a 0-40 axis; then a table per meeting.
+
+    Summary: intake, latest, change classification, ETR target, % of expected change met.
+
+    ETR model: Better Outcomes Now's algorithms-23 (MIT licence).
+
+    Example: fit trend C001 --no-chart
+    """
+    # Imported here, not at the top: every other command would pay for them at start-up.
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.trajectory import trajectory
+    from fitcli.render import trend as view
+
+    client = store().load(client_id)
+    profile, rules = norms_and_rules()
+    result = trajectory(client, profile, rater=rater, max_intake=rules.etr_max_intake,
+                        amber_min_pct=rules.below_target_amber_min_pct)
+    if as_json:
+        emit_json(view.trend_dict(client, result))
+        return
+    lines: list[str] = []
+    if not no_chart and any(p.ors is not None or p.srs is not None for p in result.points):
+        columns = shutil.get_terminal_size((80, 24)).columns
+        w = width or max(view.CHART_MIN_WIDTH, min(columns, view.CHART_MAX_WIDTH))
+        h = height or view.CHART_HEIGHT
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        lines.append(view.chart(result, w, h, colour))
+    if client.sessions:
+        lines += view.table(client, result)
+    lines += view.summary(client, result)
+    echo("\n".join(lines))

@@ -1,0 +1,93 @@
+"""store.decode's fast path gives exactly what the full path gives, and refuses the same."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fitcli import store
+from fitcli.errors import StoreProblem
+from fitcli.model.scores import Client, Closure, Rating
+from rules_helpers import client
+
+SAMPLE = client([19.2, 22.0, None], [36.0, None, 38.5],
+                srs_items={3: (9.6, 9.7, 9.6, 9.6)}).model_copy(
+    update={"label": "family", "closed": Closure(reason="planned", date=client([1.0]).start)})
+PATH = Path("clients/C1.json")
+
+
+def slow(text: str) -> Client:
+    doc = json.loads(text)
+    doc.pop("schema_version")
+    return Client.model_validate(doc)
+
+
+def test_encode_starts_with_the_fast_header() -> None:
+    assert store.encode(SAMPLE).startswith(store._header())
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(store.encode(SAMPLE), id="as-written"),
+    pytest.param(json.dumps(json.loads(store.encode(SAMPLE))), id="compact"),
+    pytest.param(json.dumps({**json.loads(store.encode(SAMPLE)), "schema_version": 1},
+                            sort_keys=True), id="version-last"),
+])
+def test_fast_path_equals_full_path(text: str) -> None:
+    decoded = store.decode(text, PATH)
+    assert decoded == slow(text) == SAMPLE
+    assert type(decoded) is Client
+    assert store.encode(decoded) == store.encode(SAMPLE)
+
+
+def _doc() -> dict[str, object]:
+    return json.loads(store.encode(SAMPLE))  # type: ignore[no-any-return]
+
+
+def _with_bad_item() -> str:
+    doc = _doc()
+    doc["sessions"][2]["srs"]["items"][0] = 9.65  # type: ignore[index]
+    return json.dumps(doc)
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    pytest.param(store.encode(SAMPLE).replace('"total": 36.0', '"total": 41.0'), "",
+                 id="total-out-of-range"),
+    pytest.param(_with_bad_item(), "", id="two-decimals"),
+    pytest.param(store.encode(SAMPLE).replace('"total": 38.5', '"total": 38.4'), "",
+                 id="total-mismatch"),
+    pytest.param(store._header() + ' "schema_version": 2,\n' + store.encode(SAMPLE)[
+        len(store._header()):], "", id="repeated-version-key"),
+    pytest.param(json.dumps({**_doc(), "schema_version": 1.0}), "", id="float-version"),
+    pytest.param(json.dumps({**_doc(), "extra": 1}), "", id="unknown-key"),
+])
+def test_invalid_files_still_refused(text: str, reason: str) -> None:
+    with pytest.raises(StoreProblem):
+        store.decode(text, PATH)
+
+
+def test_file_name_must_match_on_fast_path() -> None:
+    with pytest.raises(StoreProblem) as info:
+        store.decode(store.encode(SAMPLE), Path("clients/OTHER.json"))
+    assert "does not match" in info.value.params["reason"]
+
+
+def test_old_schema_never_skips_its_migration(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+
+    def upgrade(doc: dict[str, object]) -> dict[str, object]:
+        seen.append(1)
+        return doc
+
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "MIGRATIONS", {1: upgrade})
+    text = json.dumps({**_doc(), "schema_version": 1}, indent=1)
+    assert text.startswith('{\n "schema_version": 1,\n')
+    assert store.decode(text, PATH) == SAMPLE and seen == [1]
+
+
+def test_total_only_rating_round_trips() -> None:
+    only = SAMPLE.model_copy(update={"sessions": (SAMPLE.sessions[0].model_copy(
+        update={"ors": Rating.from_total(0.1)}),)})
+    assert store.decode(store.encode(only), PATH) == only
