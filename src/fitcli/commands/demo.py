@@ -14,6 +14,9 @@ import typer
 from fitcli.commands._common import echo, store, today
 from fitcli.errors import StoreProblem, UsageProblem
 from fitcli.i18n import t
+from fitcli.model.alerts import Flag, RuleSettings, Severity
+from fitcli.model.norms import NormProfile
+from fitcli.model.scores import Client
 from fitcli.model.synth import (
     ARCHETYPES,
     DEFAULT_CLIENTS,
@@ -122,15 +125,71 @@ def demo(
 
 
 def show(target: Path, made: list[Synthetic], seed: int) -> None:
-    """What a trainer puts on the screen: the caseload, and where to go from here."""
+    """What a trainer puts on the screen: the caseload with each client's most severe flag,
+    every flag of the open clients, one trend chart, and where to go from here."""
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.alerts import evaluate, worst
     from fitcli.render.console import show as show_renderable
+    from fitcli.render.flags import severity_word
     from fitcli.render.tables import client_list
 
+    profile, rules = norms_and_rules()
+    on = today()
+    clients = [m.client for m in made]
+    flagged = {c.id: evaluate(c, profile, rules, on) for c in clients}
     echo(t("demo.created", clients=len(made), seed=seed, path=str(target)))
     echo()
-    show_renderable(client_list([m.client for m in made]))
+    cells = []
+    for client in clients:
+        most = worst(flagged[client.id])
+        cells.append(f"{severity_word(most.severity)} {most.rule}" if most else "-")
+    show_renderable(client_list(clients, extra={t("flags.list_column"): cells}))
+    echo()
+    _flags(clients, flagged)
+    echo()
+    _trend(made, profile, rules)
     echo()
     _explore(target, made)
+
+
+def _flags(clients: list[Client], flagged: dict[str, list[Flag]]) -> None:
+    """The flags of the open clients, as `fit flags` lists them: most severe client first."""
+    from fitcli.render.flags import client_block, severity_word
+
+    found = [(c, flagged[c.id]) for c in clients if c.status == "open" and flagged[c.id]]
+    found.sort(key=lambda item: (-item[1][0].severity.rank, item[0].id))
+    echo(t("demo.flags_header"))
+    lines: list[str] = []
+    for client, flags in found:
+        lines += client_block(client.id, client.age_group, flags)
+    every = [f for _, flags in found for f in flags]
+    counts = ", ".join(t("flags.count", count=n, severity=severity_word(s))
+                       for s in Severity if (n := sum(1 for f in every if f.severity == s)))
+    checked = sum(1 for c in clients if c.status == "open")
+    if every:
+        lines.append(t("flags.summary", flags=len(every), clients=len(found), checked=checked,
+                       counts=counts))
+    else:
+        lines.append(t("flags.none", clients=checked))
+    echo("\n".join(lines))
+
+
+def _trend(made: list[Synthetic], profile: NormProfile, rules: RuleSettings) -> None:
+    """One client's trend chart and summary, as `fit trend` shows them."""
+    import shutil
+
+    from fitcli.model.trajectory import trajectory
+    from fitcli.render import trend as view
+    from fitcli.render.caseload import colour
+
+    client = next((m.client for m in made if m.kind == TREND_EXAMPLE), made[0].client)
+    result = trajectory(client, profile, max_intake=rules.etr_max_intake,
+                        amber_min_pct=rules.below_target_amber_min_pct)
+    columns = shutil.get_terminal_size((80, 24)).columns
+    width = max(view.CHART_MIN_WIDTH, min(columns, view.CHART_MAX_WIDTH))
+    echo(t("demo.trend_header", client=client.id, label=client.label))
+    echo("\n".join([view.chart(result, width, view.CHART_HEIGHT, colour()),
+                    *view.summary(client, result)]))
 
 
 def _example(made: list[Synthetic], kind: str) -> str:
@@ -145,6 +204,8 @@ def _explore(target: Path, made: list[Synthetic]) -> None:
     echo(t("demo.explore"))
     for command, key in (
         (f"{prefix} client list --all", "demo.cmd.list"),
+        (f"{prefix} flags", "demo.cmd.flags"),
+        (f"{prefix} trend {_example(made, 'deterioration')}", "demo.cmd.trend"),
         (f"{prefix} client show {_example(made, 'alliance_drop')}", "demo.cmd.show"),
         (f"{prefix} report", "demo.cmd.report"),
         (f"fit demo --reset --store {shown_path(target)}", "demo.cmd.reset"),

@@ -5,12 +5,12 @@ from typing import Annotated, Literal
 
 import typer
 
-from fitcli.commands._common import echo, emit_json, fail_line, parse_date, settings, store
+from fitcli.commands._common import echo, emit_json, fail_line, parse_date, store
 from fitcli.commands._params import JsonOpt
+from fitcli.commands._rules import norms_and_rules
 from fitcli.errors import EXIT_STORE, UsageProblem
 from fitcli.i18n import t
 from fitcli.model.caseload import Filters, Report, report
-from fitcli.model.norms import DEFAULT_PROFILE, PROFILES, NormProfile
 from fitcli.model.scores import Client
 from fitcli.store import Store
 
@@ -26,12 +26,6 @@ AgeOpt = Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
 StatusOpt = Annotated[Literal["open", "closed", "all"], typer.Option(
     "--status", case_sensitive=False, help="Open, closed or all episodes.")]
 NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Tables only, no charts.")]
-
-
-def norm_profile() -> NormProfile:
-    """The norm profile chosen in the config (setting ``norms``)."""
-    name = settings().get("norms")
-    return PROFILES[name if isinstance(name, str) and name in PROFILES else DEFAULT_PROFILE]
 
 
 def load_all(source: Store) -> tuple[list[Client], int]:
@@ -91,7 +85,8 @@ def report_cmd(
         raise UsageProblem("error.report_period", start=filters.start.isoformat(),
                            end=filters.end.isoformat())
     clients, problems = load_all(store())
-    result = report(clients, norm_profile(), filters)
+    profile, rules = norms_and_rules()
+    result = report(clients, profile, filters, max_intake=rules.etr_max_intake)
     if as_json:
         from fitcli.render.caseload import report_dict
 

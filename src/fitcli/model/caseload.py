@@ -105,6 +105,7 @@ class Report:
     norms: str
     rci: float
     srs_cutoff: float
+    max_intake: float
     filters: Filters
     clients: int
     by_age_group: dict[AgeGroup, int]
@@ -172,14 +173,15 @@ def select(clients: Iterable[Client], filters: Filters) -> list[Client]:
     return chosen
 
 
-def exclusion(client: Client) -> ExclusionReason | None:
+def exclusion(client: Client, max_intake: float = MAX_INTAKE_FOR_TARGET,
+              ) -> ExclusionReason | None:
     """Why a client is left out of the outcome figures, or None when it is included."""
     if client.age_group not in SCORED_AGE_GROUPS:
         return "unscored_age_group"
     ors = client.ors_ratings("self")
     if len(ors) < 2:
         return "fewer_than_2_ors"
-    if ors[0][1].total > MAX_INTAKE_FOR_TARGET:
+    if tenths(ors[0][1].total) > tenths(max_intake):
         return "intake_above_32"
     return None
 
@@ -221,14 +223,16 @@ def _endings(clients: list[Client], by_id: dict[str, Outcome]) -> Endings:
 
 
 def report(clients: Iterable[Client], profile: NormProfile, filters: Filters | None = None,
-           ) -> Report:
-    """Every caseload figure for the clients that pass ``filters``."""
+           max_intake: float = MAX_INTAKE_FOR_TARGET) -> Report:
+    """Every caseload figure for the clients that pass ``filters``. Clients whose intake is
+    above ``max_intake`` (the setting ``etr.max-intake``, default 32) have no ETR target and
+    are left out under the reason ``intake_above_32``."""
     filters = filters or Filters()
     chosen = select(clients, filters)
     excluded: dict[ExclusionReason, int] = dict.fromkeys(EXCLUSION_REASONS, 0)
     outcomes: list[Outcome] = []
     for client in chosen:
-        reason = exclusion(client)
+        reason = exclusion(client, max_intake)
         if reason is None:
             outcomes.append(outcome(client, profile))
         else:
@@ -246,7 +250,8 @@ def report(clients: Iterable[Client], profile: NormProfile, filters: Filters | N
              for c in chosen if len(c.sessions) >= 2]
 
     return Report(
-        norms=profile.name, rci=profile.rci, srs_cutoff=profile.srs_cutoff, filters=filters,
+        norms=profile.name, rci=profile.rci, srs_cutoff=profile.srs_cutoff,
+        max_intake=max_intake, filters=filters,
         clients=len(chosen),
         by_age_group={g: sum(1 for c in chosen if c.age_group == g) for g in AGE_GROUPS},
         open=sum(1 for c in chosen if c.status == "open"),

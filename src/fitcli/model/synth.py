@@ -74,7 +74,7 @@ class _Plan:
     ending_after: int = 0  # days from the last meeting to the closing date
     srs_spread: float = 0.35  # how far SRS items stray from a quarter of the total
     low_srs_item: bool = False  # the last SRS has one clearly low item (an alliance rupture)
-    collateral: dict[int, float] | None = None  # meeting index -> a parent's ORS total
+    collateral: dict[int, tuple[float, float]] | None = None  # meeting -> a parent's ORS, SRS
 
 
 def _tenths(value: float, top: int = _TENTHS_MAX) -> int:
@@ -148,7 +148,7 @@ def _early_responder(rng: random.Random) -> _Plan:
     plateau = max(x + rng.uniform(10.0, 12.0), 26.0 + rng.uniform(0.0, 1.5))
     ors = [x, x + rng.uniform(6.0, 7.0), x + rng.uniform(8.5, 10.0)]
     ors += [plateau + rng.uniform(-0.5, 0.7) for _ in range(3)]
-    return _Plan("adult", ors, _steady_srs(rng, 6, (37.6, 38.6)), rng.randint(1, 6),
+    return _Plan("adult", ors, _steady_srs(rng, 6, (38.0, 38.8)), rng.randint(1, 6),
                  srs_spread=0.15)
 
 
@@ -156,7 +156,7 @@ def _steady_improver(rng: random.Random) -> _Plan:
     # On or just above the ETR path (+6 or more by meeting 3): no red and no amber ORS flag.
     x = rng.uniform(16.0, 18.0)
     ors = _around_etr(rng, x, 8, "adult", (1.0, 1.1), (0.1, 0.9))
-    return _Plan("adult", ors, _steady_srs(rng, 8, (37.6, 38.6)), rng.randint(1, 6),
+    return _Plan("adult", ors, _steady_srs(rng, 8, (38.0, 38.8)), rng.randint(1, 6),
                  srs_spread=0.15)
 
 
@@ -226,11 +226,13 @@ def _child(rng: random.Random) -> _Plan:
 
 
 def _collateral_rater(rng: random.Random) -> _Plan:
-    # An adolescent, and a parent who fills in the ORS about them at meetings 1, 3 and 5.
+    # An adolescent, and a parent who joins meetings 1, 3 and 5 and fills in an ORS about
+    # them and an SRS of their own (kept as the parent's, rater "other").
     x = rng.uniform(17.0, 20.0)
     ors = _around_etr(rng, x, 5, "adolescent", (1.0, 1.15), (0.2, 1.0))
     parent_start = x - rng.uniform(2.0, 4.0)
-    collateral = {i: parent_start + (ors[i] - x) * rng.uniform(0.6, 0.8) for i in (0, 2, 4)}
+    collateral = {i: (parent_start + (ors[i] - x) * rng.uniform(0.6, 0.8),
+                      rng.uniform(36.5, 39.0)) for i in (0, 2, 4)}
     return _Plan("adolescent", ors, _steady_srs(rng, 5), rng.randint(1, 6),
                  collateral=collateral)
 
@@ -331,8 +333,11 @@ def _client(rng: random.Random, client_id: str, label: str, plan: _Plan,
         ors = _rating(rng, plan.ors[i], ors_offsets, 0.5)
         sessions.append(Session(session=len(sessions) + 1, date=dates[i], ors=ors, srs=srs))
         if plan.collateral and i in plan.collateral:
-            parent = _rating(rng, plan.collateral[i], parent_offsets, 0.5, rater="other")
-            sessions.append(Session(session=len(sessions) + 1, date=dates[i], ors=parent))
+            parent_ors, parent_srs = plan.collateral[i]
+            sessions.append(Session(
+                session=len(sessions) + 1, date=dates[i],
+                ors=_rating(rng, parent_ors, parent_offsets, 0.5, rater="other"),
+                srs=_rating(rng, parent_srs, srs_offsets, 0.3, rater="other")))
     closed = None
     if plan.ending is not None:
         on = min(today, last + dt.timedelta(days=plan.ending_after))

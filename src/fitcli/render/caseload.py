@@ -56,7 +56,7 @@ def report_dict(r: Report) -> dict[str, Any]:
               for c in CLASSIFICATIONS}
     e = r.endings
     return {
-        "norms": r.norms, "rci": r.rci, "srs_cutoff": r.srs_cutoff,
+        "norms": r.norms, "rci": r.rci, "srs_cutoff": r.srs_cutoff, "max_intake": r.max_intake,
         "filters": {"from": f.start.isoformat() if f.start else None,
                     "to": f.end.isoformat() if f.end else None,
                     "age_group": f.age_group, "status": f.status},
@@ -130,7 +130,8 @@ def summary_lines(r: Report) -> list[str]:
         t("report.meetings", meetings=r.meetings,
           without=_count_share(r.meetings_without_srs)),
     ]
-    reasons = ", ".join(f"{t(f'report.excluded.{k}')} {r.excluded[k]}" for k in EXCLUSION_REASONS)
+    reasons = ", ".join(f"{t(f'report.excluded.{k}', max=num(r.max_intake, 0))} {r.excluded[k]}"
+                        for k in EXCLUSION_REASONS)
     lines.append(t("report.included", included=r.included, clients=r.clients, reasons=reasons))
     return lines
 
