@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from conftest import Fit, as_json, ok
 from fitcli.model.scores import Client
@@ -110,3 +114,14 @@ def test_demo_client_count_is_checked(fit: Fit) -> None:
 def test_demo_help_says_how_reruns_work(fit: Fit) -> None:
     out = ok(fit("demo", "--help")).stdout
     assert "--reset" in out and "Example: fit demo" in out
+
+
+@pytest.mark.slow
+def test_cli_start_up_loads_neither_the_generator_nor_the_report_machinery() -> None:
+    """Every command pays for what fitcli.cli imports: demo and report load theirs on use."""
+    code = ("import sys, fitcli.cli; heavy = [m for m in ('fitcli.model.synth', "
+            "'fitcli.model.caseload', 'fitcli.commands._demo', 'fitcli.commands._caseload', "
+            "'fitcli.render.caseload') if m in sys.modules]; print(heavy)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

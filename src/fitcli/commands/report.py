@@ -5,14 +5,9 @@ from typing import Annotated, Literal
 
 import typer
 
-from fitcli.commands._common import echo, emit_json, fail_line, parse_date, store
+from fitcli.commands._common import emit_json, parse_date, store
 from fitcli.commands._params import JsonOpt
-from fitcli.commands._rules import norms_and_rules
 from fitcli.errors import EXIT_STORE, UsageProblem
-from fitcli.i18n import t
-from fitcli.model.caseload import Filters, Report, report
-from fitcli.model.scores import Client
-from fitcli.store import Store
 
 FromOpt = Annotated[str | None, typer.Option(
     "--from", metavar="YYYY-MM-DD", show_default=False,
@@ -26,43 +21,6 @@ AgeOpt = Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
 StatusOpt = Annotated[Literal["open", "closed", "all"], typer.Option(
     "--status", case_sensitive=False, help="Open, closed or all episodes.")]
 NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Tables only, no charts.")]
-
-
-def load_all(source: Store) -> tuple[list[Client], int]:
-    """Every readable client; each unreadable file is reported on stderr and counted."""
-    clients, problems = [], 0
-    for entry in source.entries():
-        if entry.client is not None:
-            clients.append(entry.client)
-        elif entry.problem is not None:
-            fail_line(t(entry.problem.key, **entry.problem.params))
-            problems += 1
-    return clients, problems
-
-
-def print_report(r: Report, charts: bool = True) -> None:
-    """The report for people: scope, counts, exclusions, tables and (if any data) charts."""
-    from fitcli.render import caseload as view
-    from fitcli.render.console import show
-
-    echo(view.scope_line(r))
-    if r.clients == 0:
-        echo(t("report.empty"))
-        return
-    for line in view.summary_lines(r):
-        echo(line)
-    echo()
-    if r.included == 0:
-        echo(t("report.none_included"))
-    else:
-        show(view.outcome_table(r))
-        echo()
-    show(view.figures_table(r))
-    if charts and r.included:
-        echo()
-        echo(view.categories_chart(r))
-        echo()
-        echo(view.scatter_chart(r))
 
 
 def report_cmd(
@@ -80,6 +38,10 @@ def report_cmd(
 
     Example: fit report --from 2026-01-01 --to 2026-06-30 --status closed
     """
+    from fitcli.commands._caseload import load_all, print_report
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.caseload import Filters, report
+
     filters = Filters(parse_date(start), parse_date(end), age_group, status)
     if filters.start and filters.end and filters.start > filters.end:
         raise UsageProblem("error.report_period", start=filters.start.isoformat(),

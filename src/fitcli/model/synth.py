@@ -15,6 +15,13 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from fitcli.model.archetypes import (
+    ARCHETYPES,
+    DEFAULT_CLIENTS,
+    ID_PREFIX,
+    MAX_CLIENTS,
+    TYPICAL,
+)
 from fitcli.model.etr import expected, select_model
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import (
@@ -27,28 +34,6 @@ from fitcli.model.scores import (
     Rating,
     Session,
 )
-
-# The archetypes in the order they are numbered D001, D002, ... (labels come from the caller).
-ARCHETYPES: tuple[str, ...] = (
-    "early_responder",
-    "steady_improver",
-    "no_change",
-    "deterioration",
-    "alliance_drop",
-    "intake_above_cutoff",
-    "sawtooth",
-    "planned_ending",
-    "dropout",
-    "adolescent",
-    "child",
-    "collateral_rater",
-    "no_recent_meeting",
-    "single_meeting",
-)
-TYPICAL = "typical"  # the kind of every client after the archetypes
-DEFAULT_CLIENTS = 20
-MAX_CLIENTS = 999  # IDs are D001..D999
-ID_PREFIX = "D"
 
 _TENTHS_MAX = 400  # FIT-REFERENCE §2: totals 0.0-40.0
 _ITEM_TENTHS_MAX = 100  # FIT-REFERENCE §2: items 0.0-10.0
@@ -344,6 +329,9 @@ def _client(rng: random.Random, client_id: str, label: str, plan: _Plan,
         closed = Closure(reason=plan.ending, date=on)
     return Client(id=client_id, age_group=plan.age_group, label=label, start=dates[0],
                   closed=closed, sessions=tuple(sessions))
+
+
+__all__ = ["ARCHETYPES", "DEFAULT_CLIENTS", "MAX_CLIENTS", "TYPICAL", "Synthetic", "generate"]
 
 
 def client_id(number: int) -> str:
