@@ -206,9 +206,9 @@ def chart_width(width: int | None = None) -> int:
 
 
 def _figure() -> Any:
-    import plotext
+    from fitcli.render.plot import load  # plotext without its ~80 ms help system
 
-    figure = plotext.figure
+    figure = load().figure
     figure.clear()  # one global figure in plotext 6: never inherit a previous chart
     figure.theme("simple" if colour() else "colorless")
     return figure
