@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Fit, as_json, ok
-from fitcli.model.caseload import Filters, report
+from fitcli.model.caseload import Filters, exclusion, report
 from fitcli.model.norms import PROFILES
 from fitcli.model.scores import AgeGroup, Client, CloseReason, Closure, Rating, Session
 from fitcli.store import Store
@@ -100,6 +100,13 @@ def test_every_figure_of_the_hand_computed_caseload() -> None:
     assert (e.planned, e.unplanned, e.other, e.unplanned_on_target, e.unplanned_below_target,
             e.unplanned_no_target) == (1, 1, 0, 0, 1, 0)
     assert [o.client_id for o in r.non_clinical_intake] == ["Y1"]
+
+
+def test_an_unscored_age_group_is_left_out_under_its_own_reason() -> None:
+    # The model knows no unscored group yet (the under-6 tools are never entered); a client
+    # from a future one must still be counted, not silently dropped or scored.
+    young = Client.model_construct(**{**caseload()[0].__dict__, "age_group": "under6"})
+    assert exclusion(young) == "unscored_age_group"
 
 
 def test_pcoms_profile_changes_the_rci_and_so_the_categories() -> None:
@@ -181,6 +188,13 @@ def test_report_json_has_the_documented_keys_and_figures(fit: Fit) -> None:
         "reliably_deteriorated": 0}
     assert data["collateral_raters"] == 1
     assert data["norms"] == "fit"
+    assert data["shares"] == {"recovered": 0.25, "reliably_improved": 0.25,
+                              "no_reliable_change": 0.25, "reliably_deteriorated": 0.25}
+    assert data["by_intake"]["clinical"]["n"] == 3
+    assert data["mean_intake_ors"]["adolescent"] == {"mean": 30.0, "n": 1}
+    assert data["clients_by_age_group"] == {"adult": 5, "adolescent": 1, "child": 1}
+    assert (data["open"], data["closed"], data["meetings"]) == (5, 2, 14)
+    assert [o["client"] for o in data["outcomes"]] == ["A1", "A2", "A3", "Y1"]
 
 
 @pytest.mark.usefixtures("filled")

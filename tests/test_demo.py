@@ -125,3 +125,9 @@ def test_cli_start_up_loads_neither_the_generator_nor_the_report_machinery() -> 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_tiny_demo_still_shows_a_trend_and_valid_commands(fit: Fit, store_dir: Path) -> None:
+    out = ok(fit("demo", "--clients", "1")).stdout
+    assert "Trend of D001 (early responder)" in out
+    assert f"fit --store {store_dir / 'demo'} trend D001" in out
