@@ -131,3 +131,11 @@ def test_a_tiny_demo_still_shows_a_trend_and_valid_commands(fit: Fit, store_dir:
     out = ok(fit("demo", "--clients", "1")).stdout
     assert "Trend of D001 (early responder)" in out
     assert f"fit --store {store_dir / 'demo'} trend D001" in out
+
+
+def test_reset_empties_a_demo_store_even_with_an_unreadable_file(fit: Fit, tmp_path: Path) -> None:
+    demo = tmp_path / "training"
+    ok(fit("demo", "--store", str(demo), "--clients", "3"))
+    (demo / "clients" / "D002.json").write_text("{broken", encoding="utf-8")
+    ok(fit("demo", "--store", str(demo), "--clients", "3", "--reset"))
+    assert as_json(fit("--store", str(demo), "client", "show", "D002", "--json"))["id"] == "D002"

@@ -70,8 +70,17 @@ def prepare(target: Path, reset: bool) -> None:
         raise StoreProblem("error.demo_not_demo", path=str(target), marker=MARKER)
     if not reset:
         raise UsageProblem("error.demo_exists", path=str(target))
-    for client_id in existing:
-        demo.remove(client_id)
+    # A marked demo store holds nothing but generated data: empty it whole, unreadable files
+    # and stale locks included, so --reset always starts clean.
+    for folder in (demo.clients_dir, demo.locks_dir):
+        try:
+            if folder.is_symlink():
+                folder.unlink()
+            elif folder.exists():
+                shutil.rmtree(folder)
+        except OSError as exc:
+            raise StoreProblem("error.store_unwritable", path=str(folder),
+                               reason=exc.strerror or str(exc)) from None
 
 
 def write(target: Path, made: list[Synthetic], seed: int) -> None:
