@@ -139,3 +139,10 @@ def test_reset_empties_a_demo_store_even_with_an_unreadable_file(fit: Fit, tmp_p
     (demo / "clients" / "D002.json").write_text("{broken", encoding="utf-8")
     ok(fit("demo", "--store", str(demo), "--clients", "3", "--reset"))
     assert as_json(fit("--store", str(demo), "client", "show", "D002", "--json"))["id"] == "D002"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_demo_keeps_the_data_folder_private(fit: Fit, store_dir: Path) -> None:
+    ok(fit("demo", "--clients", "1"))
+    assert store_dir.stat().st_mode & 0o777 == 0o700
+    assert (store_dir / "demo").stat().st_mode & 0o777 == 0o700

@@ -40,6 +40,8 @@ def run(clients: int, seed: int, store_dir: Path | None, reset: bool) -> None:
     check_target(target, real_root)
     prepare(target, reset)
     made = generate(seed, today(), clients, labels())
+    if target.parent == _resolved(real_root):
+        ensure_private_dir(target.parent)  # the user's data folder: private (0700) from the start
     write(target, made, seed)
     show(target, made, seed)
 
