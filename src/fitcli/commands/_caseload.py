@@ -3,6 +3,8 @@ report for people. Imported only when `fit report` runs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from fitcli.commands._common import echo, fail_line
 from fitcli.i18n import t
 from fitcli.model.caseload import Report
@@ -12,16 +14,21 @@ from fitcli.render.console import show
 from fitcli.store import Store
 
 
-def load_all(source: Store) -> tuple[list[Client], int]:
-    """Every readable client; each unreadable file is reported on stderr and counted."""
-    clients, problems = [], 0
-    for entry in source.entries():
-        if entry.client is not None:
-            clients.append(entry.client)
-        elif entry.problem is not None:
-            fail_line(t(entry.problem.key, **entry.problem.params))
-            problems += 1
-    return clients, problems
+class Readable:
+    """Every readable client of a store, one at a time; each unreadable file is reported on
+    stderr as it is met and counted in ``problems``."""
+
+    def __init__(self, source: Store) -> None:
+        self.source = source
+        self.problems = 0
+
+    def __iter__(self) -> Iterator[Client]:
+        for entry in self.source.entries():
+            if entry.client is not None:
+                yield entry.client
+            elif entry.problem is not None:
+                fail_line(t(entry.problem.key, **entry.problem.params))
+                self.problems += 1
 
 
 def print_report(r: Report, charts: bool = True) -> None:

@@ -38,7 +38,7 @@ def report_cmd(
 
     Example: fit report --from 2026-01-01 --to 2026-06-30 --status closed
     """
-    from fitcli.commands._caseload import load_all, print_report
+    from fitcli.commands._caseload import Readable, print_report
     from fitcli.commands._rules import norms_and_rules
     from fitcli.model.caseload import Filters, report
 
@@ -46,8 +46,8 @@ def report_cmd(
     if filters.start and filters.end and filters.start > filters.end:
         raise UsageProblem("error.report_period", start=filters.start.isoformat(),
                            end=filters.end.isoformat())
-    clients, problems = load_all(store())
     profile, rules = norms_and_rules()
+    clients = Readable(store())
     result = report(clients, profile, filters, max_intake=rules.etr_max_intake)
     if as_json:
         from fitcli.render.caseload import report_dict
@@ -55,5 +55,5 @@ def report_cmd(
         emit_json(report_dict(result))
     else:
         print_report(result, charts=not no_chart)
-    if problems:
+    if clients.problems:
         sys.exit(EXIT_STORE)

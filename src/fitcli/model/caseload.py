@@ -15,8 +15,8 @@ meetings in it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Literal
 
 from fitcli.model.change import Classification, change, classify
@@ -157,20 +157,19 @@ def _in_period(session: Session, filters: Filters) -> bool:
             and (filters.end is None or session.date <= filters.end))
 
 
-def select(clients: Iterable[Client], filters: Filters) -> list[Client]:
-    """The clients a report covers, each as it stood at the end of the period."""
-    chosen = []
+def select(clients: Iterable[Client], filters: Filters) -> Iterator[Client]:
+    """The clients a report covers, each as it stood at the end of the period (one at a
+    time: a big store is never held in memory whole)."""
+    dated = filters.start is not None or filters.end is not None
     for raw in clients:
         client = as_of(raw, filters.end)
         if filters.status != "all" and client.status != filters.status:
             continue
         if filters.age_group is not None and client.age_group != filters.age_group:
             continue
-        dated = filters.start is not None or filters.end is not None
         if dated and not any(_in_period(s, filters) for s in client.sessions):
             continue
-        chosen.append(client)
-    return chosen
+        yield client
 
 
 def exclusion(client: Client, max_intake: float = MAX_INTAKE_FOR_TARGET,
@@ -201,77 +200,104 @@ def outcome(client: Client, profile: NormProfile) -> Outcome:
     )
 
 
-def _endings(clients: list[Client], by_id: dict[str, Outcome]) -> Endings:
-    planned = unplanned = other = on = below = none = 0
-    for client in clients:
-        if client.closed is None:
-            continue
-        if client.closed.reason == "planned":
-            planned += 1
-        elif client.closed.reason == UNPLANNED_REASON:
-            unplanned += 1
-            result = by_id.get(client.id)
-            if result is None:
-                none += 1
-            elif result.target_met:
-                on += 1
-            else:
-                below += 1
+@dataclass
+class _Tally:
+    """Running totals of one pass over the clients (kept small: numbers, not clients)."""
+
+    clients: int = 0
+    by_age_group: dict[AgeGroup, int] = field(default_factory=lambda: dict.fromkeys(AGE_GROUPS, 0))
+    open: int = 0
+    collateral: int = 0
+    meetings: int = 0
+    meetings_without_srs: int = 0
+    srs_totals: list[float] = field(default_factory=list)
+    intakes: dict[AgeGroup, list[float]] = field(
+        default_factory=lambda: {g: [] for g in AGE_GROUPS})
+    episode_meetings: list[float] = field(default_factory=list)
+    spans: list[float] = field(default_factory=list)
+    endings: dict[str, int] = field(default_factory=dict)
+
+    def add(self, client: Client, result: Outcome | None, filters: Filters) -> None:
+        self.clients += 1
+        self.by_age_group[client.age_group] = self.by_age_group.get(client.age_group, 0) + 1
+        self.open += client.status == "open"
+        self.collateral += _has_collateral(client)
+        for session in client.sessions:
+            if _in_period(session, filters):
+                self.meetings += 1
+                if session.srs is None:
+                    self.meetings_without_srs += 1
+                else:
+                    self.srs_totals.append(session.srs.total)
+        ors = client.ors_ratings("self")
+        if ors and client.age_group in SCORED_AGE_GROUPS:
+            self.intakes[client.age_group].append(ors[0][1].total)
+        if client.sessions:
+            self.episode_meetings.append(float(len(client.sessions)))
+        if len(client.sessions) >= 2:
+            self.spans.append(float((client.sessions[-1].date - client.sessions[0].date).days))
+        if client.closed is not None:
+            self._ending(client.closed.reason, result)
+
+    def _ending(self, reason: str, result: Outcome | None) -> None:
+        if reason == "planned":
+            key = "planned"
+        elif reason == UNPLANNED_REASON:
+            key = "unplanned"
+            detail = ("unplanned_no_target" if result is None else
+                      "unplanned_on_target" if result.target_met else "unplanned_below_target")
+            self.endings[detail] = self.endings.get(detail, 0) + 1
         else:
-            other += 1
-    return Endings(planned, unplanned, other, on, below, none)
+            key = "other"
+        self.endings[key] = self.endings.get(key, 0) + 1
 
 
 def report(clients: Iterable[Client], profile: NormProfile, filters: Filters | None = None,
            max_intake: float = MAX_INTAKE_FOR_TARGET) -> Report:
-    """Every caseload figure for the clients that pass ``filters``. Clients whose intake is
-    above ``max_intake`` (the setting ``etr.max-intake``, default 32) have no ETR target and
-    are left out under the reason ``intake_above_32``."""
+    """Every caseload figure for the clients that pass ``filters``, in one pass. Clients whose
+    intake is above ``max_intake`` (the setting ``etr.max-intake``, default 32) have no ETR
+    target and are left out under the reason ``intake_above_32``."""
     filters = filters or Filters()
-    chosen = select(clients, filters)
     excluded: dict[ExclusionReason, int] = dict.fromkeys(EXCLUSION_REASONS, 0)
     outcomes: list[Outcome] = []
-    for client in chosen:
+    tally = _Tally()
+    for client in select(clients, filters):
         reason = exclusion(client, max_intake)
+        result = None
         if reason is None:
-            outcomes.append(outcome(client, profile))
+            result = outcome(client, profile)
+            outcomes.append(result)
         else:
             excluded[reason] += 1
+        tally.add(client, result, filters)
 
-    meetings = [s for c in chosen for s in c.sessions if _in_period(s, filters)]
-    srs_totals = [s.srs.total for s in meetings if s.srs is not None]
-    intakes: dict[AgeGroup, list[float]] = {g: [] for g in AGE_GROUPS}
-    for client in chosen:
-        ors = client.ors_ratings("self")
-        if ors and client.age_group in SCORED_AGE_GROUPS:
-            intakes[client.age_group].append(ors[0][1].total)
-    with_meetings = [c for c in chosen if c.sessions]
-    spans = [(c.sessions[-1].date - c.sessions[0].date).days
-             for c in chosen if len(c.sessions) >= 2]
-
+    srs = tally.srs_totals
+    e = tally.endings
     return Report(
         norms=profile.name, rci=profile.rci, srs_cutoff=profile.srs_cutoff,
         max_intake=max_intake, filters=filters,
-        clients=len(chosen),
-        by_age_group={g: sum(1 for c in chosen if c.age_group == g) for g in AGE_GROUPS},
-        open=sum(1 for c in chosen if c.status == "open"),
-        closed=sum(1 for c in chosen if c.status == "closed"),
-        collateral_raters=sum(1 for c in chosen if _has_collateral(c)),
-        meetings=len(meetings),
+        clients=tally.clients,
+        by_age_group=tally.by_age_group,
+        open=tally.open,
+        closed=tally.clients - tally.open,
+        collateral_raters=tally.collateral,
+        meetings=tally.meetings,
         excluded=excluded,
         outcomes=outcomes,
         effect_size=Mean.of([o.change / o.sd for o in outcomes]),
         severity_adjusted_effect_size=Mean.of(
             [(o.change - (o.etr_target - o.intake)) / o.sd for o in outcomes]),
         etr_target_met=Share(sum(1 for o in outcomes if o.target_met), len(outcomes)),
-        intake_by_age_group={g: Mean.of(v) for g, v in intakes.items()},
-        meetings_per_episode=Mean.of([float(len(c.sessions)) for c in with_meetings]),
-        days_per_episode=Mean.of([float(d) for d in spans]),
-        endings=_endings(chosen, {o.client_id: o for o in outcomes}),
-        srs=Mean.of(srs_totals),
-        srs_below_cutoff=Share(sum(1 for s in srs_totals if tenths(s) < tenths(
-            profile.srs_cutoff)), len(srs_totals)),
-        meetings_without_srs=Share(sum(1 for s in meetings if s.srs is None), len(meetings)),
+        intake_by_age_group={g: Mean.of(v) for g, v in tally.intakes.items()},
+        meetings_per_episode=Mean.of(tally.episode_meetings),
+        days_per_episode=Mean.of(tally.spans),
+        endings=Endings(e.get("planned", 0), e.get("unplanned", 0), e.get("other", 0),
+                        e.get("unplanned_on_target", 0), e.get("unplanned_below_target", 0),
+                        e.get("unplanned_no_target", 0)),
+        srs=Mean.of(srs),
+        srs_below_cutoff=Share(sum(1 for v in srs if tenths(v) < tenths(profile.srs_cutoff)),
+                               len(srs)),
+        meetings_without_srs=Share(tally.meetings_without_srs, tally.meetings),
         counts=category_counts(outcomes),
     )
 
