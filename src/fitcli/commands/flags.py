@@ -90,9 +90,9 @@ def flags(
         if not shown:
             continue
         view.tally(shown, counted)
-        if as_json:
-            rendered = [json.dumps(view.flag_dict(f, client.age_group), ensure_ascii=False)
-                        for f in shown]
+        if as_json:  # one dumps per client: the list's text without its brackets
+            rendered = [json.dumps([view.flag_dict(f, client.age_group) for f in shown],
+                                   ensure_ascii=False)[1:-1]]
         else:
             rendered = view.client_block(client.id, client.age_group, shown, column)
         found.append((shown[0].severity.rank, client.id, rendered))
