@@ -167,8 +167,12 @@ def _in_processes(job: Job, ids: list[str], workers: int) -> Found | None:
         context = multiprocessing.get_context(MP_START_METHOD)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                  initargs=(job.lang,)) as pool:
-            for part in pool.map(_check_chunk, [job] * len(chunks), chunks):
-                found.add(part)
+            try:
+                for part in pool.map(_check_chunk, [job] * len(chunks), chunks):
+                    found.add(part)
+            except BaseException:  # Ctrl+C or a failure: no further chunks are started
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     except (BrokenProcessPool, ImportError, NotImplementedError, OSError):
         return None  # no working semaphores or processes here (a sandbox, a frozen app)
     return found
