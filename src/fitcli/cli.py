@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from fitcli import __version__
-from fitcli.commands import client, config_cmd, flags, scores, store_cmd, trend
+from fitcli.commands import client, config_cmd, flags, io_cmd, scores, store_cmd, trend
 from fitcli.commands._common import FitGroup, start
 
 app = typer.Typer(
@@ -48,6 +48,8 @@ app.add_typer(store_cmd.app, name="store")
 app.add_typer(config_cmd.app, name="config")
 app.command("trend")(trend.trend)
 app.command("flags")(flags.flags)
+app.command("import")(io_cmd.import_cmd)
+app.command("export")(io_cmd.export_cmd)
 
 
 def main() -> None:

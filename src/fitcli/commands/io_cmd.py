@@ -1,0 +1,323 @@
+"""`fit import` and `fit export`: meetings in and out in batches (CSV, JSON Lines, backup).
+
+Import checks the whole file first and writes nothing if any row is wrong; then it writes
+one client at a time (one atomic write each, under the client's lock), so a crash leaves
+every file whole and running the same import again completes it without duplicates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import sys
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+
+from fitcli import tabular
+from fitcli.commands._common import echo, emit_json, fail_line, now, store, today
+from fitcli.commands._params import JsonOpt
+from fitcli.errors import InvalidData, StoreProblem, UsageProblem
+from fitcli.i18n import t
+from fitcli.model import batch
+from fitcli.model.ids import id_key
+from fitcli.model.scores import AgeGroup, Client
+from fitcli.store import Store, atomic_write, stale_temps_by_file
+
+REPORT_LIMIT = 20  # bad rows listed one by one; the rest are counted
+PROGRESS_MIN_ROWS = 5000  # smaller files finish before a bar would help
+STDIN = "-"
+WRITERS = 8  # client files written at once: fsync waits overlap (the disk batches them)
+
+FormatOpt = Annotated[Literal["csv", "jsonl", "json"] | None, typer.Option(
+    "--format", case_sensitive=False, show_default=False,
+    help="csv, jsonl or json (default: detected from the content).")]
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Batch jobs build hundreds of thousands of small objects without reference cycles;
+    refcounting frees them, and the cyclic collector's passes cost ~20% of the run."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+# -- import ---------------------------------------------------------------------------------
+def _read_input(source: str) -> tuple[str, bytes]:
+    if source == STDIN:
+        if sys.stdin.isatty():  # nothing piped in: waiting for typed CSV would look like a hang
+            raise UsageProblem("import.error.stdin_tty")
+        stream = getattr(sys.stdin, "buffer", None)
+        data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+        return "stdin", data
+    path = Path(source).expanduser()
+    try:
+        return str(path), path.read_bytes()
+    except FileNotFoundError:
+        raise UsageProblem("import.error.no_file", path=str(path)) from None
+    except OSError as exc:
+        raise UsageProblem("import.error.unreadable", path=str(path),
+                           reason=exc.strerror or str(exc)) from None
+
+
+def _existing(st: Store, keys: set[str]) -> dict[str, Client]:
+    """The stored clients the file names, by id_key; unreadable files stop the import."""
+    spelled = {id_key(known): known for known in st.ids()}
+    wanted = [spelled[k] for k in keys if k in spelled]
+    clients: dict[str, Client] = {}
+    broken: list[StoreProblem] = []
+    for entry in st.entries(sorted(wanted)):
+        if entry.client is not None:
+            clients[id_key(entry.client.id)] = entry.client
+        elif entry.problem is not None:
+            broken.append(entry.problem)
+    for problem in broken[:-1]:
+        fail_line(t(problem.key, **problem.params))
+    if broken:
+        raise broken[-1]
+    return clients
+
+
+def problem_text(problem: batch.Problem) -> str:
+    reason = t(problem.key, **problem.params)
+    if problem.line is None:
+        return t("import.problem_at", where=problem.column, reason=reason)
+    if problem.column:
+        return t("import.problem", line=problem.line, column=problem.column, reason=reason)
+    return t("import.problem_row", line=problem.line, reason=reason)
+
+
+def problem_dict(problem: batch.Problem) -> dict[str, Any]:
+    return {"line": problem.line, "column": problem.column or None, "error": problem.key,
+            "message": t(problem.key, **problem.params)}
+
+
+def _refuse(problems: list[batch.Problem], source: str, as_json: bool) -> InvalidData:
+    if as_json:
+        emit_json({"file": source, "ok": False, "problem_count": len(problems),
+                   "problems": [problem_dict(p) for p in problems]})
+    else:
+        for problem in problems[:REPORT_LIMIT]:
+            sys.stderr.write(problem_text(problem) + "\n")
+        if len(problems) > REPORT_LIMIT:
+            sys.stderr.write(t("import.more_problems", count=len(problems) - REPORT_LIMIT) + "\n")
+    return InvalidData("import.error.refused", count=len(problems))
+
+
+def _write_one(st: Store, write: batch.ClientPlan, rows: list[batch.Row],
+               template: batch.Template | None, options: batch.Options,
+               stale: dict[str, list[Path]]) -> None:
+    """One atomic write of one client under its lock (re-planned if it changed meanwhile)."""
+    client_id = write.result.id if write.base is None else write.base.id
+    with st.batch_lock(client_id):
+        current = st.load(client_id) if st.path_for(client_id).exists() else None
+        result = write.result
+        if current != write.base:  # another fit process wrote meanwhile: plan it again
+            redone, _, problems = batch.plan_client(current, template, rows, today=today(),
+                                                    now=now(), options=options)
+            if problems:
+                raise InvalidData("import.error.changed_meanwhile", client=client_id)
+            if redone is None:
+                return
+            result = redone.result
+        st.save(result, sync_dir=False, stale=stale.get(f"{result.id}.json", []))
+
+
+def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
+           templates: dict[str, batch.Template], options: batch.Options, show_bar: bool) -> None:
+    """Write every planned client. The writes wait on fsync, not on Python, so a few run at
+    once (each still one atomic write under its own lock); one folder fsync at the end."""
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+    from fitcli.render.progress import bar
+
+    stale = stale_temps_by_file(st.clients_dir)  # one listing, not one per client
+    pool = ThreadPoolExecutor(max_workers=WRITERS)
+    try:
+        with bar(len(plan.writes), t("import.progress"), show_bar) as tick:
+            pending = {pool.submit(_write_one, st, w, rows.get(w.key, []),
+                                   templates.get(w.key), options, stale)
+                       for w in plan.writes}
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                tick(len(done))
+                for future in done:
+                    future.result()  # a failed write stops the import (others stay whole)
+    finally:
+        # on an error or Ctrl-C, clients not started yet are not written; a re-run does them
+        pool.shutdown(wait=True, cancel_futures=True)
+        st.sync()
+
+
+def import_cmd(
+    source: Annotated[str, typer.Argument(
+        metavar="FILE", show_default=False,
+        help="CSV, JSON Lines or a full-backup JSON file; '-' reads standard input.")],
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check everything and report what would change; write nothing.")
+    ] = False,
+    create_clients: Annotated[bool, typer.Option(
+        "--create-clients", help="Add clients the store does not have yet (else an error).")
+    ] = False,
+    age_group: Annotated[AgeGroup | None, typer.Option(
+        "--age-group", case_sensitive=False, show_default=False,
+        help="Age group of created clients when the file has no age_group column "
+             "(default: adult).")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Correct meetings whose scores differ from the file (old values "
+                          "stay in the correction history); without it they are refused.")
+    ] = False,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import meetings from CSV (, ; or tab), JSON Lines or a backup; all rows or none.
+
+    CSV: one row per meeting with columns client, date, ors1-ors4, srs1-srs4 (or ors_total,
+    srs_total), optional session, rater, age_group; Norwegian, Danish and Swedish column
+    names work too (see the README). Exit 4 with every bad row listed if anything is wrong.
+
+    Example: fit import scores.csv --create-clients --dry-run
+    """
+    with _no_cyclic_gc():
+        _import(source, dry_run, create_clients, age_group, replace, fmt, as_json)
+
+
+def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGroup | None,
+            replace: bool, fmt: tabular.Format | None, as_json: bool) -> None:
+    name, data = _read_input(source)
+    # a terminal gets a spinner while checking and a bar while writing, for large files only
+    on_terminal = sys.stderr.isatty() and data.count(b"\n") > PROGRESS_MIN_ROWS
+    from fitcli.render.progress import status
+
+    with status(t("import.checking", file=name), on_terminal):
+        parsed = tabular.parse(tabular.decode(data), fmt)
+        st = store()
+        keys = {id_key(r.client) for r in parsed.rows} | set(parsed.templates)
+        existing = _existing(st, keys)
+        options = batch.Options(create_clients=create_clients, age_group=age_group,
+                                replace=replace)
+        plan = batch.plan(parsed.rows, existing, today=today(), now=now(), options=options,
+                          templates=parsed.templates)
+    problems = sorted(parsed.problems + plan.problems, key=batch.Problem.sort_key)
+    if problems:
+        raise _refuse(problems, name, as_json)
+    if parsed.ignored_columns:
+        sys.stderr.write(t("import.ignored_columns",
+                           columns=", ".join(parsed.ignored_columns)) + "\n")
+
+    if not dry_run and plan.writes:
+        rows: dict[str, list[batch.Row]] = {}
+        for row in parsed.rows:
+            rows.setdefault(id_key(row.client), []).append(row)
+        _write(st, plan, rows, parsed.templates, options, on_terminal)
+
+    counts = plan.counts
+    if as_json:
+        emit_json({"file": name, "ok": True, "format": parsed.format,
+                   "delimiter": parsed.delimiter, "rows": parsed.lines, "dry_run": dry_run,
+                   **asdict(counts), "ignored_columns": parsed.ignored_columns})
+        return
+    changes = counts.clients_created + counts.meetings_added + counts.meetings_completed \
+        + counts.replaced
+    if not changes:
+        echo(t("import.nothing_new" if counts.skipped else "import.no_rows",
+               skipped=counts.skipped, file=name))
+        return
+    echo(t("import.dry_run" if dry_run else "import.done", file=name, **asdict(counts)))
+
+
+# -- export ---------------------------------------------------------------------------------
+def _export_text(st: Store, ids: list[str] | None, open_only: bool,
+                 fmt: tabular.Format) -> tuple[str, int, int]:
+    """The export and its counts (clients, meetings); unreadable files stop the export."""
+    from fitcli.render.export import layout
+
+    shape = layout(fmt, now().isoformat())
+    # --client: resolve each ID like every command does (case, not found: exit 3)
+    wanted = [st.load(client_id).id for client_id in ids] if ids else None
+    pieces: list[str] = []
+    broken: list[StoreProblem] = []
+    meetings = 0
+    for entry in st.documents(wanted):
+        doc = entry.doc
+        if doc is None:
+            if entry.problem is not None:
+                broken.append(entry.problem)
+            continue
+        if open_only and doc["closed"] is not None:
+            continue
+        pieces.append(shape.client(doc))
+        meetings += len(doc["sessions"])
+    for problem in broken[:-1]:
+        fail_line(t(problem.key, **problem.params))
+    if broken:  # an export is a backup: never a silently incomplete one
+        raise broken[-1]
+    return shape.text(pieces), len(pieces), meetings
+
+
+def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Format:
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return next((f for f in tabular.FORMATS if f == suffix), "csv")
+
+
+def export_cmd(
+    fmt: Annotated[Literal["csv", "jsonl", "json"] | None, typer.Option(
+        "--format", case_sensitive=False, show_default=False,
+        help="csv (one row per meeting, the import format), jsonl (one JSON object per "
+             "meeting) or json (full backup: details, closings, corrections). Default: from "
+             "the --output name, else csv.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", metavar="FILE", show_default=False,
+        help="Write to FILE (atomically, private to you) instead of standard output.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite FILE if it exists.")] = False,
+    clients: Annotated[list[str] | None, typer.Option(
+        "--client", metavar="ID", show_default=False,
+        help="Export only this client (repeat for more).")] = None,
+    every: Annotated[bool, typer.Option(
+        "--all", help="Every client, open and closed (the default; say it in scripts).")
+    ] = False,
+    open_only: Annotated[bool, typer.Option(
+        "--open", help="Only open clients.")] = False,
+) -> None:
+    """Export meetings as CSV or JSON Lines, or the whole store as a JSON backup.
+
+    Every client (open and closed) is exported unless --client or --open narrows it: an
+    export is also your backup. 'fit import' reads every format back.
+
+    Example: fit export --format json --output backup.json
+    """
+    with _no_cyclic_gc():
+        _export(fmt, output, force, clients, every, open_only)
+
+
+def _export(fmt: tabular.Format | None, output: Path | None, force: bool,
+            clients: list[str] | None, every: bool, open_only: bool) -> None:
+    if clients and (every or open_only):
+        raise UsageProblem("export.error.selection")
+    chosen = _format_for(fmt, output)
+    target = None if output is None or str(output) == STDIN else output.expanduser()
+    if target is not None and target.exists() and not force:
+        raise UsageProblem("export.error.exists", path=str(target))
+    text, exported, meetings = _export_text(store(), clients, open_only, chosen)
+    if target is None:
+        sys.stdout.write(text)
+        return
+    try:
+        atomic_write(target, text)
+    except OSError as exc:
+        raise StoreProblem("export.error.unwritable", path=str(target),
+                           reason=exc.strerror or str(exc)) from None
+    echo(t("export.done", meetings=meetings, clients=exported, path=str(target),
+           format=chosen))
+

@@ -1,0 +1,680 @@
+"""Reading import files: encoding, format, CSV dialect, header aliases and rows. No I/O.
+
+Everything here turns text into ``model.batch.Row`` objects or ``Problem`` s (line, column,
+catalogue key); score, ID and date rules are the model's own (``parse_item``, ``parse_total``,
+``validate_client_id``). The alias tables are data, documented in the README's import section.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, cast
+
+from pydantic import ValidationError
+
+from fitcli.errors import InvalidData
+from fitcli.model.batch import Problem, Row, Template
+from fitcli.model.ids import id_key, validate_client_id
+from fitcli.model.problems import DomainError
+from fitcli.model.scores import (
+    AGE_GROUPS,
+    CLOSE_REASONS,
+    FORMS,
+    ITEM_COUNT,
+    RATERS,
+    AgeGroup,
+    Client,
+    Closure,
+    Correction,
+    Form,
+    Rater,
+    Rating,
+    parse_item,
+    parse_total,
+    tenths,
+    total_of,
+)
+
+Format = Literal["csv", "jsonl", "json"]
+FORMATS: tuple[Format, ...] = ("csv", "jsonl", "json")
+BACKUP_MARK = "fitcli_backup"  # key naming a full-backup document, its value the version
+BACKUP_VERSION = 1
+DELIMITERS = (",", ";", "\t")
+
+ITEM_FIELDS = {form: tuple(f"{form}{i}" for i in range(1, ITEM_COUNT + 1)) for form in FORMS}
+
+# Header names users type, per field (compared without case, spaces, '-', '_' and '.').
+# English first, then Norwegian, Danish and Swedish words used in FIT work.
+_RATER_WORDS = ("rater", "rated by", "vurderer", "vurdert av", "bedømmer", "bedømt af",
+                "bedömare", "skattare", "skattad av")
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "client": ("client", "client id", "client code", "id", "code", "klient", "klient-id",
+               "klientnr", "klientkode", "klientkod", "bruker", "bruker-id", "bruger",
+               "bruger-id", "borger", "borger-id", "brukare", "kode", "kod"),
+    "date": ("date", "meeting date", "session date", "dato", "samtaledato", "møtedato",
+             "mødedato", "datum", "samtalsdatum"),
+    "session": ("session", "session no", "meeting", "meeting no", "nr", "no", "samtale",
+                "samtale nr", "samtalenr", "møte", "møde", "sesjon", "samtal", "samtal nr",
+                "samtalsnr", "sessionsnr"),
+    "rater": _RATER_WORDS,
+    "ors_rater": tuple(f"ors {w}" for w in _RATER_WORDS),
+    "srs_rater": tuple(f"srs {w}" for w in _RATER_WORDS),
+    "age_group": ("age group", "age", "aldersgruppe", "alder", "åldersgrupp", "aldersgrupp",
+                  "ålder"),
+    **{f"{form}{i}": (f"{form}{i}", f"{form} item {i}", f"{form} ledd {i}",
+                      f"{form} spørsmål {i}", f"{form} spørgsmål {i}", f"{form} fråga {i}")
+       for form in FORMS for i in range(1, ITEM_COUNT + 1)},
+    **{f"{form}_total": (f"{form} total", f"{form} sum", form, f"total {form}",
+                         f"{form} totalt", f"{form} samlet", f"{form} summa", f"{form} score",
+                         f"{form} totalskår", f"{form} poäng")
+       for form in FORMS},
+}
+# Cell values users type for the rater and the age group.
+RATER_VALUES: dict[Rater, tuple[str, ...]] = {
+    "self": ("self", "client", "klient", "selv", "själv", "bruker", "bruger", "borger"),
+    "other": ("other", "collateral", "annen", "anden", "annan", "pårørende", "anhörig"),
+}
+AGE_VALUES: dict[AgeGroup, tuple[str, ...]] = {
+    "adult": ("adult", "voksen", "vuxen", "18+"),
+    "adolescent": ("adolescent", "youth", "ungdom", "13-17"),
+    "child": ("child", "barn", "6-12"),
+}
+
+_STRIP = re.compile(r"[\s_.\-]+")
+
+
+def normalise(name: str) -> str:
+    return _STRIP.sub("", name.casefold())
+
+
+_FIELD_OF: dict[str, str] = {normalise(a): f for f, aliases in FIELD_ALIASES.items()
+                             for a in (f, *aliases)}
+_RATER_OF: dict[str, Rater] = {normalise(a): r for r, aliases in RATER_VALUES.items()
+                               for a in aliases}
+_AGE_OF: dict[str, AgeGroup] = {normalise(a): g for g, aliases in AGE_VALUES.items()
+                                for a in aliases}
+
+
+# -- text and format ------------------------------------------------------------------------
+def decode(data: bytes) -> str:
+    """UTF-8 with or without BOM (and UTF-16 with BOM, Excel's 'Unicode text')."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidData("import.error.encoding", line=line) from None
+
+
+def detect_format(text: str) -> Format:
+    """jsonl: one JSON object a line; json: one document; csv: anything else."""
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        return "csv"
+    first = stripped.split("\n", 1)[0].strip()
+    try:
+        obj = json.loads(first)
+    except json.JSONDecodeError:
+        return "json"
+    return "jsonl" if isinstance(obj, dict) and BACKUP_MARK not in obj else "json"
+
+
+def detect_delimiter(header: str) -> str:
+    """The delimiter of the header line: the most frequent of ``,`` ``;`` tab outside quotes."""
+    outside = re.sub(r'"[^"]*"', "", header)
+    counts = {d: outside.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])  # ties: the earlier, so ',' wins
+    return best if counts[best] else ","
+
+
+# -- cell values ----------------------------------------------------------------------------
+_DAY_FIRST = re.compile(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})$")
+_ISO_WITH_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+def parse_date(text: str) -> dt.date:
+    """YYYY-MM-DD (a time after it is ignored), or day first: DD.MM.YYYY or DD-MM-YYYY."""
+    raw = text.strip()
+    try:
+        timed = _ISO_WITH_TIME.match(raw)
+        if timed:
+            return dt.date.fromisoformat(timed.group(1))
+        day_first = _DAY_FIRST.match(raw)
+        if day_first:
+            day, month, year = (int(g) for g in day_first.groups())
+            return dt.date(year, month, day)
+        if len(raw) == 10:
+            return dt.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    raise DomainError("import.error.date", value=raw)
+
+
+def parse_session(text: str) -> int:
+    raw = text.strip()
+    if not raw.isdigit() or int(raw) < 1:
+        raise DomainError("import.error.session", value=raw)
+    return int(raw)
+
+
+def parse_rater(text: str) -> Rater:
+    found = _RATER_OF.get(normalise(text))
+    if found is None:
+        raise DomainError("import.error.rater", value=text.strip())
+    return found
+
+
+def parse_age_group(text: str) -> AgeGroup:
+    found = _AGE_OF.get(normalise(text))
+    if found is None:
+        raise DomainError("import.error.age_group", value=text.strip())
+    return found
+
+
+# -- CSV ------------------------------------------------------------------------------------
+@dataclass
+class Parsed:
+    """What a file holds: its rows, the problems found so far, and what was set aside."""
+
+    format: Format
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    templates: dict[str, Template] = field(default_factory=dict)
+    delimiter: str | None = None
+    lines: int = 0  # data rows or meetings read
+
+
+def parse(text: str, fmt: Format | None = None) -> Parsed:
+    chosen = fmt or detect_format(text)
+    if chosen == "csv":
+        return parse_csv(text)
+    if chosen == "jsonl":
+        return parse_jsonl(text)
+    return parse_backup(text)
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the line each starts on (quoted cells may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for record in reader:
+        yield start, record
+        start = reader.line_num + 1
+
+
+def parse_csv(text: str) -> Parsed:
+    out = Parsed("csv")
+    header_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delimiter = detect_delimiter(header_line)
+    out.delimiter = delimiter
+    records = _records(text, delimiter)
+    header: list[str] | None = None
+    header_at = 0
+    for line, record in records:
+        if any(cell.strip() for cell in record):
+            header, header_at = record, line
+            break
+    if header is None:  # nothing at all: an export of an empty store, say
+        return out
+    columns = _map_header(header, header_at, out)
+    if out.problems:
+        return out
+    width = len(header)
+    reader = _RowReader(columns)
+    for line, record in records:
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines and spreadsheets' trailing ';;;;' rows
+        out.lines += 1
+        if len(record) > width and any(c.strip() for c in record[width:]):
+            out.problems.append(Problem(line, "", "import.error.extra_cells",
+                                        {"count": len(record), "width": width}))
+            continue
+        read = reader.read(line, record)
+        if isinstance(read, Row):
+            out.rows.append(read)
+        else:
+            out.problems.extend(read)
+    return out
+
+
+def _map_header(header: list[str], line: int, out: Parsed) -> dict[str, tuple[int, str]]:
+    """field -> (index, column name as written); problems for what cannot work."""
+    columns: dict[str, tuple[int, str]] = {}
+    for index, name in enumerate(header):
+        fld = _FIELD_OF.get(normalise(name))
+        if fld is None:
+            if name.strip():
+                out.ignored_columns.append(name.strip())
+            continue
+        if fld in columns:
+            out.problems.append(Problem(line, name.strip(), "import.error.column_twice",
+                                        {"other": columns[fld][1], "field": fld}))
+            continue
+        columns[fld] = (index, name.strip())
+    for required in ("client", "date"):
+        if required not in columns:
+            out.problems.append(Problem(line, "", "import.error.column_missing",
+                                        {"field": required}))
+    for form in FORMS:
+        present = [f for f in ITEM_FIELDS[form] if f in columns]
+        if present and len(present) != ITEM_COUNT:
+            missing = [f for f in ITEM_FIELDS[form] if f not in columns]
+            out.problems.append(Problem(line, "", "import.error.items_columns",
+                                        {"form": form.upper(), "missing": ", ".join(missing)}))
+    if not any(f in columns for form in FORMS for f in (*ITEM_FIELDS[form], f"{form}_total")):
+        out.problems.append(Problem(line, "", "import.error.no_score_columns", {}))
+    return columns
+
+
+def items_rating(items: tuple[float, float, float, float], rater: Rater) -> Rating:
+    """A Rating from items already checked by ``parse_item`` (range, one decimal): the total
+    is their exact sum, so pydantic's re-check is skipped (a batch builds 200,000 of them)."""
+    return Rating.model_construct(items=items, total=total_of(items), rater=rater)
+
+
+class _NotClean(Exception):
+    """A row the fast path leaves to the careful one."""
+
+
+class _RowReader:
+    """Turns CSV records into Rows for one header; caches parsed cells (values repeat)."""
+
+    def __init__(self, columns: Mapping[str, tuple[int, str]]) -> None:
+        self.index = {fld: i for fld, (i, _) in columns.items()}
+        self.names = {fld: name for fld, (_, name) in columns.items()}
+        self.width = max(self.index.values()) + 1
+        self.where = dict(self.names)
+        for form in FORMS:
+            first = next((f for f in (*ITEM_FIELDS[form], f"{form}_total") if f in columns),
+                         None)
+            if first:
+                self.where[form] = self.names[first]
+        self.cache: dict[str, dict[str, Any]] = {}
+        # the fast path's plan: where each value is, and its cache
+        self.items_at = {form: [self.index[f] for f in ITEM_FIELDS[form]]
+                         if ITEM_FIELDS[form][0] in self.index else None for form in FORMS}
+        self.total_at = {form: self.index.get(f"{form}_total") for form in FORMS}
+        self.simple = [(fld, self.index[fld], parser) for fld, parser in (
+            ("session", parse_session), ("age_group", parse_age_group), ("rater", parse_rater),
+            ("ors_rater", parse_rater), ("srs_rater", parse_rater)) if fld in self.index]
+
+    def column(self, fld: str) -> str:
+        return self.names.get(fld, fld)
+
+    def parsed(self, fld: str, raw: str, parser: Callable[[str], Any]) -> Any:
+        cache = self.cache.setdefault(fld if not fld[-1].isdigit() else "item", {})
+        value = cache.get(raw)
+        if value is None:
+            value = parser(raw)
+            cache[raw] = value
+        return value
+
+    def read(self, line: int, record: list[str]) -> Row | list[Problem]:
+        if len(record) < self.width:
+            record = record + [""] * (self.width - len(record))
+        try:
+            return self.read_clean(line, record)
+        except (DomainError, _NotClean):
+            return self.read_carefully(line, record)
+
+    def cached(self, fld: str, raw: str, parser: Callable[[str], Any]) -> Any:
+        cache = self.cache.setdefault(fld, {})
+        value = cache.get(raw)
+        if value is None:
+            value = cache[raw] = parser(raw)
+        return value
+
+    def read_clean(self, line: int, record: list[str]) -> Row:
+        """The usual row, fast; anything unusual raises and takes ``read_carefully``, which
+        finds every problem of the row with its column."""
+        index = self.index
+        client = record[index["client"]].strip()
+        raw_date = record[index["date"]].strip()
+        if not client or not raw_date:
+            raise _NotClean
+        self.cached("client", client, validate_client_id)
+        date = self.cached("date", raw_date, parse_date)
+        values: dict[str, Any] = {}
+        for fld, at, parser in self.simple:
+            raw = record[at].strip()
+            values[fld] = self.cached(fld, raw, parser) if raw else None
+        rater: Rater = values.get("rater") or "self"
+        items_cache = self.cache.setdefault("item", {})
+        ratings: dict[str, Rating | None] = {}
+        for form in FORMS:
+            form_rater: Rater = values.get(f"{form}_rater") or rater
+            at_items, at_total = self.items_at[form], self.total_at[form]
+            total_raw = record[at_total].strip() if at_total is not None else ""
+            cells = [record[i].strip() for i in at_items] if at_items else []
+            if not any(cells):
+                ratings[form] = (Rating.from_total(self.cached("total", total_raw, parse_total),
+                                                   form_rater) if total_raw else None)
+                continue
+            items = []
+            for raw in cells:
+                value = items_cache.get(raw)
+                if value is None:
+                    if not raw:
+                        raise _NotClean
+                    value = items_cache[raw] = parse_item(raw)
+                items.append(value)
+            rating = items_rating((items[0], items[1], items[2], items[3]), form_rater)
+            if total_raw and tenths(self.cached("total", total_raw, parse_total)) != tenths(
+                    rating.total):
+                raise _NotClean
+            ratings[form] = rating
+        if ratings["ors"] is None and ratings["srs"] is None:
+            raise _NotClean
+        return Row(line, client, date, values.get("session"), ratings["ors"], ratings["srs"],
+                   values.get("age_group"), self.where)
+
+    def read_carefully(self, line: int, record: list[str]) -> Row | list[Problem]:
+        cells = {fld: record[i].strip() for fld, i in self.index.items()}
+        problems: list[Problem] = []
+
+        def attempt(fld: str, parser: Callable[[str], Any]) -> Any:
+            raw = cells.get(fld, "")
+            if not raw:
+                return None
+            try:
+                return self.parsed(fld, raw, parser)
+            except DomainError as exc:
+                problems.append(Problem(line, self.column(fld), exc.key, exc.params))
+                return None
+
+        for required in ("client", "date"):
+            if not cells.get(required):
+                problems.append(Problem(line, self.column(required), "import.error.missing",
+                                        {"field": required}))
+        client = cells["client"]
+        attempt("client", validate_client_id)
+        date = attempt("date", parse_date)
+        session = attempt("session", parse_session)
+        age_group = attempt("age_group", parse_age_group)
+        rater = attempt("rater", parse_rater)
+        ratings: dict[Form, Rating | None] = {}
+        for form in FORMS:
+            form_rater: Rater = attempt(f"{form}_rater", parse_rater) or rater or "self"
+            ratings[form] = self.rating(form, cells, form_rater, problems, line)
+        if not problems and ratings["ors"] is None and ratings["srs"] is None:
+            problems.append(Problem(line, "", "import.error.no_scores", {}))
+        if problems:
+            return problems
+        return Row(line, client, date, session, ratings["ors"], ratings["srs"], age_group,
+                   self.where)
+
+    def rating(self, form: Form, cells: Mapping[str, str], rater: Rater,
+               problems: list[Problem], line: int) -> Rating | None:
+        fields = ITEM_FIELDS[form]
+        raw_items = [cells.get(f, "") for f in fields]
+        total_field = f"{form}_total"
+        total_raw = cells.get(total_field, "")
+        given = sum(1 for c in raw_items if c)
+        if not given and not total_raw:
+            return None
+        before = len(problems)
+        items: list[float] = []
+        if given:
+            if given != ITEM_COUNT:
+                empty = next(f for f, c in zip(fields, raw_items, strict=True) if not c)
+                problems.append(Problem(line, self.column(empty), "import.error.items_incomplete",
+                                        {"form": form.upper()}))
+                return None
+            for fld, raw in zip(fields, raw_items, strict=True):
+                try:
+                    items.append(self.parsed(fld, raw, parse_item))
+                except DomainError as exc:
+                    problems.append(Problem(line, self.column(fld), exc.key, exc.params))
+        total: float | None = None
+        if total_raw:
+            try:
+                total = self.parsed(total_field, total_raw, parse_total)
+            except DomainError as exc:
+                problems.append(Problem(line, self.column(total_field), exc.key, exc.params))
+        if len(problems) > before:
+            return None
+        if items:
+            rating = items_rating((items[0], items[1], items[2], items[3]), rater)
+            if total is not None and tenths(total) != tenths(rating.total):
+                problems.append(Problem(line, self.column(total_field),
+                                        "import.error.total_mismatch",
+                                        {"total": total_raw, "sum": rating.total}))
+                return None
+            return rating
+        assert total is not None
+        return Rating.from_total(total, rater)
+
+
+# -- JSON Lines and the full backup ---------------------------------------------------------
+class _JsonProblem(Exception):
+    def __init__(self, path: str, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.path, self.key, self.params = path, key, params
+
+
+def _number(value: Any, path: str, parser: Callable[[str], float]) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _JsonProblem(path, "import.error.json_type", expected="number")
+    try:
+        return parser(str(value))
+    except DomainError as exc:
+        raise _JsonProblem(path, exc.key, **exc.params) from None
+
+
+def _json_rating(value: Any, path: str) -> Rating | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _JsonProblem(path, "import.error.json_type", expected="object")
+    unknown = sorted(set(value) - {"items", "total", "rater"})
+    if unknown:
+        raise _JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
+    rater = value.get("rater", "self")
+    if rater not in RATERS:
+        raise _JsonProblem(f"{path}.rater", "import.error.rater", value=str(rater))
+    items = value.get("items")
+    total = value.get("total")
+    if items is None:
+        if total is None:
+            raise _JsonProblem(path, "import.error.json_missing", key_name="total")
+        return Rating.from_total(_number(total, f"{path}.total", parse_total), rater)
+    if not isinstance(items, list) or len(items) != ITEM_COUNT:
+        raise _JsonProblem(f"{path}.items", "import.error.json_items", count=ITEM_COUNT)
+    a, b, c, d = (_number(v, f"{path}.items[{i}]", parse_item) for i, v in enumerate(items))
+    rating = items_rating((a, b, c, d), rater)
+    if total is not None and tenths(_number(total, f"{path}.total", parse_total)) != tenths(
+            rating.total):
+        raise _JsonProblem(f"{path}.total", "import.error.total_mismatch", total=total,
+                           sum=rating.total)
+    return rating
+
+
+def _json_date(value: Any, path: str) -> dt.date:
+    if not isinstance(value, str):
+        raise _JsonProblem(path, "import.error.json_type", expected="YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _JsonProblem(path, "import.error.date", value=value) from None
+
+
+def _json_id(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise _JsonProblem(path, "import.error.json_type", expected="string")
+    try:
+        return validate_client_id(value)
+    except DomainError as exc:
+        raise _JsonProblem(path, exc.key, **exc.params) from None
+
+
+MEETING_KEYS = frozenset({"client", "session", "date", "ors", "srs", "age_group"})
+
+
+def _json_meeting(obj: Any, line: int | None, path: str, extra: frozenset[str] = frozenset(),
+                  client: str | None = None) -> Row:
+    if not isinstance(obj, dict):
+        raise _JsonProblem(path, "import.error.json_type", expected="object")
+    unknown = sorted(set(obj) - MEETING_KEYS - extra)
+    if unknown:
+        raise _JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
+    for required in ("client", "date"):
+        if required not in obj:
+            raise _JsonProblem(path, "import.error.json_missing", key_name=required)
+    client_id = _json_id(obj["client"], f"{path}.client")
+    if client is not None and client_id != client:
+        raise _JsonProblem(f"{path}.client", "import.error.json_client", value=client_id,
+                           client=client)
+    session = obj.get("session")
+    if session is not None and (isinstance(session, bool) or not isinstance(session, int)
+                                or session < 1):
+        raise _JsonProblem(f"{path}.session", "import.error.session", value=str(session))
+    age_group = obj.get("age_group")
+    if age_group is not None and age_group not in AGE_GROUPS:
+        raise _JsonProblem(f"{path}.age_group", "import.error.age_group", value=str(age_group))
+    ors = _json_rating(obj.get("ors"), f"{path}.ors")
+    srs = _json_rating(obj.get("srs"), f"{path}.srs")
+    if ors is None and srs is None:
+        raise _JsonProblem(path, "import.error.no_scores")
+    prefix = f"{path}." if path else ""
+    where = {k: f"{prefix}{k}" for k in MEETING_KEYS}
+    return Row(line, client_id, _json_date(obj["date"], f"{path}.date"), session, ors, srs,
+               cast("AgeGroup | None", age_group), where)
+
+
+def parse_jsonl(text: str) -> Parsed:
+    out = Parsed("jsonl")
+    for line, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        out.lines += 1
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            out.problems.append(Problem(line, "", "import.error.json_syntax",
+                                        {"reason": exc.msg, "column_no": exc.colno}))
+            continue
+        try:
+            out.rows.append(_json_meeting(obj, line, ""))
+        except _JsonProblem as exc:
+            out.problems.append(Problem(line, exc.path.lstrip("."), exc.key, exc.params))
+    return out
+
+
+def parse_backup(text: str) -> Parsed:
+    """A full backup (``fit export --format json``): clients with all their details."""
+    out = Parsed("json")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        out.problems.append(Problem(exc.lineno, "", "import.error.json_syntax",
+                                    {"reason": exc.msg, "column_no": exc.colno}))
+        return out
+    if not isinstance(doc, dict) or not isinstance(doc.get("clients"), list):
+        out.problems.append(Problem(None, "", "import.error.not_backup", {}))
+        return out
+    version = doc.get(BACKUP_MARK)
+    if not isinstance(version, int) or version > BACKUP_VERSION:
+        out.problems.append(Problem(None, BACKUP_MARK, "import.error.backup_version",
+                                    {"version": version, "supported": BACKUP_VERSION}))
+        return out
+    seen: dict[str, str] = {}
+    for index, raw in enumerate(doc["clients"]):
+        path = f"clients[{index}]"
+        try:
+            template, rows = _backup_client(raw, path)
+        except _JsonProblem as exc:
+            out.problems.append(Problem(None, exc.path, exc.key, exc.params))
+            continue
+        key = id_key(template.client.id)
+        if key in seen:
+            out.problems.append(Problem(None, f"{path}.id", "import.error.backup_twice",
+                                        {"client": template.client.id, "first": seen[key]}))
+            continue
+        seen[key] = path
+        out.templates[key] = template
+        out.rows.extend(rows)
+        out.lines += len(rows)
+    return out
+
+
+CLIENT_KEYS = frozenset({"id", "age_group", "status", "label", "start", "closed", "sessions"})
+
+
+def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
+    if not isinstance(raw, dict):
+        raise _JsonProblem(path, "import.error.json_type", expected="object")
+    unknown = sorted(set(raw) - CLIENT_KEYS)
+    if unknown:
+        raise _JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
+    for required in ("id", "start", "sessions"):
+        if required not in raw:
+            raise _JsonProblem(path, "import.error.json_missing", key_name=required)
+    client_id = _json_id(raw["id"], f"{path}.id")
+    age_group = raw.get("age_group", "adult")
+    if age_group not in AGE_GROUPS:
+        raise _JsonProblem(f"{path}.age_group", "import.error.age_group", value=str(age_group))
+    label = raw.get("label", "")
+    if not isinstance(label, str):
+        raise _JsonProblem(f"{path}.label", "import.error.json_type", expected="string")
+    closed = raw.get("closed")
+    closure: Closure | None = None
+    if closed is not None:
+        if not isinstance(closed, dict) or closed.get("reason") not in CLOSE_REASONS:
+            raise _JsonProblem(f"{path}.closed", "import.error.close_reason",
+                               allowed=", ".join(CLOSE_REASONS))
+        closure = Closure(reason=closed["reason"],
+                          date=_json_date(closed.get("date"), f"{path}.closed.date"))
+    sessions = raw["sessions"]
+    if not isinstance(sessions, list):
+        raise _JsonProblem(f"{path}.sessions", "import.error.json_type", expected="list")
+    rows: list[Row] = []
+    histories: list[tuple[Correction, ...]] = []
+    for i, meeting in enumerate(sessions):
+        where = f"{path}.sessions[{i}]"
+        row = _json_meeting(meeting, None, where, frozenset({"corrections"}), client_id)
+        if row.session != i + 1:
+            raise _JsonProblem(f"{where}.session", "import.error.backup_numbering",
+                               expected=i + 1)
+        histories.append(_corrections(meeting.get("corrections", []), f"{where}.corrections"))
+        rows.append(row)
+    try:  # the meetings are checked as rows, like any import; here the client's details
+        client = Client.model_validate({
+            "id": client_id, "age_group": age_group, "label": label,
+            "start": _json_date(raw["start"], f"{path}.start"), "closed": closure})
+    except (ValidationError, DomainError) as exc:
+        reason = str(exc.errors()[0]["msg"]) if isinstance(exc, ValidationError) else exc.key
+        raise _JsonProblem(path, "import.error.backup_client", reason=reason) from None
+    return Template(client, path, tuple(histories)), rows
+
+
+def _corrections(raw: Any, path: str) -> tuple[Correction, ...]:
+    if not isinstance(raw, list):
+        raise _JsonProblem(path, "import.error.json_type", expected="list")
+    found = []
+    for i, item in enumerate(raw):
+        where = f"{path}[{i}]"
+        if not isinstance(item, dict) or item.get("form") not in FORMS:
+            raise _JsonProblem(where, "import.error.json_type", expected="correction")
+        at = item.get("at")
+        try:
+            when = dt.datetime.fromisoformat(at) if isinstance(at, str) else None
+        except ValueError:
+            when = None
+        if when is None:
+            raise _JsonProblem(f"{where}.at", "import.error.json_type",
+                               expected="YYYY-MM-DDTHH:MM:SS+00:00")
+        previous_date = item.get("previous_date")
+        found.append(Correction(
+            at=when, form=item["form"],
+            previous=_json_rating(item.get("previous"), f"{where}.previous"),
+            previous_date=(None if previous_date is None
+                           else _json_date(previous_date, f"{where}.previous_date"))))
+    return tuple(found)

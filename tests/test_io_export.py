@@ -1,0 +1,133 @@
+"""`fit export`: formats, selection, --output safety, backup restore."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import Fit, as_json, ok
+
+CSV_HEADER = ("client,date,session,age_group,ors1,ors2,ors3,ors4,ors_total,ors_rater,"
+              "srs1,srs2,srs3,srs4,srs_total,srs_rater")
+
+
+@pytest.fixture
+def caseload(fit: Fit) -> None:
+    ok(fit("client", "add", "C001", "--start", "2026-01-05", "--label", "family"))
+    ok(fit("ors", "C001", "4.5", "6", "5,5", "7", "--date", "2026-01-12"))
+    ok(fit("srs", "C001", "9", "9", "9", "9.5"))
+    ok(fit("ors", "C001", "--total", "28", "--date", "2026-01-19", "--rater", "other"))
+    ok(fit("ors", "C001", "5", "6", "6", "7", "--session", "2"))
+    ok(fit("client", "add", "C002", "--age-group", "child", "--start", "2026-02-01"))
+    ok(fit("srs", "C002", "8", "8", "8", "8", "--date", "2026-02-02"))
+    ok(fit("client", "close", "C002", "--reason", "planned", "--date", "2026-03-01"))
+
+
+@pytest.mark.usefixtures("caseload")
+def test_csv_is_the_import_format(fit: Fit) -> None:
+    result = ok(fit("export"))
+    assert result.stdout.splitlines() == [
+        CSV_HEADER,
+        "C001,2026-01-12,1,adult,4.5,6.0,5.5,7.0,23.0,self,9.0,9.0,9.0,9.5,36.5,self",
+        "C001,2026-01-19,2,adult,5.0,6.0,6.0,7.0,24.0,self,,,,,,",
+        "C002,2026-02-02,1,child,,,,,,,8.0,8.0,8.0,8.0,32.0,self",
+    ]
+
+
+@pytest.mark.usefixtures("caseload")
+def test_jsonl_is_one_meeting_a_line_in_the_json_shape(fit: Fit) -> None:
+    lines = ok(fit("export", "--format", "jsonl")).stdout.splitlines()
+    assert len(lines) == 3
+    first = json.loads(lines[0])
+    shown = as_json(fit("client", "show", "C001", "--json"))["sessions"][0]
+    del shown["corrections"]
+    assert first == {**shown, "age_group": "adult"}
+
+
+@pytest.mark.usefixtures("caseload")
+def test_json_backup_holds_details_closings_and_corrections(fit: Fit) -> None:
+    doc = json.loads(ok(fit("export", "--format", "json")).stdout)
+    assert doc["fitcli_backup"] == 1
+    c1, c2 = doc["clients"]
+    assert c1 == as_json(fit("client", "show", "C001", "--json"))
+    assert c1["label"] == "family"
+    assert c1["sessions"][1]["corrections"][0]["previous"]["total"] == 28.0
+    assert c2["closed"] == {"reason": "planned", "date": "2026-03-01"}
+
+
+@pytest.mark.usefixtures("caseload")
+def test_backup_restores_exactly_and_twice_is_harmless(fit: Fit, tmp_path: Path) -> None:
+    backup = tmp_path / "backup.json"
+    ok(fit("export", "--output", str(backup)))  # format from the suffix
+    original = [as_json(fit("client", "show", c, "--json")) for c in ("C001", "C002")]
+    other = str(tmp_path / "other-store")
+    restored = ok(fit("--store", other, "import", str(backup)))
+    assert restored.stdout.startswith(f"Imported {backup}: 2 clients created, 3 meetings added")
+    assert [as_json(fit("--store", other, "client", "show", c, "--json"))
+            for c in ("C001", "C002")] == original
+    again = ok(fit("--store", other, "import", str(backup)))
+    assert again.stdout == f"Nothing new in {backup}: all 3 meetings are already in the store.\n"
+
+
+@pytest.mark.usefixtures("caseload")
+def test_selection(fit: Fit) -> None:
+    only = ok(fit("export", "--client", "c002", "--format", "jsonl")).stdout.splitlines()
+    assert [json.loads(line)["client"] for line in only] == ["C002"]
+    opened = ok(fit("export", "--open", "--format", "jsonl")).stdout.splitlines()
+    assert {json.loads(line)["client"] for line in opened} == {"C001"}
+    assert ok(fit("export", "--all")).stdout == ok(fit("export")).stdout
+    missing = fit("export", "--client", "C404")
+    assert missing.exit_code == 3
+    mixed = fit("export", "--client", "C001", "--all")
+    assert mixed.exit_code == 2
+    assert mixed.stderr == ("Error: --client cannot be combined with --all or --open; choose "
+                            "one selection.\n")
+
+
+@pytest.mark.usefixtures("caseload")
+def test_output_is_private_and_never_overwritten_without_force(fit: Fit, tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    done = ok(fit("export", "--output", str(target)))
+    assert done.stdout == f"Exported 3 meetings of 2 clients to {target} (csv).\n"
+    assert target.read_text(encoding="utf-8").splitlines()[0] == CSV_HEADER
+    if os.name == "posix":
+        assert target.stat().st_mode & 0o777 == 0o600
+    target.write_text("mine")
+    refused = fit("export", "--output", str(target), "--format", "jsonl")
+    assert refused.exit_code == 2
+    assert refused.stderr == (f"Error: {target} already exists; use --force to overwrite it, "
+                              "or choose another --output.\n")
+    assert target.read_text() == "mine"
+    ok(fit("export", "--output", str(target), "--format", "jsonl", "--force"))
+    assert target.read_text(encoding="utf-8").startswith('{"client": "C001"')
+
+
+def test_unreadable_client_file_stops_the_export(fit: Fit, store_dir: Path,
+                                                 tmp_path: Path) -> None:
+    ok(fit("client", "add", "C001"))
+    (store_dir / "clients" / "C002.json").write_text("{broken")
+    target = tmp_path / "backup.json"
+    result = fit("export", "--output", str(target))
+    assert result.exit_code == 5
+    assert "C002.json cannot be read" in result.stderr
+    assert not target.exists()
+
+
+def test_empty_store_exports_a_header_or_nothing(fit: Fit) -> None:
+    assert ok(fit("export")).stdout == CSV_HEADER + "\n"
+    assert ok(fit("export", "--format", "jsonl")).stdout == ""
+    assert json.loads(ok(fit("export", "--format", "json")).stdout)["clients"] == []
+
+
+def test_odd_stored_text_is_still_valid_csv(fit: Fit, store_dir: Path) -> None:
+    ok(fit("client", "add", "C001"))
+    ok(fit("ors", "C001", "--total", "20", "--date", "2026-03-02"))
+    path = store_dir / "clients" / "C001.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["sessions"][0]["ors"]["rater"] = 'se,"lf'  # hand-edited: not what fit writes
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    line = ok(fit("export")).stdout.splitlines()[1]
+    assert line == 'C001,2026-03-02,1,adult,,,,,20.0,"se,""lf",,,,,,'

@@ -1,0 +1,146 @@
+"""Property: export a generated store, import it into an empty one, get the same data back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import Fit, ok
+from fitcli.model.ids import validate_client_id
+from fitcli.model.problems import DomainError
+from fitcli.model.scores import (
+    AGE_GROUPS,
+    CLOSE_REASONS,
+    FORMS,
+    RATERS,
+    Client,
+    Closure,
+    Correction,
+    Rating,
+    Session,
+)
+from fitcli.store import Store, encode
+
+TODAY = dt.date(2026, 6, 15)  # conftest's FIT_TODAY
+
+
+def _valid_id(text: str) -> bool:
+    try:
+        validate_client_id(text)
+    except DomainError:
+        return False
+    return True
+
+
+client_ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,11}", fullmatch=True).filter(_valid_id)
+
+
+@st.composite
+def ratings(draw: st.DrawFn) -> Rating:
+    rater = draw(st.sampled_from(RATERS))
+    if draw(st.booleans()):
+        a, b, c, d = (draw(st.integers(0, 100)) / 10 for _ in range(4))
+        return Rating.from_items((a, b, c, d), rater)
+    return Rating.from_total(draw(st.integers(0, 400)) / 10, rater)
+
+
+@st.composite
+def corrections(draw: st.DrawFn) -> Correction:
+    return Correction(
+        at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(
+            seconds=draw(st.integers(0, 10**7))),
+        form=draw(st.sampled_from(FORMS)),
+        previous=draw(st.none() | ratings()),
+        previous_date=draw(st.none() | st.dates(dt.date(2025, 1, 1), TODAY)),
+    )
+
+
+@st.composite
+def clients(draw: st.DrawFn, client_id: str) -> Client:
+    start = dt.date(2025, 1, 1) + dt.timedelta(days=draw(st.integers(0, 300)))
+    day = start
+    sessions = []
+    for number in range(1, draw(st.integers(0, 6)) + 1):
+        day += dt.timedelta(days=draw(st.integers(0, 20)))
+        ors = draw(st.none() | ratings())
+        srs = draw(ratings()) if ors is None else draw(st.none() | ratings())
+        sessions.append(Session(session=number, date=day, ors=ors, srs=srs,
+                                corrections=tuple(draw(st.lists(corrections(), max_size=2)))))
+    closed = None
+    if draw(st.booleans()):
+        closed = Closure(reason=draw(st.sampled_from(CLOSE_REASONS)),
+                         date=day + dt.timedelta(days=draw(st.integers(0, 30))))
+    label = draw(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+    return Client(id=client_id, age_group=draw(st.sampled_from(AGE_GROUPS)), label=label,
+                  start=start, closed=closed, sessions=tuple(sessions))
+
+
+@st.composite
+def stores(draw: st.DrawFn) -> list[Client]:
+    ids = draw(st.lists(client_ids, max_size=5, unique_by=str.casefold))
+    return [draw(clients(i)) for i in ids]
+
+
+def meetings_only(found: list[Client]) -> dict[str, Any]:
+    """What CSV and JSON Lines carry: each client's age group and meetings (no history)."""
+    return {c.id: (c.age_group, [s.model_copy(update={"corrections": ()}) for s in c.sessions])
+            for c in found if c.sessions}
+
+
+def round_trip(fit: Fit, original: list[Client], fmt: str) -> list[Client]:
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target, file = Path(tmp) / "a", Path(tmp) / "b", Path(tmp) / f"out.{fmt}"
+        for client in original:
+            Store(source).save(client)
+        ok(fit("--store", str(source), "export", "--format", fmt, "--output", str(file)))
+        extra = [] if fmt == "json" else ["--create-clients"]
+        ok(fit("--store", str(target), "import", str(file), *extra))
+        again = ok(fit("--store", str(target), "import", str(file), "--json"))
+        assert json.loads(again.stdout)["meetings_added"] == 0
+        return [e.client for e in Store(target).entries() if e.client is not None]
+
+
+RELAXED = settings(max_examples=25, deadline=None,
+                   suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@RELAXED
+@given(original=stores())
+def test_json_backup_round_trip_is_exact(fit: Fit, original: list[Client]) -> None:
+    restored = round_trip(fit, original, "json")
+    assert sorted(restored, key=lambda c: c.id) == sorted(original, key=lambda c: c.id)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@RELAXED
+@given(original=stores())
+def test_meetings_round_trip_exactly(fit: Fit, fmt: str, original: list[Client]) -> None:
+    assert meetings_only(round_trip(fit, original, fmt)) == meetings_only(original)
+
+
+@settings(max_examples=50, deadline=None)
+@given(client=client_ids.flatmap(clients))
+def test_store_encoding_is_the_plain_json_text(client: Client) -> None:
+    plain = json.dumps({"schema_version": 1, **client.model_dump(mode="json")},
+                       ensure_ascii=False, indent=1) + "\n"
+    assert encode(client) == plain
+
+
+@settings(max_examples=50, deadline=None)
+@given(client=client_ids.flatmap(clients))
+def test_export_shapes_are_the_json_output_shapes(client: Client) -> None:
+    from fitcli.render.data import client_dict, session_dict
+    from fitcli.render.export import client_document, meeting_dict
+    from fitcli.store import decode_document
+
+    doc = decode_document(encode(client), Path(f"{client.id}.json"))
+    assert client_document(doc) == client_dict(client)
+    assert [meeting_dict(client.id, s) for s in doc["sessions"]] == [
+        session_dict(client.id, s) for s in client.sessions]
