@@ -13,7 +13,6 @@ rules at the SRS scores of the same rater, in meeting order.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -132,11 +131,19 @@ def _tenths(value: float) -> int:
 def direction_changes(totals: list[float], points: float) -> int:
     """Sawtooth count: moves of at least ``points`` opposite in direction to the move
     before them, between consecutive scores (FIT-REFERENCE §4). Flat moves are skipped."""
-    tenths = [round(total * 10) for total in totals]
-    moves = [b - a for a, b in itertools.pairwise(tenths) if b != a]
     big = _tenths(points)
-    return sum(1 for prev, cur in itertools.pairwise(moves)
-               if (prev > 0) != (cur > 0) and abs(cur) >= big)
+    found = 0
+    before: int | None = None  # the previous score, in tenths
+    last_move = 0  # the previous non-flat move (0: none yet)
+    for total in totals:
+        now = round(total * 10)
+        if before is not None and now != before:
+            move = now - before
+            if last_move and (last_move > 0) != (move > 0) and abs(move) >= big:
+                found += 1
+            last_move = move
+        before = now
+    return found
 
 
 class _Limits(NamedTuple):

@@ -183,11 +183,13 @@ class Client(BaseModel):
     @model_validator(mode="after")
     def _meetings_in_order(self) -> Client:
         # Meetings are numbered 1..n without gaps and never dated before the one before.
-        for index, session in enumerate(self.sessions):
-            if session.session != index + 1:
-                raise ValueError(f"meeting {index + 1} is numbered {session.session}")
-            if index and session.date < self.sessions[index - 1].date:
+        before: dt.date | None = None
+        for number, session in enumerate(self.sessions, 1):
+            if session.session != number:
+                raise ValueError(f"meeting {number} is numbered {session.session}")
+            if before is not None and session.date < before:
                 raise ValueError(f"meeting {session.session} is dated before the one before")
+            before = session.date
         return self
 
     @property
