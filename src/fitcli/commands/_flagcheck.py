@@ -114,7 +114,8 @@ def run(job: Job, store: Store, given: list[str] | None,
         report: Callable[[str], None]) -> Found:
     """Check the given clients, or every client file in the store, in one process or many."""
     # Everything loaded so far (pydantic's schemas, the catalogues) lives until the end: the
-    # garbage collector need not walk it again and again while thousands of clients stream.
+    # garbage collector need not walk it again and again while thousands of clients stream,
+    # nor at exit (not unfrozen afterwards: that alone costs ~40 ms; the command ends here).
     gc.freeze()
     if given is not None:
         return check(job, store.entries(given), report)
