@@ -63,11 +63,19 @@ def system_language(environ: Mapping[str, str] | None = None) -> str | None:
     return None
 
 
-def t(key: str, /, **params: Any) -> str:
-    """The text for ``key`` in the current language, English if a catalogue lacks it."""
+def template(key: str, /) -> str:
+    """The unfilled text for ``key`` in the current language (English if a catalogue lacks
+    it, the key itself if no catalogue has it): ``t(key, **params)`` is
+    ``template(key).format(**params)``."""
     text = load_catalogue(_current).get(key)
     if text is None:
         text = load_catalogue(DEFAULT).get(key, key)
+    return text
+
+
+def t(key: str, /, **params: Any) -> str:
+    """The text for ``key`` in the current language, English if a catalogue lacks it."""
+    text = template(key)
     return text.format(**params) if params else text
 
 
