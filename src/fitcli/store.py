@@ -101,23 +101,12 @@ def decode(text: str, path: Path) -> Client:
             raise StoreProblem("error.store_corrupt", path=str(path),
                                reason=f"file name does not match id {fast.id!r}")
         return fast
+    doc = decode_document(text, path)
     try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise StoreProblem("error.store_corrupt", path=str(path), reason=str(exc)) from None
-    if not isinstance(doc, dict):
-        raise StoreProblem("error.store_corrupt", path=str(path), reason="not a JSON object")
-    doc = migrate(doc, path)
-    doc.pop("schema_version", None)
-    try:
-        client = Client.model_validate(doc)
+        return Client.model_validate(doc)
     except (ValidationError, DomainError) as exc:
         reason = str(exc).splitlines()[0]
         raise StoreProblem("error.store_corrupt", path=str(path), reason=reason) from None
-    if id_key(path.stem) != id_key(client.id):
-        raise StoreProblem("error.store_corrupt", path=str(path),
-                           reason=f"file name does not match id {client.id!r}")
-    return client
 
 
 def decode_document(text: str, path: Path) -> dict[str, Any]:
