@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fitcli.model.alerts import (
     Flag,
@@ -175,6 +178,21 @@ def test_flags_sorted_red_first_and_worst() -> None:
 ])
 def test_direction_changes(totals: list[float], count: int) -> None:
     assert direction_changes(totals, 6.0) == count
+
+
+def _direction_changes_plainly(totals: list[float], points: float) -> int:
+    """FIT-REFERENCE §4 written out: the non-flat moves, then the big reversals among them."""
+    tenths = [round(total * 10) for total in totals]
+    moves = [b - a for a, b in itertools.pairwise(tenths) if b != a]
+    return sum(1 for prev, cur in itertools.pairwise(moves)
+               if (prev > 0) != (cur > 0) and abs(cur) >= round(points * 10))
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(0, 400).map(lambda n: n / 10), max_size=30),
+       st.integers(1, 400).map(lambda n: n / 10))
+def test_direction_changes_counts_like_the_reference(totals: list[float], points: float) -> None:
+    assert direction_changes(totals, points) == _direction_changes_plainly(totals, points)
 
 
 def test_every_rule_has_a_switch_and_a_source() -> None:

@@ -15,10 +15,12 @@ from fitcli.model.scores import (
     Client,
     Rating,
     Session,
+    is_one_decimal,
     parse_item,
     parse_total,
     total_of,
 )
+from fitcli.model.scores import tenths as in_tenths
 
 
 def _spellings(maximum_tenths: int) -> dict[str, float]:
@@ -165,6 +167,55 @@ def test_rating_factories_refuse_with_domain_errors(make: object, key: str) -> N
 def test_rating_refuses_a_total_that_is_not_the_sum() -> None:
     with pytest.raises(ValidationError, match=r"error\.total_mismatch"):
         Rating(items=(1.0, 1.0, 1.0, 1.0), total=5.0)
+
+
+def _reference_verdict(items: tuple[float, ...] | None, total: float) -> str:
+    """What Rating's validator must decide, from the plain checks it takes a fast path past."""
+    values = [("total", total, 40.0)] + [("item", v, 10.0) for v in items or ()]
+    for _, value, maximum in values:
+        if not (0.0 <= value <= maximum) or not is_one_decimal(value):
+            return "error.score_range"
+    if items is not None and in_tenths(total) != sum(in_tenths(v) for v in items):
+        return "error.total_mismatch"
+    return "ok"
+
+
+@pytest.mark.parametrize(("items", "total"), [
+    pytest.param((0.1 + 0.2, 1.0, 1.0, 1.0), 3.3, id="inexact-item-still-one-decimal"),
+    pytest.param((1.0, 1.0, 1.0, 1.0), 0.1 + 0.2 + 3.7, id="inexact-total"),
+    pytest.param((4.50000001, 1.0, 1.0, 1.0), 7.5, id="within-tolerance"),
+    pytest.param((4.5001, 1.0, 1.0, 1.0), 7.5, id="two-decimals-hidden"),
+    pytest.param((10.1, 0.0, 0.0, 0.0), 10.1, id="item-above-10"),
+    pytest.param((-0.0, 0.0, 0.0, 0.0), -0.0, id="negative-zero"),
+    pytest.param((1.0, 1.0, 1.0, 1.0), 40.1, id="total-above-40"),
+    pytest.param((1.0, 11.0, 1.0, 1.0), 14.0, id="second-item-out"),
+    pytest.param(None, 12.25, id="total-only-two-decimals"),
+    pytest.param(None, 39.9, id="total-only"),
+])
+def test_rating_validator_matches_the_plain_checks(items: tuple[float, float, float, float]
+                                                   | None, total: float) -> None:
+    _assert_verdict(items, total)
+
+
+def _assert_verdict(items: tuple[float, float, float, float] | None, total: float) -> None:
+    expected = _reference_verdict(items, total)
+    if expected == "ok":
+        assert Rating(items=items, total=total).total == total
+    else:
+        with pytest.raises(ValidationError, match=expected.replace(".", r"\.")):
+            Rating(items=items, total=total)
+
+
+_SCORE = st.one_of(st.integers(-5, 105).map(lambda n: n / 10),
+                   st.floats(-1, 11, allow_nan=False))
+
+
+@settings(deadline=None)
+@given(st.tuples(_SCORE, _SCORE, _SCORE, _SCORE) | st.none(),
+       st.one_of(st.integers(-5, 405).map(lambda n: n / 10), st.floats(-1, 41, allow_nan=False)))
+def test_rating_validator_property(items: tuple[float, float, float, float] | None,
+                                   total: float) -> None:
+    _assert_verdict(items, total)
 
 
 def test_total_only_rating_has_no_items() -> None:

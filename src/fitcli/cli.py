@@ -6,7 +6,17 @@ from typing import Annotated
 import typer
 
 from fitcli import __version__
-from fitcli.commands import client, config_cmd, flags, io_cmd, scores, store_cmd, trend
+from fitcli.commands import (
+    client,
+    config_cmd,
+    demo,
+    flags,
+    io_cmd,
+    report,
+    scores,
+    store_cmd,
+    trend,
+)
 from fitcli.commands._common import FitGroup, start
 
 app = typer.Typer(
@@ -50,6 +60,8 @@ app.command("trend")(trend.trend)
 app.command("flags")(flags.flags)
 app.command("import")(io_cmd.import_cmd)
 app.command("export")(io_cmd.export_cmd)
+app.command("report")(report.report_cmd)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ _current = DEFAULT
 _cache: dict[str, dict[str, str]] = {}
 _label_file: Callable[[], Path] | None = None
 _label_overrides: dict[str, dict[str, list[str]]] | None = None
+_label_generation = 0
 
 
 def catalogue_files(lang: str) -> list[Any]:
@@ -129,11 +130,17 @@ def _param(name: str, value: Any) -> Any:
     return value
 
 
+def template(key: str, /) -> str:
+    """The unfilled text for ``key`` in the current language (English if a catalogue lacks
+    it, the key itself if no catalogue has it). ``t`` fills it; callers that fill it
+    themselves (hot loops) must pass numbers already worded with ``num``."""
+    text = _lookup(key)
+    return key if text is None else text
+
+
 def t(key: str, /, **params: Any) -> str:
     """The text for ``key`` in the current language, English if a catalogue lacks it."""
-    text = _lookup(key)
-    if text is None:
-        text = key
+    text = template(key)
     if not params:
         return text
     return text.format(**{name: _param(name, value) for name, value in params.items()})
@@ -160,9 +167,15 @@ def num(value: float | None, decimals: int | None = 1) -> str:
 
 def use_label_file(locate: Callable[[], Path] | None) -> None:
     """Where the user's label overrides live (called lazily: `fit ors` rarely needs them)."""
-    global _label_file, _label_overrides
+    global _label_file, _label_overrides, _label_generation
     _label_file = locate
     _label_overrides = None
+    _label_generation += 1
+
+
+def label_generation() -> int:
+    """Changes whenever the label file may have changed: part of any cache of labels."""
+    return _label_generation
 
 
 def label_file() -> Path | None:

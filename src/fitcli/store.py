@@ -101,23 +101,12 @@ def decode(text: str, path: Path) -> Client:
             raise StoreProblem("error.store_corrupt", path=str(path),
                                reason=f"file name does not match id {fast.id!r}")
         return fast
+    doc = decode_document(text, path)
     try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise StoreProblem("error.store_corrupt", path=str(path), reason=str(exc)) from None
-    if not isinstance(doc, dict):
-        raise StoreProblem("error.store_corrupt", path=str(path), reason="not a JSON object")
-    doc = migrate(doc, path)
-    doc.pop("schema_version", None)
-    try:
-        client = Client.model_validate(doc)
+        return Client.model_validate(doc)
     except (ValidationError, DomainError) as exc:
         reason = str(exc).splitlines()[0]
         raise StoreProblem("error.store_corrupt", path=str(path), reason=reason) from None
-    if id_key(path.stem) != id_key(client.id):
-        raise StoreProblem("error.store_corrupt", path=str(path),
-                           reason=f"file name does not match id {client.id!r}")
-    return client
 
 
 def decode_document(text: str, path: Path) -> dict[str, Any]:
@@ -379,22 +368,32 @@ class Store:
         does not exist raises NotFound; a file removed meanwhile by another process is
         skipped when listing every client."""
         if ids is None:
-            found = [(i, self.clients_dir / f"{i}.json") for i in self.ids()]
-        else:
-            found = []
-            for client_id in ids:
-                path = self._find(client_id)
-                if path is None:
-                    raise NotFound("error.client_not_found", client=client_id)
-                found.append((path.stem, path))
+            yield from self.stored_entries(self.ids())
+            return
+        found = []
+        for client_id in ids:
+            path = self._find(client_id)
+            if path is None:
+                raise NotFound("error.client_not_found", client=client_id)
+            found.append((path.stem, path))
         for client_id, path in found:
             try:
                 yield Entry(client_id, path, self._read(path), None)
             except StoreProblem as exc:
                 yield Entry(client_id, path, None, exc)
+
+    def stored_entries(self, stored_ids: list[str]) -> Iterator[Entry]:
+        """The entries of IDs as ``ids()`` lists them (all or a slice: each worker process of
+        `fit flags` reads one), each loaded or with its problem; a file removed meanwhile by
+        another process is skipped."""
+        for client_id in stored_ids:
+            path = self.clients_dir / f"{client_id}.json"
+            try:
+                yield Entry(client_id, path, self._read(path), None)
+            except StoreProblem as exc:
+                yield Entry(client_id, path, None, exc)
             except NotFound:
-                if ids is not None:
-                    raise
+                pass
 
     def documents(self, ids: list[str] | None = None) -> Iterator[Document]:
         """Like ``entries`` but each file as its stored JSON document (see decode_document)."""

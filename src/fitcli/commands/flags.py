@@ -53,60 +53,32 @@ def flags(
     Example: fit flags --severity amber --fail-on red
     """
     # Imported here, not at the top: every other command would pay for them at start-up.
-    import json
-
+    from fitcli.commands._flagcheck import Job, run
     from fitcli.commands._rules import norms_and_rules
-    from fitcli.model.alerts import Severity, at_or_above, evaluate
+    from fitcli.i18n import current_language
+    from fitcli.model.alerts import Severity
     from fitcli.render import flags as view
 
     profile, rules = norms_and_rules()
-    on = today()
-    only = Severity(severity) if severity else Severity.INFO
-    fail_level = Severity(fail_on) if fail_on else None
     given = _resolve(client_ids) if client_ids else None
-    column = view.severity_column()
-
-    # Clients stream through one at a time; only their rendered flags are kept, to be
-    # listed most severe client first.
-    found: list[tuple[int, str, list[str]]] = []
-    counted = {s: 0 for s in Severity}
-    failing = False
-    problems = 0
-    checked = 0
-    for entry in store().entries(given):
-        client = entry.client
-        if client is None:
-            if entry.problem is not None:
-                fail_line(t(entry.problem.key, **entry.problem.params))
-            problems += 1
-            continue
-        if given is None and client.closed is not None:
-            continue
-        checked += 1
-        client_flags = evaluate(client, profile, rules, on)
-        if fail_level is not None and at_or_above(client_flags, fail_level):
-            failing = True
-        shown = at_or_above(client_flags, only)
-        if not shown:
-            continue
-        view.tally(shown, counted)
-        if as_json:
-            rendered = [json.dumps(view.flag_dict(f, client.age_group), ensure_ascii=False)
-                        for f in shown]
-        else:
-            rendered = view.client_block(client.id, client.age_group, shown, column)
-        found.append((shown[0].severity.rank, client.id, rendered))
-    found.sort(key=lambda item: (-item[0], item[1]))
+    job = Job(root=store().root, lang=current_language(), profile=profile, rules=rules,
+              today=today(), only=Severity(severity) if severity else Severity.INFO,
+              fail_level=Severity(fail_on) if fail_on else None, as_json=as_json,
+              closed_too=given is not None)
+    # Clients stream through (on several cores for a big store); only their rendered flags
+    # are kept, to be listed most severe client first.
+    found = run(job, store(), given, report=fail_line)
+    listed = sorted(found.clients, key=lambda item: (-item[0], item[1]))
 
     if as_json:  # the same text as emit_json(list_of_flag_dicts), built piece by piece
-        echo("[" + ", ".join(line for *_, lines in found for line in lines) + "]")
-    elif not found:
-        echo(t("flags.none", clients=checked))
+        echo("[" + ", ".join(line for *_, lines in listed for line in lines) + "]")
+    elif not listed:
+        echo(t("flags.none", clients=found.checked))
     else:
-        lines = [line for *_, block in found for line in block]
-        lines.append(view.summary(counted, len(found), checked))
+        lines = [line for *_, block in listed for line in block]
+        lines.append(view.summary(found.counted, len(listed), found.checked))
         echo("\n".join(lines))
-    if problems:
+    if found.problem_count:
         sys.exit(EXIT_STORE)
-    if failing:
+    if found.failing:
         sys.exit(EXIT_FLAGS_FOUND)

@@ -13,16 +13,14 @@ rules at the SRS scores of the same rater, in meeting order.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, NamedTuple
 
-from fitcli.model.change import change
 from fitcli.model.norms import NormProfile
 from fitcli.model.progress import meeting_target, percent_met
-from fitcli.model.scores import Client, Rater
+from fitcli.model.scores import AGE_GROUPS, AgeGroup, Client, Rater, Rating
 from fitcli.model.settings import RULE_IDS, SETTINGS, Value
 
 RuleId = Literal[
@@ -133,23 +131,69 @@ def _tenths(value: float) -> int:
 def direction_changes(totals: list[float], points: float) -> int:
     """Sawtooth count: moves of at least ``points`` opposite in direction to the move
     before them, between consecutive scores (FIT-REFERENCE §4). Flat moves are skipped."""
-    tenths = [round(total * 10) for total in totals]
-    moves = [b - a for a, b in itertools.pairwise(tenths) if b != a]
     big = _tenths(points)
-    return sum(1 for prev, cur in itertools.pairwise(moves)
-               if (prev > 0) != (cur > 0) and abs(cur) >= big)
+    found = 0
+    before: int | None = None  # the previous score, in tenths
+    last_move = 0  # the previous non-flat move (0: none yet)
+    for total in totals:
+        now = round(total * 10)
+        if before is not None and now != before:
+            move = now - before
+            if last_move and (last_move > 0) != (move > 0) and abs(move) >= big:
+                found += 1
+            last_move = move
+        before = now
+    return found
 
 
-def _ors_rules(client: Client, rules: RuleSettings, profile: NormProfile,
-               rater: Rater) -> list[Flag]:
+class _Limits(NamedTuple):
+    """The thresholds of one (profile, rules) pair in whole tenths, worked out once: the
+    rules compare exact one-decimal numbers as integers (no 4.999999 at a boundary)."""
+
+    rci: int
+    srs_cutoff: int
+    srs_red_below: int
+    srs_item_below: int
+    srs_drop: int
+    cutoffs: Mapping[str, float]
+
+
+_last_limits: tuple[NormProfile, RuleSettings, _Limits] | None = None
+
+
+def _limits(profile: NormProfile, rules: RuleSettings) -> _Limits:
+    global _last_limits
+    last = _last_limits
+    if last is not None and last[0] is profile and last[1] is rules:
+        return last[2]
+    limits = _Limits(
+        rci=_tenths(profile.rci), srs_cutoff=_tenths(profile.srs_cutoff),
+        srs_red_below=_tenths(rules.srs_red_below), srs_item_below=_tenths(rules.srs_item_below),
+        srs_drop=_tenths(rules.srs_drop_points),
+        cutoffs={group: profile.cutoff(group) for group in AGE_GROUPS})
+    _last_limits = (profile, rules, limits)
+    return limits
+
+
+# meeting_target rounds with Decimal; the same few thousand (intake, count) pairs recur
+# across a caseload, so each is worked out once per process.
+_TARGETS: dict[tuple[float, int, AgeGroup, float], float | None] = {}
+
+
+def _target(intake: float, count: int, age_group: AgeGroup, max_intake: float) -> float | None:
+    key = (intake, count, age_group, max_intake)
+    try:
+        return _TARGETS[key]
+    except KeyError:
+        target = _TARGETS[key] = meeting_target(intake, count, age_group, max_intake)
+        return target
+
+
+def _ors_rules(cid: str, age_group: AgeGroup, ors: list[tuple[int, float]],
+               rules: RuleSettings, profile: NormProfile, limits: _Limits) -> list[Flag]:
     on = rules.enabled
-    ors = [(s.session, s.ors.total) for s in client.sessions
-           if s.ors is not None and s.ors.rater == rater]
-    if not ors:
-        return []
     flags: list[Flag] = []
-    cid = client.id
-    cutoff = profile.cutoff(client.age_group)
+    cutoff = limits.cutoffs[age_group]
     first_session, intake = ors[0]
     last_session, latest = ors[-1]
     count = len(ors)
@@ -160,12 +204,13 @@ def _ors_rules(client: Client, rules: RuleSettings, profile: NormProfile,
         if "ors-single" in on:
             flags.append(Flag(cid, "ors-single", Severity.INFO, first_session, {"ors": intake}))
         return flags
-    delta = change(intake, latest)
-    if "ors-deterioration" in on and _tenths(delta) <= -_tenths(profile.rci):
+    moved = _tenths(latest) - _tenths(intake)  # model/change.py change(), in tenths
+    delta = moved / 10
+    if "ors-deterioration" in on and moved <= -limits.rci:
         flags.append(Flag(cid, "ors-deterioration", Severity.RED, last_session,
                           {"intake": intake, "latest": latest, "change": delta,
                            "rci": profile.rci}))
-    if "ors-no-change" in on and _tenths(delta) < _tenths(profile.rci):
+    if "ors-no-change" in on and moved < limits.rci:
         stage = None
         if count >= rules.no_change_last_chance_at:
             stage, severity, at = "last_chance", Severity.RED, rules.no_change_last_chance_at
@@ -177,7 +222,7 @@ def _ors_rules(client: Client, rules: RuleSettings, profile: NormProfile,
             flags.append(Flag(cid, "ors-no-change", severity, last_session,
                               {"meetings": count, "checkpoint": at, "change": delta,
                                "rci": profile.rci}, variant=stage))
-    target = (meeting_target(intake, count, client.age_group, rules.etr_max_intake)
+    target = (_target(intake, count, age_group, rules.etr_max_intake)
               if "ors-below-target" in on else None)
     if target is not None and latest < target:
         pct = percent_met(intake, latest, target)
@@ -195,43 +240,35 @@ def _ors_rules(client: Client, rules: RuleSettings, profile: NormProfile,
     return flags
 
 
-def _srs_rules(client: Client, rules: RuleSettings, profile: NormProfile,
-               rater: Rater) -> list[Flag]:
+def _srs_rules(cid: str, srs: list[tuple[int, Rating]], rules: RuleSettings,
+               profile: NormProfile, limits: _Limits) -> list[Flag]:
     on = rules.enabled
-    cid = client.id
     flags: list[Flag] = []
-    srs = [(s.session, s.srs) for s in client.sessions
-           if s.srs is not None and s.srs.rater == rater]
-    if srs:
-        session, latest = srs[-1]
-        total = latest.total
-        if "srs-low" in on and _tenths(total) < _tenths(profile.srs_cutoff):
-            red = _tenths(total) < _tenths(rules.srs_red_below)
-            flags.append(Flag(cid, "srs-low", Severity.RED if red else Severity.AMBER, session,
-                              {"srs": total, "cutoff": profile.srs_cutoff,
-                               "red_below": rules.srs_red_below},
-                              variant="red" if red else "amber"))
-        if "srs-item-low" in on and latest.items is not None:
-            low = [(i + 1, v) for i, v in enumerate(latest.items)
-                   if _tenths(v) < _tenths(rules.srs_item_below)]
-            if low:
-                item, score = min(low, key=lambda pair: pair[1])
-                flags.append(Flag(cid, "srs-item-low", Severity.INFO, session,
-                                  {"item": item, "score": score, "count": len(low),
-                                   "below": rules.srs_item_below}))
-        if "srs-drop" in on and len(srs) >= 2:
-            prev_session, prev = srs[-2]
-            drop = (_tenths(prev.total) - _tenths(total)) / 10
-            if _tenths(drop) >= _tenths(rules.srs_drop_points):
-                flags.append(Flag(cid, "srs-drop", Severity.RED, session,
-                                  {"previous": prev.total, "latest": total, "drop": drop,
-                                   "previous_session": prev_session,
-                                   "points": rules.srs_drop_points}))
-    if "srs-missing" in on:
-        missing = [s.session for s in client.sessions if s.ors is not None and s.srs is None]
-        if missing:
-            flags.append(Flag(cid, "srs-missing", Severity.INFO, missing[-1],
-                              {"count": len(missing)}))
+    session, latest = srs[-1]
+    total = latest.total
+    total_tenths = _tenths(total)
+    if "srs-low" in on and total_tenths < limits.srs_cutoff:
+        red = total_tenths < limits.srs_red_below
+        flags.append(Flag(cid, "srs-low", Severity.RED if red else Severity.AMBER, session,
+                          {"srs": total, "cutoff": profile.srs_cutoff,
+                           "red_below": rules.srs_red_below},
+                          variant="red" if red else "amber"))
+    if "srs-item-low" in on and latest.items is not None:
+        below = limits.srs_item_below
+        low = [(i + 1, v) for i, v in enumerate(latest.items) if _tenths(v) < below]
+        if low:
+            item, score = min(low, key=lambda pair: pair[1])
+            flags.append(Flag(cid, "srs-item-low", Severity.INFO, session,
+                              {"item": item, "score": score, "count": len(low),
+                               "below": rules.srs_item_below}))
+    if "srs-drop" in on and len(srs) >= 2:
+        prev_session, prev = srs[-2]
+        fell = _tenths(prev.total) - total_tenths
+        if fell >= limits.srs_drop:
+            flags.append(Flag(cid, "srs-drop", Severity.RED, session,
+                              {"previous": prev.total, "latest": total, "drop": fell / 10,
+                               "previous_session": prev_session,
+                               "points": rules.srs_drop_points}))
     return flags
 
 
@@ -247,6 +284,10 @@ def _engagement(client: Client, rules: RuleSettings, today: dt.date) -> list[Fla
                  {"days": days, "last": last.isoformat(), "limit": rules.no_meeting_days})]
 
 
+def _sort_key(flag: Flag) -> tuple[int, int]:
+    return -_RANK[flag.severity], _ORDER[flag.rule]
+
+
 def evaluate(
     client: Client,
     profile: NormProfile,
@@ -258,12 +299,32 @@ def evaluate(
     """The client's current flags, most severe first (then in the order of §5).
 
     Uses the same numbers as model/trajectory.py (change, meeting target, percent met)
-    without building the per-meeting path: `fit flags` runs this for every client."""
-    flags = (_ors_rules(client, rules, profile, rater)
-             + _srs_rules(client, rules, profile, rater)
-             + _engagement(client, rules, today))
+    without building the per-meeting path: `fit flags` runs this for every client, so the
+    meetings are walked once and the thresholds are worked out once per settings."""
+    limits = _limits(profile, rules)
+    cid = client.id
+    ors: list[tuple[int, float]] = []  # the rater's ORS totals, in meeting order
+    srs: list[tuple[int, Rating]] = []  # the rater's SRS ratings
+    missing = 0  # meetings with an ORS (any rater) but no SRS
+    last_missing = 0
+    for s in client.sessions:
+        o, r = s.ors, s.srs
+        if o is not None:
+            if o.rater == rater:
+                ors.append((s.session, o.total))
+            if r is None:
+                missing += 1
+                last_missing = s.session
+        if r is not None and r.rater == rater:
+            srs.append((s.session, r))
+    flags = (_ors_rules(cid, client.age_group, ors, rules, profile, limits) if ors else [])
+    if srs:
+        flags += _srs_rules(cid, srs, rules, profile, limits)
+    if missing and "srs-missing" in rules.enabled:
+        flags.append(Flag(cid, "srs-missing", Severity.INFO, last_missing, {"count": missing}))
+    flags += _engagement(client, rules, today)
     if len(flags) > 1:
-        flags.sort(key=lambda f: (-_RANK[f.severity], _ORDER[f.rule]))
+        flags.sort(key=_sort_key)
     return flags
 
 

@@ -67,6 +67,8 @@ def parse_total(text: str) -> float:
 # JSON or typed text "n/10", so valid stored values are found here without arithmetic).
 _ITEM_TENTHS = {n / 10: n for n in range(round(ITEM_MAX * 10) + 1)}
 _TOTAL_TENTHS = {n / 10: n for n in range(round(TOTAL_MAX * 10) + 1)}
+_ITEM_TENTHS_OF = _ITEM_TENTHS.__getitem__
+_TOTAL_TENTHS_OF = _TOTAL_TENTHS.__getitem__
 
 
 def total_of(items: tuple[float, ...]) -> float:
@@ -95,22 +97,27 @@ class Rating(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Rating:
-        # Same rules as _check_value + total_of, with a dict lookup for the usual exact
-        # values first: `fit flags` validates hundreds of thousands of ratings.
-        total = _TOTAL_TENTHS.get(self.total)
-        if total is None:
+        # `fit flags` validates hundreds of thousands of ratings, so the usual case costs
+        # five dict lookups and a sum: every valid one-decimal value is an exact key of the
+        # tables, in range by construction. Any other value raises KeyError and takes the
+        # exact checks of _check_value + total_of (and their errors, in the same order).
+        items = self.items
+        try:
+            total = _TOTAL_TENTHS_OF(self.total)
+            if items is None:
+                return self
+            a, b, c, d = items
+            items_sum = (_ITEM_TENTHS_OF(a) + _ITEM_TENTHS_OF(b) + _ITEM_TENTHS_OF(c)
+                         + _ITEM_TENTHS_OF(d))
+        except KeyError:
             _check_value(self.total, TOTAL_MAX, "total")
             total = tenths(self.total)
-        if self.items is not None:
-            items_sum = 0
-            for item in self.items:
-                n = _ITEM_TENTHS.get(item)
-                if n is None:
-                    _check_value(item, ITEM_MAX, "item")
-                    n = tenths(item)
-                items_sum += n
-            if total != items_sum:
-                raise DomainError("error.total_mismatch", total=self.total)
+            if items is None:
+                return self
+            _check_items(items)
+            items_sum = sum(tenths(item) for item in items)
+        if total != items_sum:
+            raise DomainError("error.total_mismatch", total=self.total)
         return self
 
     # The factories check first, so callers get the model's DomainError (not pydantic's
@@ -176,11 +183,13 @@ class Client(BaseModel):
     @model_validator(mode="after")
     def _meetings_in_order(self) -> Client:
         # Meetings are numbered 1..n without gaps and never dated before the one before.
-        for index, session in enumerate(self.sessions):
-            if session.session != index + 1:
-                raise ValueError(f"meeting {index + 1} is numbered {session.session}")
-            if index and session.date < self.sessions[index - 1].date:
+        before: dt.date | None = None
+        for number, session in enumerate(self.sessions, 1):
+            if session.session != number:
+                raise ValueError(f"meeting {number} is numbered {session.session}")
+            if before is not None and session.date < before:
                 raise ValueError(f"meeting {session.session} is dated before the one before")
+            before = session.date
         return self
 
     @property

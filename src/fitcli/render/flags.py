@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fitcli.i18n import DEFAULT, current_language, in_language, item_labels, num, t
+from fitcli.i18n import (
+    DEFAULT,
+    current_language,
+    in_language,
+    item_labels,
+    label_generation,
+    num,
+    t,
+    template,
+)
 from fitcli.model.alerts import Flag, Severity
 from fitcli.model.scores import AgeGroup
 
@@ -40,16 +49,43 @@ def _shown_cached(lang: str, name: str, value: float | int | str) -> str:
     return text
 
 
+# Each rule's catalogue text per language (t() would look it up again for every flag).
+_TEMPLATES: dict[tuple[str, str, str], str] = {}
+
+
+def _template(lang: str, flag: Flag) -> str:
+    key = (lang, flag.rule, flag.variant)
+    text = _TEMPLATES.get(key)
+    if text is None:
+        text = _TEMPLATES[key] = template(flag.message_key)
+    return text
+
+
+_LABELS: dict[tuple[str, AgeGroup, int], list[str]] = {}
+
+
+def _srs_labels(lang: str, age_group: AgeGroup) -> list[str]:
+    key = (lang, age_group, label_generation())  # a new label file means new labels
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = item_labels("srs", age_group)
+    return labels
+
+
 def message(flag: Flag, age_group: AgeGroup = "adult") -> str:
     """The flag as one translated line, with the numbers that triggered it."""
     lang = current_language()
-    params = {name: _shown_cached(lang, name, value) for name, value in flag.values.items()}
+    shown = _SHOWN
+    params: dict[str, str] = {}
+    for name, value in flag.values.items():
+        text = shown.get((lang, name, type(value), value))
+        params[name] = text if text is not None else _shown_cached(lang, name, value)
     params["session"] = str(flag.session) if flag.session is not None else "-"
     if flag.rule == "srs-item-low":
-        params["label"] = item_labels("srs", age_group)[int(flag.values["item"]) - 1]
-    if flag.rule == "ors-deterioration":
-        params["fall"] = num(abs(float(flag.values["change"])))
-    return t(flag.message_key, **params)
+        params["label"] = _srs_labels(lang, age_group)[int(flag.values["item"]) - 1]
+    elif flag.rule == "ors-deterioration":
+        params["fall"] = _shown_cached(lang, "fall", abs(float(flag.values["change"])))
+    return _template(lang, flag).format_map(params)
 
 
 def flag_dict(flag: Flag, age_group: AgeGroup = "adult") -> dict[str, Any]:
@@ -101,10 +137,19 @@ def tally(flags: list[Flag], into: dict[Severity, int] | None = None) -> dict[Se
     return counted
 
 
+_COUNTS: dict[tuple[str, int, int, int], str] = {}
+
+
 def counts(counted: dict[Severity, int]) -> str:
     """``2 RED, 1 AMBER`` (only the levels present, most severe first)."""
-    return ", ".join(t("flags.count", count=counted[s], severity=severity_word(s))
-                     for s in Severity if counted.get(s))
+    key = (current_language(), counted.get(Severity.RED, 0), counted.get(Severity.AMBER, 0),
+           counted.get(Severity.INFO, 0))
+    text = _COUNTS.get(key)
+    if text is None:  # the same few dozen combinations recur across a caseload
+        text = _COUNTS[key] = ", ".join(
+            t("flags.count", count=counted[s], severity=severity_word(s))
+            for s in Severity if counted.get(s))
+    return text
 
 
 def severity_column() -> dict[Severity, str]:

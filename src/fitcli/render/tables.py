@@ -25,7 +25,9 @@ def client_list(clients: list[Client], extra: dict[str, list[str]] | None = None
     numeric = ("list.meetings", "list.latest_ors", "list.latest_srs")
     for key in ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
                 "list.latest_srs", "list.last_date", "list.label"):
-        table.add_column(t(key), justify="right" if key in numeric else "left")
+        # IDs, numbers and dates never wrap or get cut; words wrap instead on narrow terminals.
+        table.add_column(t(key), justify="right" if key in numeric else "left",
+                         no_wrap=key in (*numeric, "list.id", "list.last_date"))
     extra = extra or {}
     for header in extra:
         table.add_column(header)

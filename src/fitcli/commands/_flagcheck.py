@@ -1,0 +1,179 @@
+"""The work behind `fit flags`: check clients, keep only their rendered flags.
+
+One process streams the clients; a big store (PARALLEL_MIN_CLIENTS files or more, when
+listing every open client) is split into chunks of consecutive client IDs that a pool of
+processes checks on the available cores. Each worker reads, fully validates and checks its
+chunk and sends back only the rendered flags and counts; chunks are merged in store order,
+so output, stderr and exit code are the same whichever way the work was done. Where no
+process pool can be started (no semaphores, a frozen app, ...) one process does it all.
+
+Kept free of typer, so a worker started with "spawn" (Windows, macOS) imports little.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fitcli.i18n import current_language, set_language, t
+from fitcli.model.alerts import RuleSettings, Severity, at_or_above, evaluate
+from fitcli.model.norms import NormProfile
+from fitcli.render import flags as view
+from fitcli.store import Entry, Store
+
+# Below this many client files, starting processes costs more than it saves (a spawned
+# worker imports pydantic and the model, ~0.3 s); above it each core checks its share.
+PARALLEL_MIN_CLIENTS = 2000
+CHUNK_SIZE = 500  # client files per task: small enough to share the work out evenly
+MAX_WORKERS = 8  # each worker holds its own ~70 MB interpreter
+MP_START_METHOD: str | None = None  # None: the platform's default (tests force "spawn")
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to check clients the way the command was asked to."""
+
+    root: Path
+    lang: str
+    profile: NormProfile
+    rules: RuleSettings
+    today: dt.date
+    only: Severity  # show flags at or above this level
+    fail_level: Severity | None  # --fail-on
+    as_json: bool
+    closed_too: bool  # clients named on the command line are checked even when closed
+
+
+@dataclass
+class Found:
+    """What checking some clients found: small, so workers send it back cheaply."""
+
+    problems: list[str] = field(default_factory=list)  # unreadable files, in store order
+    problem_count: int = 0
+    checked: int = 0
+    counted: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
+    failing: bool = False
+    # (rank of the worst flag shown, client ID, rendered lines): JSON mode has one line per
+    # client, the flags' objects joined by ", "; text mode a header line and a line per flag.
+    clients: list[tuple[int, str, list[str]]] = field(default_factory=list)
+
+    def add(self, other: Found) -> None:
+        self.problems += other.problems
+        self.problem_count += other.problem_count
+        self.checked += other.checked
+        for severity, count in other.counted.items():
+            self.counted[severity] += count
+        self.failing = self.failing or other.failing
+        self.clients += other.clients
+
+
+def check(job: Job, entries: Iterable[Entry],
+          report: Callable[[str], None] | None = None) -> Found:
+    """Check each entry (a client file, loaded and validated, or its problem) in turn.
+
+    ``report`` is told each problem as it is met; without it problems are collected."""
+    found = Found()
+    column = view.severity_column()
+    counted = found.counted
+    for entry in entries:
+        client = entry.client
+        if client is None:
+            if entry.problem is not None:
+                text = t(entry.problem.key, **entry.problem.params)
+                if report is not None:
+                    report(text)
+                else:
+                    found.problems.append(text)
+            found.problem_count += 1
+            continue
+        if not job.closed_too and client.closed is not None:
+            continue
+        found.checked += 1
+        client_flags = evaluate(client, job.profile, job.rules, job.today)
+        if job.fail_level is not None and at_or_above(client_flags, job.fail_level):
+            found.failing = True
+        shown = at_or_above(client_flags, job.only)
+        if not shown:
+            continue
+        view.tally(shown, counted)
+        if job.as_json:  # one dumps per client: the list's text without its brackets
+            rendered = [json.dumps([view.flag_dict(f, client.age_group) for f in shown],
+                                   ensure_ascii=False)[1:-1]]
+        else:
+            rendered = view.client_block(client.id, client.age_group, shown, column)
+        found.clients.append((shown[0].severity.rank, client.id, rendered))
+    return found
+
+
+def run(job: Job, store: Store, given: list[str] | None,
+        report: Callable[[str], None]) -> Found:
+    """Check the given clients, or every client file in the store, in one process or many."""
+    # Everything loaded so far (pydantic's schemas, the catalogues) lives until the end: the
+    # garbage collector need not walk it again and again while thousands of clients stream,
+    # nor at exit (not unfrozen afterwards: that alone costs ~40 ms; the command ends here).
+    gc.freeze()
+    if given is not None:
+        return check(job, store.entries(given), report)
+    ids = store.ids()
+    workers = worker_count(len(ids))
+    if workers > 1:
+        found = _in_processes(job, ids, workers)
+        if found is not None:
+            for text in found.problems:
+                report(text)
+            return found
+    return check(job, store.stored_entries(ids), report)
+
+
+def worker_count(files: int) -> int:
+    """How many processes should check ``files`` client files (1: this one alone)."""
+    if files < PARALLEL_MIN_CLIENTS:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may use (Linux)
+    except AttributeError:  # Windows, macOS
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS, -(-files // CHUNK_SIZE)))
+
+
+def _start_worker(lang: str) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
+    set_language(lang)
+    gc.freeze()
+
+
+def _check_chunk(job: Job, ids: list[str]) -> Found:
+    if current_language() != job.lang:
+        set_language(job.lang)
+    return check(job, Store(job.root).stored_entries(ids))
+
+
+def _in_processes(job: Job, ids: list[str], workers: int) -> Found | None:
+    """Check ``ids`` in chunks on ``workers`` processes, merged in store order; None if no
+    process pool can be started here (the caller then does the work itself)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunks = [ids[start:start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
+    found = Found()
+    try:
+        context = multiprocessing.get_context(MP_START_METHOD)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(job.lang,)) as pool:
+            try:
+                for part in pool.map(_check_chunk, [job] * len(chunks), chunks):
+                    found.add(part)
+            except BaseException:  # Ctrl+C or a failure: no further chunks are started
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    except (BrokenProcessPool, ImportError, NotImplementedError, OSError):
+        return None  # no working semaphores or processes here (a sandbox, a frozen app)
+    return found

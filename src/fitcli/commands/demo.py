@@ -1,0 +1,45 @@
+"""`fit demo`: a synthetic training caseload in its own store, shown the way FIT is taught.
+
+The work is done in ``_demo.py``, imported only when the command runs (start-up of every
+other command stays free of it).
+"""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fitcli.model.archetypes import ARCHETYPES, DEFAULT_CLIENTS, MAX_CLIENTS
+
+DEFAULT_SEED = 1
+
+ClientsOpt = Annotated[int, typer.Option(
+    "--clients", metavar="N", min=1, max=MAX_CLIENTS,
+    help=f"How many clients: the {len(ARCHETYPES)} teaching examples first, then typical "
+         "clients (fewer than that: the first N examples).")]
+SeedOpt = Annotated[int, typer.Option(
+    "--seed", metavar="S", help="Random seed: the same seed gives the same caseload.")]
+DemoStoreOpt = Annotated[Path | None, typer.Option(
+    "--store", metavar="DIR", show_default=False,
+    help="Demo store folder (default: a 'demo' folder in the store folder, beside your "
+         "clients). Never your real store.")]
+ResetOpt = Annotated[bool, typer.Option(
+    "--reset", help="Rebuild an existing demo store from scratch (required when it exists).")]
+
+
+def demo(
+    clients: ClientsOpt = DEFAULT_CLIENTS,
+    seed: SeedOpt = DEFAULT_SEED,
+    store_dir: DemoStoreOpt = None,
+    reset: ResetOpt = False,
+) -> None:
+    """Create a synthetic training caseload in a separate demo store and show it.
+
+    The caseload is the same for the same seed (and day). An existing demo store is only
+    rebuilt with --reset; a folder not made by fit demo is never touched, nor the real store.
+
+    Example: fit demo --reset --clients 30 --seed 7
+    """
+    from fitcli.commands import _demo
+
+    _demo.run(clients, seed, store_dir, reset)

@@ -1,0 +1,59 @@
+"""`fit report`: the caseload figures FIT systems are expected to show (FIT-REFERENCE §6)."""
+
+import sys
+from typing import Annotated, Literal
+
+import typer
+
+from fitcli.commands._common import emit_json, parse_date, store
+from fitcli.commands._params import JsonOpt
+from fitcli.errors import EXIT_STORE, UsageProblem
+
+FromOpt = Annotated[str | None, typer.Option(
+    "--from", metavar="YYYY-MM-DD", show_default=False,
+    help="Only clients with a meeting on or after this date.")]
+ToOpt = Annotated[str | None, typer.Option(
+    "--to", metavar="YYYY-MM-DD", show_default=False,
+    help="Only clients with a meeting on or before this date; later meetings are ignored.")]
+AgeOpt = Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
+    "--age-group", case_sensitive=False, show_default=False,
+    help="Only adult, adolescent or child clients.")]
+StatusOpt = Annotated[Literal["open", "closed", "all"], typer.Option(
+    "--status", case_sensitive=False, help="Open, closed or all episodes.")]
+NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Tables only, no charts.")]
+
+
+def report_cmd(
+    start: FromOpt = None,
+    end: ToOpt = None,
+    age_group: AgeOpt = None,
+    status: StatusOpt = "all",
+    no_chart: NoChartOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Caseload outcomes: change categories, effect sizes, ETR target, endings, SRS, with n.
+
+    Outcome figures compare each client's first and latest own ORS; clients with fewer than
+    2 ORS, an intake above 32 or an unscored age group are left out and counted by reason.
+
+    Example: fit report --from 2026-01-01 --to 2026-06-30 --status closed
+    """
+    from fitcli.commands._caseload import Readable, print_report
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.caseload import Filters, report
+
+    filters = Filters(parse_date(start), parse_date(end), age_group, status)
+    if filters.start and filters.end and filters.start > filters.end:
+        raise UsageProblem("error.report_period", start=filters.start.isoformat(),
+                           end=filters.end.isoformat())
+    profile, rules = norms_and_rules()
+    clients = Readable(store())
+    result = report(clients, profile, filters, max_intake=rules.etr_max_intake)
+    if as_json:
+        from fitcli.render.caseload import report_dict
+
+        emit_json(report_dict(result))
+    else:
+        print_report(result, charts=not no_chart)
+    if clients.problems:
+        sys.exit(EXIT_STORE)

@@ -1,0 +1,312 @@
+"""Caseload figures for `fit report` (FIT-REFERENCE.md section 6). Pure: clients in, numbers out.
+
+Each figure carries the n it rests on. Outcome figures (change categories, effect sizes, the
+ETR target) use each client's own ORS scores (rater "self"), first against latest, and leave
+out, counted by reason: clients in an unscored age group, clients with fewer than 2 ORS
+scores, and clients whose intake is above 32 (no ETR target: FIT-REFERENCE §4). Clients who
+start at or above the clinical cutoff stay in, and are also counted separately (§3).
+
+Period filters: meetings after ``end`` are ignored (the caseload as it stood that day, a
+closing after it too); with ``start`` or ``end``, only clients with a meeting in the period
+are counted, and meeting-level figures (meetings, SRS, meetings without an SRS) count the
+meetings in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fitcli.model.change import Classification, change, classify
+from fitcli.model.etr import MAX_INTAKE_FOR_TARGET, expected, round1, select_model
+from fitcli.model.norms import NormProfile
+from fitcli.model.scores import AGE_GROUPS, AgeGroup, Client, Session, tenths
+
+StatusFilter = Literal["open", "closed", "all"]
+ExclusionReason = Literal["unscored_age_group", "fewer_than_2_ors", "intake_above_32"]
+EXCLUSION_REASONS: tuple[ExclusionReason, ...] = (
+    "fewer_than_2_ors", "intake_above_32", "unscored_age_group")
+# Age groups whose forms are scored (FIT-REFERENCE §2: the under-6 tools never are).
+SCORED_AGE_GROUPS: frozenset[str] = frozenset(AGE_GROUPS)
+CLASSIFICATIONS: tuple[Classification, ...] = tuple(Classification)
+UNPLANNED_REASON = "dropout"  # FIT-REFERENCE §6: unplanned ending = drop-out
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: dt.date | None = None  # --from
+    end: dt.date | None = None  # --to
+    age_group: AgeGroup | None = None
+    status: StatusFilter = "all"
+
+
+@dataclass(frozen=True)
+class Mean:
+    """A mean and the n it rests on (value None when n is 0)."""
+
+    value: float | None
+    n: int
+
+    @classmethod
+    def of(cls, values: list[float]) -> Mean:
+        return cls(sum(values) / len(values) if values else None, len(values))
+
+
+@dataclass(frozen=True)
+class Share:
+    """A count out of n; ``value`` is the fraction (None when n is 0)."""
+
+    count: int
+    n: int
+
+    @property
+    def value(self) -> float | None:
+        return self.count / self.n if self.n else None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One included client: first vs latest ORS, its category and the ETR target."""
+
+    client_id: str
+    age_group: AgeGroup
+    intake: float
+    latest: float
+    change: float
+    classification: Classification
+    cutoff: float
+    etr_target: float
+    target_met: bool
+    sd: float
+
+    @property
+    def clinical_intake(self) -> bool:
+        return self.intake < self.cutoff
+
+
+@dataclass(frozen=True)
+class Endings:
+    planned: int = 0
+    unplanned: int = 0  # drop-outs
+    other: int = 0  # referred elsewhere, or another reason
+    unplanned_on_target: int = 0
+    unplanned_below_target: int = 0
+    unplanned_no_target: int = 0  # excluded from outcome figures: no target to compare with
+
+    @property
+    def total(self) -> int:
+        return self.planned + self.unplanned + self.other
+
+
+@dataclass(frozen=True)
+class Report:
+    norms: str
+    rci: float
+    srs_cutoff: float
+    max_intake: float
+    filters: Filters
+    clients: int
+    by_age_group: dict[AgeGroup, int]
+    open: int
+    closed: int
+    collateral_raters: int
+    meetings: int
+    excluded: dict[ExclusionReason, int]
+    outcomes: list[Outcome]
+    effect_size: Mean
+    severity_adjusted_effect_size: Mean
+    etr_target_met: Share
+    intake_by_age_group: dict[AgeGroup, Mean]
+    meetings_per_episode: Mean
+    days_per_episode: Mean
+    endings: Endings
+    srs: Mean
+    srs_below_cutoff: Share
+    meetings_without_srs: Share
+    counts: dict[Classification, int]
+
+    @property
+    def included(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def clinical_intake(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.clinical_intake]
+
+    @property
+    def non_clinical_intake(self) -> list[Outcome]:
+        """Started at or above the cutoff: little room to improve (FIT-REFERENCE §3)."""
+        return [o for o in self.outcomes if not o.clinical_intake]
+
+
+def as_of(client: Client, end: dt.date | None) -> Client:
+    """The client as it stood on ``end``: later meetings and a later closing left out."""
+    if end is None:
+        return client
+    sessions = tuple(s for s in client.sessions if s.date <= end)
+    closed = client.closed if client.closed is not None and client.closed.date <= end else None
+    if sessions == client.sessions and closed == client.closed:
+        return client
+    return client.model_copy(update={"sessions": sessions, "closed": closed})
+
+
+def _in_period(session: Session, filters: Filters) -> bool:
+    return ((filters.start is None or session.date >= filters.start)
+            and (filters.end is None or session.date <= filters.end))
+
+
+def select(clients: Iterable[Client], filters: Filters) -> Iterator[Client]:
+    """The clients a report covers, each as it stood at the end of the period (one at a
+    time: a big store is never held in memory whole)."""
+    dated = filters.start is not None or filters.end is not None
+    for raw in clients:
+        client = as_of(raw, filters.end)
+        if filters.status != "all" and client.status != filters.status:
+            continue
+        if filters.age_group is not None and client.age_group != filters.age_group:
+            continue
+        if dated and not any(_in_period(s, filters) for s in client.sessions):
+            continue
+        yield client
+
+
+def exclusion(client: Client, max_intake: float = MAX_INTAKE_FOR_TARGET,
+              ) -> ExclusionReason | None:
+    """Why a client is left out of the outcome figures, or None when it is included."""
+    if client.age_group not in SCORED_AGE_GROUPS:
+        return "unscored_age_group"
+    ors = client.ors_ratings("self")
+    if len(ors) < 2:
+        return "fewer_than_2_ors"
+    if tenths(ors[0][1].total) > tenths(max_intake):
+        return "intake_above_32"
+    return None
+
+
+def outcome(client: Client, profile: NormProfile) -> Outcome:
+    """First vs latest own ORS of an included client (see ``exclusion``)."""
+    ors = client.ors_ratings("self")
+    intake, latest = ors[0][1].total, ors[-1][1].total
+    cutoff = profile.cutoff(client.age_group)
+    target = round1(expected(intake, len(ors), select_model(client.age_group, len(ors))))
+    return Outcome(
+        client_id=client.id, age_group=client.age_group, intake=intake, latest=latest,
+        change=change(intake, latest),
+        classification=classify(intake, latest, cutoff, profile.rci), cutoff=cutoff,
+        etr_target=target, target_met=tenths(latest) >= tenths(target),
+        sd=profile.sd(client.age_group),
+    )
+
+
+@dataclass
+class _Tally:
+    """Running totals of one pass over the clients (kept small: numbers, not clients)."""
+
+    clients: int = 0
+    by_age_group: dict[AgeGroup, int] = field(default_factory=lambda: dict.fromkeys(AGE_GROUPS, 0))
+    open: int = 0
+    collateral: int = 0
+    meetings: int = 0
+    meetings_without_srs: int = 0
+    srs_totals: list[float] = field(default_factory=list)
+    intakes: dict[AgeGroup, list[float]] = field(
+        default_factory=lambda: {g: [] for g in AGE_GROUPS})
+    episode_meetings: list[float] = field(default_factory=list)
+    spans: list[float] = field(default_factory=list)
+    endings: dict[str, int] = field(default_factory=dict)
+
+    def add(self, client: Client, result: Outcome | None, filters: Filters) -> None:
+        self.clients += 1
+        self.by_age_group[client.age_group] = self.by_age_group.get(client.age_group, 0) + 1
+        self.open += client.status == "open"
+        self.collateral += _has_collateral(client)
+        for session in client.sessions:
+            if _in_period(session, filters):
+                self.meetings += 1
+                if session.srs is None:
+                    self.meetings_without_srs += 1
+                else:
+                    self.srs_totals.append(session.srs.total)
+        ors = client.ors_ratings("self")
+        if ors and client.age_group in SCORED_AGE_GROUPS:
+            self.intakes[client.age_group].append(ors[0][1].total)
+        if client.sessions:
+            self.episode_meetings.append(float(len(client.sessions)))
+        if len(client.sessions) >= 2:
+            self.spans.append(float((client.sessions[-1].date - client.sessions[0].date).days))
+        if client.closed is not None:
+            self._ending(client.closed.reason, result)
+
+    def _ending(self, reason: str, result: Outcome | None) -> None:
+        if reason == "planned":
+            key = "planned"
+        elif reason == UNPLANNED_REASON:
+            key = "unplanned"
+            detail = ("unplanned_no_target" if result is None else
+                      "unplanned_on_target" if result.target_met else "unplanned_below_target")
+            self.endings[detail] = self.endings.get(detail, 0) + 1
+        else:
+            key = "other"
+        self.endings[key] = self.endings.get(key, 0) + 1
+
+
+def report(clients: Iterable[Client], profile: NormProfile, filters: Filters | None = None,
+           max_intake: float = MAX_INTAKE_FOR_TARGET) -> Report:
+    """Every caseload figure for the clients that pass ``filters``, in one pass. Clients whose
+    intake is above ``max_intake`` (the setting ``etr.max-intake``, default 32) have no ETR
+    target and are left out under the reason ``intake_above_32``."""
+    filters = filters or Filters()
+    excluded: dict[ExclusionReason, int] = dict.fromkeys(EXCLUSION_REASONS, 0)
+    outcomes: list[Outcome] = []
+    tally = _Tally()
+    for client in select(clients, filters):
+        reason = exclusion(client, max_intake)
+        result = None
+        if reason is None:
+            result = outcome(client, profile)
+            outcomes.append(result)
+        else:
+            excluded[reason] += 1
+        tally.add(client, result, filters)
+
+    srs = tally.srs_totals
+    e = tally.endings
+    return Report(
+        norms=profile.name, rci=profile.rci, srs_cutoff=profile.srs_cutoff,
+        max_intake=max_intake, filters=filters,
+        clients=tally.clients,
+        by_age_group=tally.by_age_group,
+        open=tally.open,
+        closed=tally.clients - tally.open,
+        collateral_raters=tally.collateral,
+        meetings=tally.meetings,
+        excluded=excluded,
+        outcomes=outcomes,
+        effect_size=Mean.of([o.change / o.sd for o in outcomes]),
+        severity_adjusted_effect_size=Mean.of(
+            [(o.change - (o.etr_target - o.intake)) / o.sd for o in outcomes]),
+        etr_target_met=Share(sum(1 for o in outcomes if o.target_met), len(outcomes)),
+        intake_by_age_group={g: Mean.of(v) for g, v in tally.intakes.items()},
+        meetings_per_episode=Mean.of(tally.episode_meetings),
+        days_per_episode=Mean.of(tally.spans),
+        endings=Endings(e.get("planned", 0), e.get("unplanned", 0), e.get("other", 0),
+                        e.get("unplanned_on_target", 0), e.get("unplanned_below_target", 0),
+                        e.get("unplanned_no_target", 0)),
+        srs=Mean.of(srs),
+        srs_below_cutoff=Share(sum(1 for v in srs if tenths(v) < tenths(profile.srs_cutoff)),
+                               len(srs)),
+        meetings_without_srs=Share(tally.meetings_without_srs, tally.meetings),
+        counts=category_counts(outcomes),
+    )
+
+
+def category_counts(outcomes: list[Outcome]) -> dict[Classification, int]:
+    """How many outcomes fall in each change category (every category present, maybe 0)."""
+    return {c: sum(1 for o in outcomes if o.classification == c) for c in CLASSIFICATIONS}
+
+
+def _has_collateral(client: Client) -> bool:
+    return any(r is not None and r.rater == "other"
+               for s in client.sessions for r in (s.ors, s.srs))
