@@ -113,3 +113,15 @@ def test_read_label_file_directly(tmp_path: Path) -> None:
                     encoding="utf-8")
     assert i18n.read_label_file(path) == {
         "nb": {"srs": ["Relasjon", "Mål og tema", "Metode", "Alt i alt"]}}
+
+
+def test_flag_messages_use_the_current_label_file(fit: Fit, isolated: Path) -> None:
+    """`fit flags` caches labels for speed; a changed label file must still be honoured."""
+    ok(fit("client", "add", "C001"))
+    ok(fit("ors", "C001", "5", "5", "5", "5"))
+    ok(fit("srs", "C001", "9", "9", "8", "9"))
+    assert "SRS item 'Approach or method'" in ok(fit("flags")).stdout
+    _labels(isolated, '[en]\nsrs = ["Heard", "Goals", "Way", "All"]\n')
+    assert "SRS item 'Way'" in ok(fit("flags")).stdout
+    _labels(isolated, '[en]\nsrs = ["Heard", "Goals", "Method", "All"]\n')
+    assert "SRS item 'Method'" in ok(fit("flags")).stdout
