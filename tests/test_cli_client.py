@@ -315,6 +315,21 @@ def test_remove_asks_on_a_terminal(fit: Fit, store_dir: Path, monkeypatch: pytes
                                   "Nothing was removed.\n")
 
 
+@pytest.mark.parametrize(("lang", "answer", "removed"), [
+    pytest.param("nb", "j\n", True, id="nb-j"), pytest.param("sv", "ja\n", True, id="sv-ja"),
+    pytest.param("da", "nej\n", False, id="da-nej"), pytest.param("nb", "y\n", True, id="nb-y"),
+    pytest.param("en", "maybe\nn\n", False, id="asks-again"),
+])
+def test_remove_answer_words_follow_the_language(
+    fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, lang: str, answer: str,
+    removed: bool,
+) -> None:
+    _caseload(fit)
+    monkeypatch.setattr(_common, "stdin_is_terminal", lambda: True)
+    ok(fit("--lang", lang, "client", "remove", "B2", input=answer))
+    assert (store_dir / "clients" / "B2.json").exists() is not removed
+
+
 def test_remove_interrupted_at_the_prompt(fit: Fit, store_dir: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     _caseload(fit)

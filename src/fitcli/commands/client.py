@@ -175,8 +175,8 @@ def remove(client_id: ClientIdArg, yes: YesOpt = False) -> None:
     if not yes:
         if not _common.stdin_is_terminal():
             raise UsageProblem("error.confirm_needs_tty", client=client.id)
-        if not typer.confirm(t("client.remove_confirm", client=client.id,
-                               meetings=len(client.sessions)), default=False, err=True):
+        if not _common.confirm(t("client.remove_confirm", client=client.id,
+                                 meetings=len(client.sessions))):
             echo(t("client.remove_cancelled"))
             return
     store().remove(client.id)
