@@ -396,21 +396,61 @@ def test_a_failing_write_stops_the_import_and_a_rerun_completes_it(
     from fitcli.errors import StoreProblem
     from fitcli.store import Store
 
-    real_save = Store.save
+    real_save = Store.write_file  # every client file is written through it (save too)
 
-    def failing_save(self: Store, client: object, **kwargs: object) -> None:
-        if getattr(client, "id", "") == "C005":
+    def failing_save(self: Store, path: Path, data: bytes, **kwargs: object) -> None:
+        if path.stem == "C005":
             raise StoreProblem("error.store_unwritable", path="clients", reason="disk full")
-        real_save(self, client, **kwargs)  # type: ignore[arg-type]
+        real_save(self, path, data, **kwargs)  # type: ignore[arg-type]
 
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
     text = "client,date,ors_total\n" + rows
-    monkeypatch.setattr(Store, "save", failing_save)
+    monkeypatch.setattr(Store, "write_file", failing_save)
     failed = fit("import", "-", "--create-clients", input=text)
     assert failed.exit_code == 5
     assert "disk full" in failed.stderr
     assert not (store_dir / "clients" / "C005.json").exists()
-    monkeypatch.setattr(Store, "save", real_save)
+    monkeypatch.setattr(Store, "write_file", real_save)
     summary = as_json(fit("import", "-", "--create-clients", "--json", input=text))
     assert summary["clients_created"] + summary["skipped"] == 10
     assert len(exported(fit)) == 10
+
+
+@pytest.mark.parametrize("new_client", [pytest.param(False, id="stored-client"),
+                                        pytest.param(True, id="created-meanwhile")])
+def test_a_client_written_by_another_command_after_checking_keeps_that_write(
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, new_client: bool) -> None:
+    """Import plans, then `fit ors` writes the client before the import takes its lock:
+    the import plans that client again under the lock and loses nothing."""
+    import datetime as dt
+
+    from fitcli.commands import io_cmd
+    from fitcli.model import batch, meetings
+    from fitcli.model.scores import Client, Rating
+    from fitcli.store import Store
+
+    if not new_client:
+        ok(fit("import", "-", "--create-clients",
+               input="client,date,ors_total\nC001,2026-03-02,20\n"))
+    real_plan = batch.plan
+
+    def plan_then_other_writer(*args: object, **kwargs: object) -> batch.Plan:
+        planned = real_plan(*args, **kwargs)  # type: ignore[arg-type]
+        st = Store(store_dir)
+        if new_client:
+            st.create(Client(id="C001", age_group="adult", start=dt.date(2026, 3, 1)))
+        with st.lock("C001"):  # what `fit ors C001 --date 2026-03-05 --total 22` does
+            done = meetings.record(st.load("C001"), "ors", Rating.from_total(22.0),
+                                   today=dt.date(2026, 6, 15),
+                                   now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC),
+                                   date=dt.date(2026, 3, 5))
+            st.save(done.client)
+        return planned
+
+    monkeypatch.setattr(io_cmd.batch, "plan", plan_then_other_writer)
+    ok(fit("import", "-", "--create-clients",
+           input="client,date,ors_total\nC001,2026-03-09,24\n"))
+    monkeypatch.setattr(io_cmd.batch, "plan", real_plan)
+    totals = [(m["date"], m["ors"]["total"]) for m in exported(fit)]  # type: ignore[index]
+    expected = [("2026-03-05", 22.0), ("2026-03-09", 24.0)]
+    assert totals == ([] if new_client else [("2026-03-02", 20.0)]) + expected

@@ -190,19 +190,25 @@ def atomic_write(path: Path, data: str | bytes, *, sync_dir: bool = True) -> Non
     tmp = temp_name(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     fd = os.open(tmp, flags, 0o600)
+    renamed = False
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if _POSIX:
-            os.chmod(tmp, 0o600)  # the umask cannot widen it, but be explicit
+        try:
+            view = memoryview(raw)
+            while view:  # os.write may write less than asked
+                view = view[os.write(fd, view):]
+            if _POSIX:
+                os.fchmod(fd, 0o600)  # the umask cannot widen it, but be explicit
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         _replace(tmp, path)
+        renamed = True
         if sync_dir:
             _fsync_dir(path.parent)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if not renamed:  # the temp file is gone once renamed: no failing unlink per write
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 def ensure_private_dir(folder: Path, tighten: bool = False) -> None:
@@ -243,6 +249,7 @@ class Store:
         self.root = root
         self.clients_dir = root / "clients"
         self.locks_dir = root / "locks"
+        self._batch_ready = False  # prepare_batch() made the folders: writers skip the checks
 
     # -- paths -------------------------------------------------------------------------
     def path_for(self, client_id: str) -> Path:
@@ -309,6 +316,14 @@ class Store:
         finally:
             lock.release()
 
+    def prepare_batch(self) -> None:
+        """Make the store's folders once before writing many clients (``batch_lock`` and
+        ``save`` then skip their per-client folder checks: three system calls each)."""
+        ensure_private_dir(self.root)
+        ensure_private_dir(self.clients_dir, tighten=True)
+        ensure_private_dir(self.locks_dir, tighten=True)
+        self._batch_ready = True
+
     @contextlib.contextmanager
     def batch_lock(self, client_id: str) -> Iterator[None]:
         """``lock`` for writers of thousands of clients (fit import). On POSIX it takes the
@@ -321,8 +336,9 @@ class Store:
         import fcntl
 
         path = self.lock_path(client_id)
-        ensure_private_dir(self.root)
-        ensure_private_dir(self.locks_dir)
+        if not self._batch_ready:
+            ensure_private_dir(self.root)
+            ensure_private_dir(self.locks_dir)
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
@@ -420,13 +436,20 @@ class Store:
         """Write ``client`` (caller holds its lock). Batch writers pass ``sync_dir=False``
         and call ``sync()`` once at the end, and ``stale`` (its entry of
         ``stale_temps_by_file``) so that no save lists the whole folder."""
-        ensure_private_dir(self.root)
-        ensure_private_dir(self.clients_dir, tighten=True)
-        path = self.path_for(client.id)
+        self.write_file(self.path_for(client.id), encode(client).encode("utf-8"),
+                        sync_dir=sync_dir, stale=stale)
+
+    def write_file(self, path: Path, data: bytes, *, sync_dir: bool = True,
+                   stale: list[Path] | None = None) -> None:
+        """``save`` of a client already encoded to ``data`` at ``path`` (its ``path_for``);
+        batch writers encode before taking the lock, so the lock is held for I/O only."""
+        if not self._batch_ready:
+            ensure_private_dir(self.root)
+            ensure_private_dir(self.clients_dir, tighten=True)
         try:
             for tmp in stale_temps(path) if stale is None else stale:
                 tmp.unlink(missing_ok=True)  # we hold the lock: no live writer owns these
-            atomic_write(path, encode(client), sync_dir=sync_dir)
+            atomic_write(path, data, sync_dir=sync_dir)
         except OSError as exc:
             raise StoreProblem("error.store_unwritable", path=str(self.clients_dir),
                                reason=exc.strerror or str(exc)) from None

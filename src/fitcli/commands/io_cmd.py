@@ -11,7 +11,7 @@ import contextlib
 import gc
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,7 +25,7 @@ from fitcli.i18n import DEFAULT, in_language, t
 from fitcli.model import batch
 from fitcli.model.ids import id_key
 from fitcli.model.scores import AgeGroup, Client
-from fitcli.store import Store, atomic_write, stale_temps_by_file
+from fitcli.store import Store, atomic_write, encode, stale_temps_by_file
 
 REPORT_LIMIT = 20  # bad rows listed one by one; the rest are counted
 PROGRESS_MIN_ROWS = 5000  # smaller files finish before a bar would help
@@ -115,49 +115,118 @@ def _refuse(problems: list[batch.Problem], source: str, as_json: bool) -> Invali
     return InvalidData("import.error.refused", count=len(problems))
 
 
-def _write_one(st: Store, write: batch.ClientPlan, rows: list[batch.Row],
-               template: batch.Template | None, options: batch.Options,
-               stale: dict[str, list[Path]]) -> None:
+@dataclass(frozen=True)
+class _Job:
+    """One client to write, prepared before any writer starts: its file, and the encoded
+    texts of the client as planned and as read (so a writer holds the lock for I/O only)."""
+
+    client_id: str
+    path: Path
+    data: bytes
+    base_data: bytes | None  # encode(write.base); None: the client is new (no file expected)
+    write: batch.ClientPlan
+    stale: list[Path]
+
+
+def _prepare(st: Store, writes: list[batch.ClientPlan],
+             stale: dict[str, list[Path]]) -> list[_Job]:
+    jobs = []
+    for write in writes:
+        client_id = write.result.id if write.base is None else write.base.id
+        base = None if write.base is None else encode(write.base).encode("utf-8")
+        jobs.append(_Job(client_id, st.path_for(client_id),
+                         encode(write.result).encode("utf-8"), base, write,
+                         stale.get(f"{write.result.id}.json", [])))
+    return jobs
+
+
+def _unchanged(st: Store, job: _Job) -> bool:
+    """The client's file is as planned from: absent for a new client, else the same text
+    (a cheap byte comparison; a file differing only in layout is read and compared)."""
+    try:
+        stored = job.path.read_bytes()
+    except FileNotFoundError:
+        return job.base_data is None
+    except OSError:
+        stored = None  # st.load below reports it
+    if job.base_data is None:
+        return False
+    if stored == job.base_data:
+        return True
+    return st.load(job.client_id) == job.write.base
+
+
+def _write_one(st: Store, job: _Job, rows: list[batch.Row], template: batch.Template | None,
+               options: batch.Options) -> None:
     """One atomic write of one client under its lock (re-planned if it changed meanwhile)."""
-    client_id = write.result.id if write.base is None else write.base.id
-    with st.batch_lock(client_id):
-        current = st.load(client_id) if st.path_for(client_id).exists() else None
-        result = write.result
-        if current != write.base:  # another fit process wrote meanwhile: plan it again
+    with st.batch_lock(job.client_id):
+        data = job.data
+        if not _unchanged(st, job):  # another fit process wrote meanwhile: plan it again
+            current = st.load(job.client_id) if job.path.exists() else None
             redone, _, problems = batch.plan_client(current, template, rows, today=today(),
                                                     now=now(), options=options)
             if problems:
-                raise InvalidData("import.error.changed_meanwhile", client=client_id)
+                raise InvalidData("import.error.changed_meanwhile", client=job.client_id)
             if redone is None:
                 return
-            result = redone.result
-        st.save(result, sync_dir=False, stale=stale.get(f"{result.id}.json", []))
+            data = encode(redone.result).encode("utf-8")
+        st.write_file(job.path, data, sync_dir=False, stale=job.stale)
 
 
 def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
            templates: dict[str, batch.Template], options: batch.Options, show_bar: bool) -> None:
     """Write every planned client. The writes wait on fsync, not on Python, so a few run at
-    once (each still one atomic write under its own lock); one folder fsync at the end."""
-    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+    once (each still one atomic write under its own lock); one folder fsync at the end.
+    Everything needing Python (encoding, paths, folders) is done first, in this thread, and
+    the writers take jobs from one shared list (no future per client: waiting on 10,000
+    futures costs this thread more GIL time than the writing does)."""
+    import threading
 
     from fitcli.render.progress import bar
 
-    stale = stale_temps_by_file(st.clients_dir)  # one listing, not one per client
-    pool = ThreadPoolExecutor(max_workers=WRITERS)
+    st.prepare_batch()
+    jobs = iter(_prepare(st, plan.writes, stale_temps_by_file(st.clients_dir)))
+    taking = threading.Lock()
+    failures: list[BaseException] = []
+    written: list[int] = []  # one entry per client written (list.append is atomic)
+    stop = threading.Event()  # a failure or Ctrl-C: writers finish their current client only
+
+    def writer() -> None:
+        while not stop.is_set():
+            with taking:
+                job = next(jobs, None)
+            if job is None:
+                return
+            try:
+                _write_one(st, job, rows.get(job.write.key, []), templates.get(job.write.key),
+                           options)
+            except BaseException as exc:  # reported by the main thread, which stops the rest
+                failures.append(exc)
+                stop.set()
+                return
+            written.append(1)
+
+    threads = [threading.Thread(target=writer, daemon=True)
+               for _ in range(min(WRITERS, len(plan.writes)))]
     try:
         with bar(len(plan.writes), t("import.progress"), show_bar) as tick:
-            pending = {pool.submit(_write_one, st, w, rows.get(w.key, []),
-                                   templates.get(w.key), options, stale)
-                       for w in plan.writes}
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-                tick(len(done))
-                for future in done:
-                    future.result()  # a failed write stops the import (others stay whole)
+            for thread in threads:
+                thread.start()
+            shown = 0
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.2)
+                    count = len(written)
+                    tick(count - shown)
+                    shown = count
     finally:
         # on an error or Ctrl-C, clients not started yet are not written; a re-run does them
-        pool.shutdown(wait=True, cancel_futures=True)
+        stop.set()
+        for thread in threads:
+            thread.join()
         st.sync()
+    if failures:
+        raise failures[0]  # a failed write stops the import (the others stay whole)
 
 
 def import_cmd(
