@@ -140,3 +140,29 @@ def test_close_and_reopen() -> None:
     with pytest.raises(DomainError) as info:
         meetings.reopen(reopened)
     assert info.value.key == "error.client_not_closed"
+
+
+def test_a_companion_rating_lands_in_the_same_new_meeting() -> None:
+    ors, srs = Rating.from_total(20.0), Rating.from_total(36.0)
+    done = meetings.record(client((d(2), True, True)), "ors", ors, today=TODAY, now=NOW,
+                           date=d(9), session=2, companion=srs)
+    assert done.action == "added"
+    assert (done.session.session, done.session.ors, done.session.srs) == (2, ors, srs)
+    assert len(done.client.sessions) == 2
+
+
+@pytest.mark.parametrize("session", [pytest.param(None, id="no-number"),
+                                     pytest.param(1, id="existing-meeting")])
+def test_a_companion_only_goes_with_a_numbered_new_meeting(session: int | None) -> None:
+    with pytest.raises(ValueError):
+        meetings.record(client((d(2), True, False)), "ors", Rating.from_total(20.0),
+                        today=TODAY, now=NOW, session=session,
+                        companion=Rating.from_total(30.0))
+
+
+def test_a_companion_does_not_skip_the_date_rules() -> None:
+    with pytest.raises(DomainError) as caught:
+        meetings.record(client((d(9), True, True)), "ors", Rating.from_total(20.0),
+                        today=TODAY, now=NOW, date=d(2), session=2,
+                        companion=Rating.from_total(30.0))
+    assert caught.value.key == "error.date_before_latest"

@@ -349,13 +349,13 @@ def _add(client: Client, row: Row, today: dt.date, now: dt.datetime) -> Client:
     forms = row.forms()
     rating = row.rating(forms[0])
     assert rating is not None
-    try:  # the first form starts meeting N (date rules checked there) ...
+    # the first form starts meeting N (date rules checked there) and an SRS on the same row
+    # completes that same meeting, as `fit srs` right after `fit ors` does (one new meeting
+    # holding both, not a copy per form: a batch adds 100,000 of them)
+    try:
         done = meetings.record(client, forms[0], rating, today=today, now=now, date=row.date,
-                               session=len(client.sessions) + 1)
+                               session=len(client.sessions) + 1,
+                               companion=row.srs if len(forms) == 2 else None)
     except DomainError as exc:
         raise _model_refusal(row, exc, forms[0]) from None
-    if len(forms) == 1:
-        return done.client
-    # ... and the SRS completes that same meeting, as `fit srs` right after `fit ors` does
-    sessions = (*done.client.sessions[:-1], done.session.model_copy(update={"srs": row.srs}))
-    return done.client.model_copy(update={"sessions": sessions})
+    return done.client

@@ -53,12 +53,18 @@ def record(
     now: dt.datetime,
     date: dt.date | None = None,
     session: int | None = None,
+    companion: Rating | None = None,
 ) -> Recorded:
-    """Put ``rating`` into the right meeting of ``client`` and return the new client."""
+    """Put ``rating`` into the right meeting of ``client`` and return the new client.
+
+    ``companion``: the other form's rating, given at the same meeting (a batch import row
+    with an ORS and an SRS); only for a new meeting, which then holds both."""
     if date is not None:
         _check_date(date, today)
     sessions = list(client.sessions)
     last = sessions[-1] if sessions else None
+    if companion is not None and (session is None or session <= len(sessions)):
+        raise ValueError("companion is for a new meeting with its number given")
     if session is not None and session <= len(sessions):
         check_recordable(client, session)
         return _correct(client, sessions, session - 1, form, rating, date, now)
@@ -74,7 +80,10 @@ def record(
     if last is not None and new_date < last.date:
         raise DomainError("error.date_before_latest", date=new_date.isoformat(),
                           latest=last.date.isoformat(), session=last.session)
-    new = Session(session=len(sessions) + 1, date=new_date, **{form: rating})
+    ratings = {form: rating}
+    if companion is not None:
+        ratings["srs" if form == "ors" else "ors"] = companion
+    new = Session(session=len(sessions) + 1, date=new_date, **ratings)
     sessions.append(new)
     return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), new, "added")
 
