@@ -131,3 +131,49 @@ def test_odd_stored_text_is_still_valid_csv(fit: Fit, store_dir: Path) -> None:
     path.write_text(json.dumps(doc), encoding="utf-8")
     line = ok(fit("export")).stdout.splitlines()[1]
     assert line == 'C001,2026-03-02,1,adult,,,,,20.0,"se,""lf",,,,,,'
+
+
+def _stored(**changes: object) -> dict[str, object]:
+    rating = {"items": [4.5, 6.0, 5.5, 7.0], "total": 23.0, "rater": "self"}
+    doc: dict[str, object] = {
+        "id": "C001", "age_group": "adult", "label": None, "start": "2026-03-01",
+        "closed": None,
+        "sessions": [{"session": 1, "date": "2026-03-02", "ors": rating, "srs": None,
+                      "corrections": []}]}
+    doc.update(changes)
+    return doc
+
+
+@pytest.mark.parametrize("doc", [
+    pytest.param(_stored(), id="usual"),
+    pytest.param(_stored(sessions=[]), id="no-meetings"),
+    pytest.param(_stored(label='Ærlig "sitat" \\ ny\nlinje'), id="label-needs-escaping"),
+    pytest.param(_stored(closed={"reason": "planned", "date": "2026-04-01"}), id="closed"),
+    pytest.param(_stored(sessions=[{"session": 1, "date": "2026-03-02", "srs": None,
+                                    "ors": {"items": None, "total": 20, "rater": "other"},
+                                    "corrections": []}]), id="int-total"),
+    pytest.param(_stored(sessions=[{"session": 1, "date": "2026-03-02", "srs": None,
+                                    "ors": {"total": 20.0, "items": None, "rater": "self"},
+                                    "corrections": []}]), id="keys-reordered"),
+    pytest.param(_stored(sessions=[{"session": 1, "date": "2026-03-02", "srs": None,
+                                    "ors": {"items": [True, 1.0, 1.0, 1.0], "total": 4.0,
+                                            "rater": "self"},
+                                    "corrections": []}]), id="bool-item"),
+    pytest.param(_stored(sessions=[{"session": 1, "date": "2026-03-02", "srs": None,
+                                    "ors": {"items": None, "total": float("nan"),
+                                            "rater": "self"},
+                                    "corrections": []}]), id="nan"),
+    pytest.param(_stored(sessions=[{"session": 1, "date": "2026-03-02", "srs": None,
+                                    "ors": {"items": None, "total": 20.0, "rater": "self"},
+                                    "corrections": [{"at": "2026-03-03T10:00:00Z",
+                                                     "form": "ors", "previous": None,
+                                                     "previous_date": None}]}]),
+                 id="corrections"),
+])
+def test_backup_text_is_json_dumps_of_the_client_document(doc: dict[str, object]) -> None:
+    """The backup's fast text equals json.dumps of client_document, whatever the file holds."""
+    from fitcli.render import export
+
+    expected = "\n  " + json.dumps(export.client_document(doc), ensure_ascii=False)
+    assert export._backup_client(doc) == expected
+    assert export._backup_client(doc) == expected  # again, from the cached texts

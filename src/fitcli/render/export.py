@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -120,8 +121,77 @@ def client_document(doc: Doc) -> Doc:
     }
 
 
+class _Unusual(Exception):
+    """A stored value the fast backup text does not handle: json.dumps does that client."""
+
+
+_JSON_TEXT: dict[object, str] = {}  # strings (ids, dates, raters) and scores seen, as JSON
+
+
+def _js(value: object) -> str:
+    """``_dumps(value)`` of a str or a finite float, cached; anything else is _Unusual (an
+    int 20 must not hit the cached text of 20.0: ints and bools never get here)."""
+    kind = type(value)
+    if kind is not str and kind is not float:
+        raise _Unusual
+    text = _JSON_TEXT.get(value)
+    if text is None:  # (a str never equals a float: one cache serves both)
+        if kind is float and not math.isfinite(value):  # type: ignore[arg-type]
+            raise _Unusual
+        text = _JSON_TEXT[value] = _dumps(value)
+    return text
+
+
+def _js_rating(rating: Doc | None) -> str:
+    if rating is None:
+        return "null"
+    if type(rating) is not dict or tuple(rating) != ("items", "total", "rater"):
+        raise _Unusual
+    items = rating["items"]
+    if items is None:
+        cells = "null"
+    elif type(items) is list:
+        cells = "[" + ", ".join([_js(v) for v in items]) + "]"
+    else:
+        raise _Unusual
+    return f'{{"items": {cells}, "total": {_js(rating["total"])}, "rater": {_js(rating["rater"])}}}'
+
+
+def _js_optional(value: object) -> str:
+    return "null" if value is None else _js(value)
+
+
+def _backup_text(doc: Doc) -> str:
+    """``_dumps(client_document(doc))``, built directly (the usual stored client: meetings
+    without corrections); raises _Unusual for anything else. Twice as fast: a backup of
+    10,000 clients formats a million scores."""
+    client_id = _js(doc["id"])
+    meetings = []
+    for s in doc["sessions"]:
+        number = s["session"]
+        if type(number) is not int or s["corrections"] != []:
+            raise _Unusual
+        meetings.append(f'{{"client": {client_id}, "session": {number}, "date": '
+                        f'{_js(s["date"])}, "ors": {_js_rating(s["ors"])}, "srs": '
+                        f'{_js_rating(s["srs"])}, "corrections": []}}')
+    closed = doc["closed"]
+    if closed is None:
+        closing = "null"
+    elif type(closed) is dict:
+        closing = f'{{"reason": {_js(closed["reason"])}, "date": {_js(closed["date"])}}}'
+    else:
+        raise _Unusual
+    return (f'{{"id": {client_id}, "age_group": {_js(doc["age_group"])}, "status": '
+            f'{_js("closed" if closed else "open")}, "label": {_js_optional(doc["label"])}, '
+            f'"start": {_js(doc["start"])}, "closed": {closing}, "sessions": ['
+            + ", ".join(meetings) + "]}")
+
+
 def _backup_client(doc: Doc) -> str:
-    return "\n  " + _dumps(client_document(doc))
+    try:
+        return "\n  " + _backup_text(doc)
+    except (_Unusual, KeyError, TypeError):
+        return "\n  " + _dumps(client_document(doc))
 
 
 @dataclass(frozen=True)
