@@ -411,14 +411,17 @@ class Store:
             except NotFound:
                 pass
 
-    def documents(self, ids: list[str] | None = None) -> Iterator[Document]:
-        """Like ``entries`` but each file as its stored JSON document (see decode_document)."""
+    def documents(self, ids: list[str] | None = None, *,
+                  missing_ok: bool = False) -> Iterator[Document]:
+        """Like ``entries`` but each file as its stored JSON document (see decode_document).
+        A given ID without a file is NotFound, unless ``missing_ok`` (IDs as ``ids()``
+        listed them, from a file another process may have removed since)."""
         for client_id in self.ids() if ids is None else ids:
             path = self.clients_dir / f"{client_id}.json"
             try:
                 text = path.read_text(encoding="utf-8")
             except FileNotFoundError:
-                if ids is not None:
+                if ids is not None and not missing_ok:
                     raise NotFound("error.client_not_found", client=client_id) from None
                 continue
             except (OSError, UnicodeDecodeError) as exc:

@@ -310,29 +310,19 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
 def _export_text(st: Store, ids: list[str] | None, open_only: bool,
                  fmt: tabular.Format) -> tuple[str, int, int]:
     """The export and its counts (clients, meetings); unreadable files stop the export."""
+    from fitcli.commands import _exportwork
     from fitcli.render.export import layout
 
-    shape = layout(fmt, now().isoformat())
+    exported_at = now().isoformat()
     # --client: resolve each ID like every command does (case, not found: exit 3)
     wanted = [st.load(client_id).id for client_id in ids] if ids else None
-    pieces: list[str] = []
-    broken: list[StoreProblem] = []
-    meetings = 0
-    for entry in st.documents(wanted):
-        doc = entry.doc
-        if doc is None:
-            if entry.problem is not None:
-                broken.append(entry.problem)
-            continue
-        if open_only and doc["closed"] is not None:
-            continue
-        pieces.append(shape.client(doc))
-        meetings += len(doc["sessions"])
+    done = _exportwork.run(_exportwork.Job(st.root, fmt, exported_at, open_only), wanted)
+    broken = [StoreProblem(key, **params) for key, params in done.problems]
     for problem in broken[:-1]:
         fail_line(t(problem.key, **problem.params))
     if broken:  # an export is a backup: never a silently incomplete one
         raise broken[-1]
-    return shape.text(pieces), len(pieces), meetings
+    return layout(fmt, exported_at).text(done.pieces), len(done.pieces), done.meetings
 
 
 def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Format:

@@ -1,0 +1,130 @@
+"""The work behind `fit export`: client files to text pieces, in one process or two.
+
+Export reads and formats every client file, which is Python work, not waiting on the disk.
+A big store (PARALLEL_MIN_CLIENTS files or more, exporting every client) is split into
+consecutive runs of client IDs: this process formats the first while worker processes
+format the others; the pieces are joined in store order, so the output is the same
+byte for byte whichever way it was made. Where no process can be started (no semaphores,
+a frozen app, ...) this process does it all.
+
+Kept free of typer, so a worker started with "spawn" (Windows, macOS) imports little.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fitcli.render.export import layout
+from fitcli.store import Store
+
+# Below this many client files a second process costs more than it saves (a spawned one
+# imports pydantic and the model, ~0.3 s); above it each core formats its share.
+PARALLEL_MIN_CLIENTS = 2000
+MAX_WORKERS = 4  # formatting is quick: more processes mostly add start-up time
+MP_START_METHOD: str | None = None  # None: the platform's default (tests force "spawn")
+
+
+@dataclass(frozen=True)
+class Job:
+    root: Path
+    fmt: str
+    exported_at: str
+    open_only: bool
+
+
+@dataclass
+class Part:
+    """Some clients exported: their text pieces, counts, and the problems of unreadable
+    files (catalogue key and values: small, and picklable unlike the exceptions)."""
+
+    pieces: list[str] = field(default_factory=list)
+    meetings: int = 0
+    problems: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def add(self, other: Part) -> None:
+        self.pieces += other.pieces
+        self.meetings += other.meetings
+        self.problems += other.problems
+
+
+def export_part(job: Job, ids: list[str] | None, strict: bool = False) -> Part:
+    """The pieces of ``ids`` (None: every client file); ``strict``: ids were named by the
+    user, so one that does not exist is NotFound (else a file removed meanwhile is skipped)."""
+    shape = layout(job.fmt, job.exported_at)
+    part = Part()
+    st = Store(job.root)
+    for entry in st.documents(ids, missing_ok=not strict):
+        doc = entry.doc
+        if doc is None:
+            if entry.problem is not None:
+                part.problems.append((entry.problem.key, dict(entry.problem.params)))
+            continue
+        if job.open_only and doc["closed"] is not None:
+            continue
+        part.pieces.append(shape.client(doc))
+        part.meetings += len(doc["sessions"])
+    return part
+
+
+def _worker_part(job: Job, ids: list[str]) -> Part:
+    gc.disable()  # no reference cycles here: the collector's passes would only cost time
+    return export_part(job, ids)
+
+
+def _start_worker() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
+
+
+def worker_count(files: int) -> int:
+    if files < PARALLEL_MIN_CLIENTS:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may use (Linux)
+    except AttributeError:  # Windows, macOS
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def run(job: Job, given: list[str] | None) -> Part:
+    """Every client (or the given ones), in one process or several."""
+    if given is not None:
+        return export_part(job, given, strict=True)
+    ids = Store(job.root).ids()
+    workers = worker_count(len(ids))
+    if workers > 1:
+        done = _in_processes(job, ids, workers)
+        if done is not None:
+            return done
+    return export_part(job, ids)
+
+
+def _in_processes(job: Job, ids: list[str], workers: int) -> Part | None:
+    """The first run of ``ids`` here, the others on workers - 1 processes, merged in store
+    order; None if no process pool can be started here (the caller then does it all)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = -(-len(ids) // workers)
+    runs = [ids[start:start + size] for start in range(0, len(ids), size)]
+    try:
+        context = multiprocessing.get_context(MP_START_METHOD)
+        with ProcessPoolExecutor(len(runs) - 1, mp_context=context,
+                                 initializer=_start_worker) as pool:
+            try:
+                others = [pool.submit(_worker_part, job, run) for run in runs[1:]]
+                done = export_part(job, runs[0])
+                for other in others:
+                    done.add(other.result())
+            except BaseException:  # Ctrl+C or a failure: nothing more is started
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    except (BrokenProcessPool, ImportError, NotImplementedError, OSError):
+        return None  # no working semaphores or processes here (a sandbox, a frozen app)
+    return done
