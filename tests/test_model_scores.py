@@ -257,3 +257,11 @@ def test_ors_ratings_are_per_rater_in_meeting_order() -> None:
     assert [s.session for s, _ in client.srs_ratings()] == [3]
     assert client.last_date == dt.date(2026, 1, 4)
     assert client.status == "open"
+
+
+@given(st.lists(st.one_of(st.integers(0, 100).map(lambda n: n / 10),
+                          st.floats(-20, 20, allow_nan=False), st.integers(-5, 15)),
+                min_size=1, max_size=6))
+def test_total_of_is_the_sum_in_tenths_whatever_the_items(items: list[float]) -> None:
+    """The table lookup for four valid items gives what the tenths arithmetic gives."""
+    assert total_of(tuple(items)) == sum(in_tenths(i) for i in items) / 10

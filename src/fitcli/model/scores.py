@@ -73,7 +73,12 @@ _TOTAL_TENTHS_OF = _TOTAL_TENTHS.__getitem__
 
 def total_of(items: tuple[float, ...]) -> float:
     """The total of the items, computed in tenths so 0.1 + 0.2 is exactly 0.3."""
-    return sum(tenths(i) for i in items) / 10
+    try:  # every valid item is a key of the table (a batch import sums 200,000 ratings)
+        a, b, c, d = items
+        return (_ITEM_TENTHS_OF(a) + _ITEM_TENTHS_OF(b) + _ITEM_TENTHS_OF(c)
+                + _ITEM_TENTHS_OF(d)) / 10
+    except (KeyError, ValueError, TypeError):
+        return sum(tenths(i) for i in items) / 10
 
 
 def _check_value(value: float, maximum: float, what: str) -> None:
