@@ -259,6 +259,7 @@ def test_ors_ratings_are_per_rater_in_meeting_order() -> None:
     assert client.status == "open"
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.integers(0, 100).map(lambda n: n / 10),
                           st.floats(-20, 20, allow_nan=False), st.integers(-5, 15)),
                 min_size=1, max_size=6))
