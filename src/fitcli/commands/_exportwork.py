@@ -13,11 +13,12 @@ Kept free of typer, so a worker started with "spawn" (Windows, macOS) imports li
 from __future__ import annotations
 
 import gc
-import os
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fitcli.commands import _pool
 from fitcli.render.export import layout
 from fitcli.store import Store
 
@@ -75,20 +76,10 @@ def _worker_part(job: Job, ids: list[str]) -> Part:
     return export_part(job, ids)
 
 
-def _start_worker() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
-
-
 def worker_count(files: int) -> int:
     if files < PARALLEL_MIN_CLIENTS:
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))  # the cores this process may use (Linux)
-    except AttributeError:  # Windows, macOS
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS))
+    return max(1, min(_pool.usable_cores(), MAX_WORKERS))
 
 
 def run(job: Job, given: list[str] | None) -> Part:
@@ -107,24 +98,14 @@ def run(job: Job, given: list[str] | None) -> Part:
 def _in_processes(job: Job, ids: list[str], workers: int) -> Part | None:
     """The first run of ``ids`` here, the others on workers - 1 processes, merged in store
     order; None if no process pool can be started here (the caller then does it all)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     size = -(-len(ids) // workers)
     runs = [ids[start:start + size] for start in range(0, len(ids), size)]
-    try:
-        context = multiprocessing.get_context(MP_START_METHOD)
-        with ProcessPoolExecutor(len(runs) - 1, mp_context=context,
-                                 initializer=_start_worker) as pool:
-            try:
-                others = [pool.submit(_worker_part, job, run) for run in runs[1:]]
-                done = export_part(job, runs[0])
-                for other in others:
-                    done.add(other.result())
-            except BaseException:  # Ctrl+C or a failure: nothing more is started
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-    except (BrokenProcessPool, ImportError, NotImplementedError, OSError):
-        return None  # no working semaphores or processes here (a sandbox, a frozen app)
-    return done
+
+    def work(pool: Executor) -> Part:
+        others = [pool.submit(_worker_part, job, run) for run in runs[1:]]
+        done = export_part(job, runs[0])
+        for other in others:
+            done.add(other.result())
+        return done
+
+    return _pool.run(len(runs) - 1, MP_START_METHOD, _pool.ignore_sigint, (), work)

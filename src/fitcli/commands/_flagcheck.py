@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fitcli.commands import _pool
 from fitcli.i18n import current_language, set_language, t
 from fitcli.model.alerts import RuleSettings, Severity, at_or_above, evaluate
 from fitcli.model.norms import NormProfile
@@ -134,17 +135,11 @@ def worker_count(files: int) -> int:
     """How many processes should check ``files`` client files (1: this one alone)."""
     if files < PARALLEL_MIN_CLIENTS:
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))  # the cores this process may use (Linux)
-    except AttributeError:  # Windows, macOS
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_WORKERS, -(-files // CHUNK_SIZE)))
+    return max(1, min(_pool.usable_cores(), MAX_WORKERS, -(-files // CHUNK_SIZE)))
 
 
 def _start_worker(lang: str) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
+    _pool.ignore_sigint()
     set_language(lang)
     gc.freeze()
 
@@ -158,22 +153,12 @@ def _check_chunk(job: Job, ids: list[str]) -> Found:
 def _in_processes(job: Job, ids: list[str], workers: int) -> Found | None:
     """Check ``ids`` in chunks on ``workers`` processes, merged in store order; None if no
     process pool can be started here (the caller then does the work itself)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     chunks = [ids[start:start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
-    found = Found()
-    try:
-        context = multiprocessing.get_context(MP_START_METHOD)
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(job.lang,)) as pool:
-            try:
-                for part in pool.map(_check_chunk, [job] * len(chunks), chunks):
-                    found.add(part)
-            except BaseException:  # Ctrl+C or a failure: no further chunks are started
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
-    except (BrokenProcessPool, ImportError, NotImplementedError, OSError):
-        return None  # no working semaphores or processes here (a sandbox, a frozen app)
-    return found
+
+    def work(pool: Executor) -> Found:
+        found = Found()
+        for part in pool.map(_check_chunk, [job] * len(chunks), chunks):
+            found.add(part)
+        return found
+
+    return _pool.run(workers, MP_START_METHOD, _start_worker, (job.lang,), work)
