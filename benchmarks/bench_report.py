@@ -18,10 +18,11 @@ import argparse
 import datetime as dt
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _measure import run_child
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
@@ -61,23 +62,7 @@ def ensure_store(count: int) -> Path:
 
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float | None]:
-    """Wall time and the child's own peak RSS in MB (None where the OS cannot tell)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    if hasattr(os, "wait4"):  # POSIX: this child's own rusage, not all children's
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KB else
-        peak: float | None = usage.ru_maxrss / scale
-    else:
-        proc.wait()
-        elapsed = time.perf_counter() - start
-        peak = None
-    if proc.returncode != 0:
-        raise SystemExit(f"{cmd} failed with exit code {proc.returncode}")
-    return elapsed, peak
+    return run_child(cmd, env)
 
 
 def main() -> int:
