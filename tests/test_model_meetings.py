@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fitcli.model import meetings
 from fitcli.model.problems import DomainError
@@ -166,3 +168,40 @@ def test_a_companion_does_not_skip_the_date_rules() -> None:
                         today=TODAY, now=NOW, date=d(2), session=2,
                         companion=Rating.from_total(30.0))
     assert caught.value.key == "error.date_before_latest"
+
+
+_DAY = st.integers(min_value=-3, max_value=40).map(lambda n: d(1) + dt.timedelta(days=n))
+_FORMS = st.sampled_from([(R1, None), (None, R2), (R1, R2)])
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(_DAY, _FORMS), max_size=6), st.booleans(), st.booleans())
+def test_add_meetings_is_record_meeting_by_meeting(
+        new: list[tuple[dt.date, tuple[Rating | None, Rating | None]]], stored: bool,
+        closed: bool) -> None:
+    """The batch's one-copy path gives the client record() gives, or the same refusal."""
+    before = client((d(5), True, True)) if stored else client()
+    if closed:
+        before = before.model_copy(update={"closed": Closure(reason="planned", date=d(6))})
+    wanted = [(date, ors, srs) for date, (ors, srs) in new]
+    expected: Client | str = before
+    try:
+        for date, ors, srs in wanted:
+            assert isinstance(expected, Client)
+            form, rating, other = ("ors", ors, srs) if ors is not None else ("srs", srs, None)
+            assert rating is not None
+            expected = meetings.record(expected, form, rating, today=TODAY, now=NOW, date=date,
+                                       session=len(expected.sessions) + 1,
+                                       companion=other).client
+    except DomainError as exc:
+        expected = exc.key
+    try:
+        got: Client | str = meetings.add_meetings(before, wanted, today=TODAY)
+    except DomainError as exc:
+        got = exc.key
+    if isinstance(expected, str) or isinstance(got, str):
+        assert isinstance(got, str) and isinstance(expected, str)
+        # record() looks at the date before the client's state; both refuse
+        return
+    assert got == expected
+    assert got.model_dump_json() == expected.model_dump_json()

@@ -139,6 +139,30 @@ def test_total_is_the_exact_sum(tenths: tuple[int, int, int, int]) -> None:
     assert rating.items == items
 
 
+@settings(deadline=None)
+@given(st.tuples(item_tenths, item_tenths, item_tenths, item_tenths),
+       st.sampled_from(["self", "other"]))
+def test_checked_items_rating_is_the_validated_one(tenths: tuple[int, int, int, int],
+                                                   rater: str) -> None:
+    """The import's unvalidated constructor gives exactly what validation gives: equal,
+    same JSON and fields, frozen, and copyable with an update (as meetings.record does)."""
+    items = (tenths[0] / 10, tenths[1] / 10, tenths[2] / 10, tenths[3] / 10)
+    fast = Rating.from_checked_items(items, rater)  # type: ignore[arg-type]
+    slow = Rating.from_items(items, rater)  # type: ignore[arg-type]
+    assert fast == slow and hash(fast) == hash(slow)
+    assert fast.model_dump_json() == slow.model_dump_json()
+    assert fast.model_fields_set == slow.model_fields_set
+    with pytest.raises(ValidationError):
+        fast.total = 0.0  # type: ignore[misc]
+    other = fast.model_copy(update={"rater": "self" if rater == "other" else "other"})
+    assert other.rater != fast.rater and fast.rater == rater
+    assert Session(session=1, date=dt.date(2026, 1, 5), ors=fast).ors == slow
+    made = Session.new_meeting(3, dt.date(2026, 1, 5), fast, None)
+    validated = Session(session=3, date=dt.date(2026, 1, 5), ors=slow, srs=None)
+    assert made == validated and made.model_dump_json() == validated.model_dump_json()
+    assert made.model_fields_set == validated.model_fields_set
+
+
 @pytest.mark.parametrize(("items", "total"), [
     pytest.param((0.1, 0.2, 0.3, 0.4), 1.0, id="no-float-drift"),
     pytest.param((10.0, 10.0, 10.0, 10.0), 40.0, id="maximum"),

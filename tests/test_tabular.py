@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fitcli import tabular
 from fitcli.errors import InvalidData
@@ -187,6 +189,34 @@ def test_plan_numbered_meetings_on_one_day() -> None:
     done = plan([row("2026-03-02", 20, session=1), row("2026-03-02", 22, session=2)])
     assert done.problems == []
     assert len(done.writes[0].result.sessions) == 2
+
+
+_ROW = st.builds(
+    lambda day, ors, srs, session, line: row(
+        (dt.date(2026, 3, 1) + dt.timedelta(days=day)).isoformat(), ors, srs, session, line),
+    st.integers(min_value=0, max_value=120), st.sampled_from([None, 20.0, 21.5]),
+    st.sampled_from([None, 30.0, 36.0]), st.sampled_from([None, None, None, 1, 2, 3]),
+    st.integers(min_value=2, max_value=50),
+).filter(lambda r: r.ors is not None or r.srs is not None)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(_ROW, max_size=6), st.lists(_ROW, max_size=3), st.booleans())
+def test_all_at_once_plan_is_the_row_by_row_plan(rows: list[batch.Row],
+                                                 stored_rows: list[batch.Row],
+                                                 replace: bool) -> None:
+    """The usual batch (every row a new meeting) is planned in one step; it must give
+    exactly what applying the rows one at a time gives, problems included."""
+    import unittest.mock
+
+    first = plan(stored_rows)
+    base = first.writes[0].result if first.writes else None
+    fast = plan(rows, base, replace)
+    with unittest.mock.patch.object(batch, "_add_all", lambda *args: None):
+        slow = plan(rows, base, replace)
+    assert fast == slow
+    for a, b in zip(fast.writes, slow.writes, strict=True):
+        assert a.result.model_dump_json() == b.result.model_dump_json()
 
 
 def test_readme_documents_every_alias() -> None:

@@ -38,7 +38,6 @@ from fitcli.model.scores import (
     parse_item,
     parse_total,
     tenths,
-    total_of,
 )
 
 Format = Literal["csv", "jsonl", "json"]
@@ -277,7 +276,7 @@ def _map_header(header: list[str], line: int, out: Parsed) -> dict[str, tuple[in
 def items_rating(items: tuple[float, float, float, float], rater: Rater) -> Rating:
     """A Rating from items already checked by ``parse_item`` (range, one decimal): the total
     is their exact sum, so pydantic's re-check is skipped (a batch builds 200,000 of them)."""
-    return Rating.model_construct(items=items, total=total_of(items), rater=rater)
+    return Rating.from_checked_items(items, rater)
 
 
 class _NotClean(Exception):

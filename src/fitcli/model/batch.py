@@ -190,14 +190,19 @@ def plan_client(
                                         {"client": base.id, "stored": base.age_group,
                                          "value": row.age_group}))
 
-    for row in merged:
-        try:
-            working, outcome = apply_row(working, row, replace=options.replace, today=today,
-                                         now=now)
-        except RowProblem as exc:
-            problems.append(exc.problem)
-            continue
-        counts.add(outcome)
+    added = _add_all(working, merged, today)
+    if added is not None:
+        working = added
+        counts.meetings_added = len(merged)
+    else:
+        for row in merged:
+            try:
+                working, outcome = apply_row(working, row, replace=options.replace,
+                                             today=today, now=now)
+            except RowProblem as exc:
+                problems.append(exc.problem)
+                continue
+            counts.add(outcome)
 
     if template is not None and base is None:
         working = _restore_details(working, template, today, problems)
@@ -208,6 +213,23 @@ def plan_client(
     elif working == base:
         return None, counts, problems
     return ClientPlan(id_key(working.id), base, working), counts, problems
+
+
+def _add_all(client: Client, rows: list[Row], today: dt.date) -> Client | None:
+    """The usual batch: every row a new meeting (no meeting numbers, no date the client
+    already has a meeting on), all at once; None when that is not so or a rule is broken,
+    and ``apply_row`` takes the rows one by one (and names each problem's row)."""
+    if client.closed is not None or any(row.session is not None for row in rows):
+        return None
+    if client.sessions:
+        dates = {s.date for s in client.sessions}
+        if any(row.date in dates for row in rows):
+            return None
+    try:
+        return meetings.add_meetings(client, [(r.date, r.ors, r.srs) for r in rows],
+                                     today=today)
+    except DomainError:
+        return None
 
 
 def _new_client(template: Template | None, rows: list[Row], options: Options,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -91,6 +92,24 @@ def _check_items(items: tuple[float, ...]) -> None:
         _check_value(item, ITEM_MAX, "item")
 
 
+_new_model = object.__new__
+_set_attr = object.__setattr__  # what pydantic's model_construct uses on frozen models
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _trusted(cls: type[_Model], values: dict[str, Any], given: Iterable[str] = ()) -> _Model:
+    """``cls.model_construct(**values)`` for a frozen model, ``values`` holding every field,
+    already valid, ``given`` (default: all) the fields counted as set: what model_construct
+    does, without its generic per-field loop (~2x cheaper; batches build 300,000 models).
+    Only for values a checker has passed; tests pin equality with validated construction."""
+    model = _new_model(cls)
+    _set_attr(model, "__dict__", values)
+    _set_attr(model, "__pydantic_fields_set__", set(given or values))
+    _set_attr(model, "__pydantic_extra__", None)
+    _set_attr(model, "__pydantic_private__", None)
+    return model
+
+
 class Rating(BaseModel):
     """One completed form: four items (or a total only, for old paper data) and who rated."""
 
@@ -137,6 +156,15 @@ class Rating(BaseModel):
         _check_value(total, TOTAL_MAX, "total")
         return cls(items=None, total=total, rater=rater)
 
+    @classmethod
+    def from_checked_items(cls, items: tuple[float, float, float, float],
+                           rater: Rater = "self") -> Rating:
+        """``from_items`` for items a parser has already checked (range, one decimal): the
+        total is their exact sum, so nothing is left to validate. A batch import builds
+        200,000 ratings; this is ~2x cheaper than ``model_construct``, which does the same
+        (set the fields, mark them set) through its generic per-field loop."""
+        return _trusted(cls, {"items": items, "total": total_of(items), "rater": rater})
+
 
 class Correction(BaseModel):
     """What a meeting held before it was corrected: nothing is silently lost."""
@@ -159,6 +187,15 @@ class Session(BaseModel):
     ors: Rating | None = None
     srs: Rating | None = None
     corrections: tuple[Correction, ...] = ()
+
+    @classmethod
+    def new_meeting(cls, number: int, date: dt.date, ors: Rating | None,
+                    srs: Rating | None) -> Session:
+        """``Session(session=number, date=date, ors=ors, srs=srs)`` for a number counted by
+        the caller (>= 1) and ratings already built (and so validated): nothing to check,
+        and pydantic would re-run every rating's validator (batch imports add 100,000)."""
+        return _trusted(cls, {"session": number, "date": date, "ors": ors, "srs": srs,
+                              "corrections": ()}, ("session", "date", "ors", "srs"))
 
 
 class Closure(BaseModel):
