@@ -102,13 +102,15 @@ def test_output_is_private_and_never_overwritten_without_force(fit: Fit, tmp_pat
                               "or choose another --output.\n")
     assert target.read_text() == "mine"
     ok(fit("export", "--output", str(target), "--format", "jsonl", "--force"))
-    assert target.read_text(encoding="utf-8").startswith('{"client": "C001"')
+    assert target.read_text(encoding="utf-8").startswith('{"client":"C001"')
 
 
+@pytest.mark.parametrize("content", [b"{broken", b'{"schema_version": 1, "id": "C\xff"}',
+                                     "\ufeff{}".encode()], ids=["json", "utf8", "bom"])
 def test_unreadable_client_file_stops_the_export(fit: Fit, store_dir: Path,
-                                                 tmp_path: Path) -> None:
+                                                 tmp_path: Path, content: bytes) -> None:
     ok(fit("client", "add", "C001"))
-    (store_dir / "clients" / "C002.json").write_text("{broken")
+    (store_dir / "clients" / "C002.json").write_bytes(content)
     target = tmp_path / "backup.json"
     result = fit("export", "--output", str(target))
     assert result.exit_code == 5
@@ -171,9 +173,10 @@ def _stored(**changes: object) -> dict[str, object]:
                  id="corrections"),
 ])
 def test_backup_text_is_json_dumps_of_the_client_document(doc: dict[str, object]) -> None:
-    """The backup's fast text equals json.dumps of client_document, whatever the file holds."""
+    """The backup's text is json.dumps of client_document (compact), whatever the file holds:
+    ints stay ints, true stays true, key order and NaN are kept, text is not escaped."""
     from fitcli.render import export
 
-    expected = "\n  " + json.dumps(export.client_document(doc), ensure_ascii=False)
-    assert export._backup_client(doc) == expected
-    assert export._backup_client(doc) == expected  # again, from the cached texts
+    expected = "\n  " + json.dumps(export.client_document(doc), ensure_ascii=False,
+                                    separators=(",", ":"))
+    assert export._backup_client(doc) == expected.encode("utf-8")

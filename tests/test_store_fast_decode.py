@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fitcli import store
 from fitcli.errors import StoreProblem
@@ -91,3 +93,30 @@ def test_total_only_rating_round_trips() -> None:
     only = SAMPLE.model_copy(update={"sessions": (SAMPLE.sessions[0].model_copy(
         update={"ors": Rating.from_total(0.1)}),)})
     assert store.decode(store.encode(only), PATH) == only
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@settings(deadline=None)
+@given(st.dictionaries(st.text(), _JSON_VALUES, max_size=5))
+def test_documents_parse_as_json_loads_does(extra: dict[str, object]) -> None:
+    """decode_document (export's reader) parses with pydantic's JSON parser: whatever a
+    hand-edited file holds, it must give the values json.loads gives (floats to the bit)."""
+    doc = {**extra, "schema_version": 1, "id": "C1", "sessions": []}
+    text = json.dumps(doc, ensure_ascii=False)
+    expected = json.loads(text)
+    expected.pop("schema_version", None)
+    assert store.decode_document(text, PATH) == expected
+    assert json.dumps(store.decode_document(text, PATH)) == json.dumps(expected)
+
+
+@pytest.mark.parametrize("text", ['{"id": "C1", "sessions": [', "\ufeff{}", '"\\ud800"'])
+def test_documents_refuse_what_is_not_json(text: str) -> None:
+    with pytest.raises(StoreProblem) as caught:
+        store.decode_document(text, PATH)
+    assert caught.value.key == "error.store_corrupt"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import StrictInt, ValidationError
+from pydantic_core import from_json
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
@@ -40,7 +40,7 @@ T = TypeVar("T")
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 
-def migrate(doc: dict[str, Any], path: Path) -> dict[str, Any]:
+def migrate(doc: dict[str, Any], path: Path | str) -> dict[str, Any]:
     version = doc.get("schema_version")
     if not isinstance(version, int) or version < 1 or version > SCHEMA_VERSION:
         raise StoreProblem("error.store_schema", path=str(path), version=version,
@@ -109,20 +109,22 @@ def decode(text: str, path: Path) -> Client:
         raise StoreProblem("error.store_corrupt", path=str(path), reason=reason) from None
 
 
-def decode_document(text: str, path: Path) -> dict[str, Any]:
-    """A client file as its JSON document: parsed, schema checked and migrated, its id
-    matching the file name, but the model not validated. For bulk readers that copy data
-    out as it is stored (export): ``decode`` is several times slower, mostly in validation."""
-    try:
-        doc = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+def decode_document(data: str | bytes, path: Path | str) -> dict[str, Any]:
+    """A client file (its text, or its bytes as read: UTF-8) as its JSON document: parsed,
+    schema checked and migrated, its id matching the file name, but the model not
+    validated. For bulk readers that copy data out as it is stored (export): ``decode`` is
+    several times slower, mostly in validation."""
+    try:  # pydantic's JSON parser: the same values as json.loads, ~1.5x faster (export)
+        doc = from_json(data)
+    except ValueError as exc:  # also JSONDecodeError and UnicodeDecodeError
         raise StoreProblem("error.store_corrupt", path=str(path), reason=str(exc)) from None
     if not isinstance(doc, dict):
         raise StoreProblem("error.store_corrupt", path=str(path), reason="not a JSON object")
     doc = migrate(doc, path)
     doc.pop("schema_version", None)
     client_id = doc.get("id")
-    if not isinstance(client_id, str) or id_key(path.stem) != id_key(client_id):
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if not isinstance(client_id, str) or id_key(stem) != id_key(client_id):
         raise StoreProblem("error.store_corrupt", path=str(path),
                            reason=f"file name does not match id {client_id!r}")
     if not isinstance(doc.get("sessions"), list):
@@ -229,7 +231,6 @@ class Document:
     """One client file as its stored JSON document, or the problem that stops it loading."""
 
     client_id: str
-    path: Path
     doc: dict[str, Any] | None
     problem: StoreProblem | None
 
@@ -275,8 +276,8 @@ class Store:
         try:
             if not self.clients_dir.is_dir():
                 return []
-            names = [p.stem for p in self.clients_dir.glob("*.json")
-                     if not p.name.startswith(".")]
+            names = [name[:-5] for name in os.listdir(self.clients_dir)
+                     if name.endswith(".json") and not name.startswith(".")]
         except OSError as exc:
             raise StoreProblem("error.store_unreadable", path=str(self.clients_dir),
                                reason=exc.strerror or str(exc)) from None
@@ -416,22 +417,24 @@ class Store:
         """Like ``entries`` but each file as its stored JSON document (see decode_document).
         A given ID without a file is NotFound, unless ``missing_ok`` (IDs as ``ids()``
         listed them, from a file another process may have removed since)."""
+        folder = os.path.join(self.clients_dir, "")
         for client_id in self.ids() if ids is None else ids:
-            path = self.clients_dir / f"{client_id}.json"
+            path = f"{folder}{client_id}.json"  # a str: Path objects cost ~7 us a file here
             try:
-                text = path.read_text(encoding="utf-8")
+                with open(path, "rb") as fh:  # bytes: the JSON parser checks the UTF-8
+                    data = fh.read()
             except FileNotFoundError:
                 if ids is not None and not missing_ok:
                     raise NotFound("error.client_not_found", client=client_id) from None
                 continue
-            except (OSError, UnicodeDecodeError) as exc:
-                yield Document(client_id, path, None, StoreProblem(
-                    "error.store_corrupt", path=str(path), reason=str(exc)))
+            except OSError as exc:
+                yield Document(client_id, None, StoreProblem(
+                    "error.store_corrupt", path=path, reason=str(exc)))
                 continue
             try:
-                yield Document(client_id, path, decode_document(text, path), None)
+                yield Document(client_id, decode_document(data, path), None)
             except StoreProblem as exc:
-                yield Document(client_id, path, None, exc)
+                yield Document(client_id, None, exc)
 
     # -- writing -----------------------------------------------------------------------
     def save(self, client: Client, *, sync_dir: bool = True,

@@ -42,7 +42,7 @@ class Part:
     """Some clients exported: their text pieces, counts, and the problems of unreadable
     files (catalogue key and values: small, and picklable unlike the exceptions)."""
 
-    pieces: list[str] = field(default_factory=list)
+    pieces: list[bytes] = field(default_factory=list)
     meetings: int = 0
     problems: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 

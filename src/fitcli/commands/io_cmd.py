@@ -308,8 +308,8 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
 
 # -- export ---------------------------------------------------------------------------------
 def _export_text(st: Store, ids: list[str] | None, open_only: bool,
-                 fmt: tabular.Format) -> tuple[str, int, int]:
-    """The export and its counts (clients, meetings); unreadable files stop the export."""
+                 fmt: tabular.Format) -> tuple[bytes, int, int]:
+    """The export (UTF-8) and its counts (clients, meetings); unreadable files stop it."""
     from fitcli.commands import _exportwork
     from fitcli.render.export import layout
 
@@ -322,7 +322,7 @@ def _export_text(st: Store, ids: list[str] | None, open_only: bool,
         fail_line(t(problem.key, **problem.params))
     if broken:  # an export is a backup: never a silently incomplete one
         raise broken[-1]
-    return layout(fmt, exported_at).text(done.pieces), len(done.pieces), done.meetings
+    return layout(fmt, exported_at).join(done.pieces), len(done.pieces), done.meetings
 
 
 def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Format:
@@ -371,12 +371,18 @@ def _export(fmt: tabular.Format | None, output: Path | None, force: bool,
     target = None if output is None or str(output) == STDIN else output.expanduser()
     if target is not None and target.exists() and not force:
         raise UsageProblem("export.error.exists", path=str(target))
-    text, exported, meetings = _export_text(store(), clients, open_only, chosen)
+    data, exported, meetings = _export_text(store(), clients, open_only, chosen)
     if target is None:
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        raw = getattr(sys.stdout, "buffer", None)  # UTF-8, "\n" line ends on every platform
+        if raw is None:  # a replaced stdout without bytes
+            sys.stdout.write(data.decode("utf-8"))
+            return
+        raw.write(data)
+        raw.flush()
         return
     try:
-        atomic_write(target, text)
+        atomic_write(target, data)
     except OSError as exc:
         raise StoreProblem("export.error.unwritable", path=str(target),
                            reason=exc.strerror or str(exc)) from None
