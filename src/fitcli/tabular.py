@@ -229,7 +229,7 @@ def parse_csv(text: str) -> Parsed:
     width = len(header)
     reader = _RowReader(columns)
     for line, record in records:
-        if not any(cell.strip() for cell in record):
+        if not any(map(str.strip, record)):
             continue  # blank lines and spreadsheets' trailing ';;;;' rows
         out.lines += 1
         if len(record) > width and any(c.strip() for c in record[width:]):
@@ -273,12 +273,6 @@ def _map_header(header: list[str], line: int, out: Parsed) -> dict[str, tuple[in
     return columns
 
 
-def items_rating(items: tuple[float, float, float, float], rater: Rater) -> Rating:
-    """A Rating from items already checked by ``parse_item`` (range, one decimal): the total
-    is their exact sum, so pydantic's re-check is skipped (a batch builds 200,000 of them)."""
-    return Rating.from_checked_items(items, rater)
-
-
 class _NotClean(Exception):
     """A row the fast path leaves to the careful one."""
 
@@ -296,11 +290,16 @@ class _RowReader:
                          None)
             if first:
                 self.where[form] = self.names[first]
-        self.cache: dict[str, dict[str, Any]] = {}
-        # the fast path's plan: where each value is, and its cache
-        self.items_at = {form: [self.index[f] for f in ITEM_FIELDS[form]]
-                         if ITEM_FIELDS[form][0] in self.index else None for form in FORMS}
-        self.total_at = {form: self.index.get(f"{form}_total") for form in FORMS}
+        self.cache: dict[str, dict[str, Any]] = {"client": {}, "date": {}, "item": {}}
+        # the fast path's plan: where each value is (form, its rater field, its four item
+        # columns or None, its total column or None)
+        self.client_at, self.date_at = self.index["client"], self.index["date"]
+        self.forms = [
+            (form, f"{form}_rater",
+             tuple(self.index[f] for f in ITEM_FIELDS[form])
+             if ITEM_FIELDS[form][0] in self.index else None,
+             self.index.get(f"{form}_total"))
+            for form in FORMS]
         self.simple = [(fld, self.index[fld], parser) for fld, parser in (
             ("session", parse_session), ("age_group", parse_age_group), ("rater", parse_rater),
             ("ors_rater", parse_rater), ("srs_rater", parse_rater)) if fld in self.index]
@@ -333,47 +332,68 @@ class _RowReader:
 
     def read_clean(self, line: int, record: list[str]) -> Row:
         """The usual row, fast; anything unusual raises and takes ``read_carefully``, which
-        finds every problem of the row with its column."""
-        index = self.index
-        client = record[index["client"]].strip()
-        raw_date = record[index["date"]].strip()
+        finds every problem of the row with its column. (A batch reads 100,000 rows: the
+        per-form plans are worked out once, in ``__init__``, and every cell value is parsed
+        once per file, then found in a cache.)"""
+        client = record[self.client_at].strip()
+        raw_date = record[self.date_at].strip()
         if not client or not raw_date:
             raise _NotClean
-        self.cached("client", client, validate_client_id)
-        date = self.cached("date", raw_date, parse_date)
+        caches = self.cache
+        if client not in caches["client"]:
+            caches["client"][client] = validate_client_id(client)
+        date = caches["date"].get(raw_date)
+        if date is None:
+            date = caches["date"][raw_date] = parse_date(raw_date)
         values: dict[str, Any] = {}
         for fld, at, parser in self.simple:
             raw = record[at].strip()
             values[fld] = self.cached(fld, raw, parser) if raw else None
         rater: Rater = values.get("rater") or "self"
-        items_cache = self.cache.setdefault("item", {})
-        ratings: dict[str, Rating | None] = {}
-        for form in FORMS:
-            form_rater: Rater = values.get(f"{form}_rater") or rater
-            at_items, at_total = self.items_at[form], self.total_at[form]
+        items_cache = caches["item"]
+        ors = srs = None
+        for form, rater_field, at_items, at_total in self.forms:
+            form_rater: Rater = (values.get(rater_field) or rater) if values else rater
             total_raw = record[at_total].strip() if at_total is not None else ""
-            cells = [record[i].strip() for i in at_items] if at_items else []
-            if not any(cells):
-                ratings[form] = (Rating.from_total(self.cached("total", total_raw, parse_total),
-                                                   form_rater) if total_raw else None)
-                continue
-            items = []
-            for raw in cells:
-                value = items_cache.get(raw)
-                if value is None:
-                    if not raw:
-                        raise _NotClean
-                    value = items_cache[raw] = parse_item(raw)
-                items.append(value)
-            rating = items_rating((items[0], items[1], items[2], items[3]), form_rater)
-            if total_raw and tenths(self.cached("total", total_raw, parse_total)) != tenths(
-                    rating.total):
-                raise _NotClean
-            ratings[form] = rating
-        if ratings["ors"] is None and ratings["srs"] is None:
+            cells: list[str] | None = None
+            if at_items is not None:
+                a, b, c, d = at_items
+                cells = [record[a].strip(), record[b].strip(), record[c].strip(),
+                         record[d].strip()]
+            if cells is None or not (cells[0] or cells[1] or cells[2] or cells[3]):
+                rating = (Rating.from_total(self.cached("total", total_raw, parse_total),
+                                            form_rater) if total_raw else None)
+            else:
+                try:
+                    items = (items_cache[cells[0]], items_cache[cells[1]],
+                             items_cache[cells[2]], items_cache[cells[3]])
+                except KeyError:
+                    items = self._items(cells)
+                rating = Rating.from_checked_items(items, form_rater)
+                if total_raw and tenths(self.cached("total", total_raw, parse_total)) != tenths(
+                        rating.total):
+                    raise _NotClean
+            if form == "ors":
+                ors = rating
+            else:
+                srs = rating
+        if ors is None and srs is None:
             raise _NotClean
-        return Row(line, client, date, values.get("session"), ratings["ors"], ratings["srs"],
+        return Row(line, client, date, values.get("session"), ors, srs,
                    values.get("age_group"), self.where)
+
+    def _items(self, cells: list[str]) -> tuple[float, float, float, float]:
+        """Four item cells parsed (and cached); an empty one is not clean."""
+        items_cache = self.cache["item"]
+        parsed = []
+        for raw in cells:
+            value = items_cache.get(raw)
+            if value is None:
+                if not raw:
+                    raise _NotClean
+                value = items_cache[raw] = parse_item(raw)
+            parsed.append(value)
+        return parsed[0], parsed[1], parsed[2], parsed[3]
 
     def read_carefully(self, line: int, record: list[str]) -> Row | list[Problem]:
         cells = {fld: record[i].strip() for fld, i in self.index.items()}
@@ -441,7 +461,7 @@ class _RowReader:
         if len(problems) > before:
             return None
         if items:
-            rating = items_rating((items[0], items[1], items[2], items[3]), rater)
+            rating = Rating.from_checked_items((items[0], items[1], items[2], items[3]), rater)
             if total is not None and tenths(total) != tenths(rating.total):
                 problems.append(Problem(line, self.column(total_field),
                                         "import.error.total_mismatch",
@@ -488,7 +508,7 @@ def _json_rating(value: Any, path: str) -> Rating | None:
     if not isinstance(items, list) or len(items) != ITEM_COUNT:
         raise _JsonProblem(f"{path}.items", "import.error.json_items", count=ITEM_COUNT)
     a, b, c, d = (_number(v, f"{path}.items[{i}]", parse_item) for i, v in enumerate(items))
-    rating = items_rating((a, b, c, d), rater)
+    rating = Rating.from_checked_items((a, b, c, d), rater)
     if total is not None and tenths(_number(total, f"{path}.total", parse_total)) != tenths(
             rating.total):
         raise _JsonProblem(f"{path}.total", "import.error.total_mismatch", total=total,
