@@ -49,7 +49,7 @@ def big_store(store_dir: Path) -> Path:
     rng = random.Random(3)
     for n in range(60):
         client = _client(n, rng)
-        (folder / f"{client.id}.json").write_text(encode(client), encoding="utf-8")
+        (folder / f"{client.id}.json").write_bytes(encode(client))
     (folder / "P010.json").write_text("{not json", encoding="utf-8")
     doc = json.loads((folder / "P031.json").read_text(encoding="utf-8"))
     doc["sessions"] = [{"session": 1, "date": "2026-06-01",

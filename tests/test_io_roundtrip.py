@@ -130,7 +130,7 @@ def test_meetings_round_trip_exactly(fit: Fit, fmt: str, original: list[Client])
 def test_store_encoding_is_the_plain_json_text(client: Client) -> None:
     plain = json.dumps({"schema_version": 1, **client.model_dump(mode="json")},
                        ensure_ascii=False, indent=1) + "\n"
-    assert encode(client) == plain
+    assert encode(client) == plain.encode("utf-8")
 
 
 @settings(max_examples=50, deadline=None)

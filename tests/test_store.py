@@ -79,7 +79,7 @@ def clients(draw: st.DrawFn) -> Client:
 @settings(deadline=None)
 @given(clients())
 def test_encode_decode_round_trip(client: Client) -> None:
-    assert decode(encode(client), Path(f"{client.id}.json")) == client
+    assert decode(encode(client).decode("utf-8"), Path(f"{client.id}.json")) == client
 
 
 @settings(max_examples=25, deadline=None,

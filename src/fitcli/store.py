@@ -52,12 +52,16 @@ def migrate(doc: dict[str, Any], path: Path | str) -> dict[str, Any]:
     return doc
 
 
-def encode(client: Client) -> str:
-    # The same text as json.dumps({"schema_version": ..., **model_dump(mode="json")},
-    # ensure_ascii=False, indent=1), from pydantic's serializer: ~7x faster, which batch
-    # imports of thousands of clients feel (tests/test_io_roundtrip.py pins the equality).
-    body = client.model_dump_json(indent=1)
-    return f'{_header()}{body[2:]}\n'
+def encode(client: Client) -> bytes:
+    """A client file's content (UTF-8). The same text as json.dumps({"schema_version": ...,
+    **model_dump(mode="json")}, ensure_ascii=False, indent=1), from pydantic's serializer
+    straight to bytes: ~10x faster, which batch imports of thousands of clients feel
+    (tests/test_io_roundtrip.py pins the equality)."""
+    body = _serialize(client, indent=1)
+    return b"".join((_header().encode("utf-8"), body[2:], b"\n"))
+
+
+_serialize = Client.__pydantic_serializer__.to_json  # model_dump_json, as bytes
 
 
 class _CurrentFile(Client):
@@ -442,7 +446,7 @@ class Store:
         """Write ``client`` (caller holds its lock). Batch writers pass ``sync_dir=False``
         and call ``sync()`` once at the end, and ``stale`` (its entry of
         ``stale_temps_by_file``) so that no save lists the whole folder."""
-        self.write_file(self.path_for(client.id), encode(client).encode("utf-8"),
+        self.write_file(self.path_for(client.id), encode(client),
                         sync_dir=sync_dir, stale=stale)
 
     def write_file(self, path: Path, data: bytes, *, sync_dir: bool = True,

@@ -133,9 +133,9 @@ def _prepare(st: Store, writes: list[batch.ClientPlan],
     jobs = []
     for write in writes:
         client_id = write.result.id if write.base is None else write.base.id
-        base = None if write.base is None else encode(write.base).encode("utf-8")
+        base = None if write.base is None else encode(write.base)
         jobs.append(_Job(client_id, st.path_for(client_id),
-                         encode(write.result).encode("utf-8"), base, write,
+                         encode(write.result), base, write,
                          stale.get(f"{write.result.id}.json", [])))
     return jobs
 
@@ -169,7 +169,7 @@ def _write_one(st: Store, job: _Job, rows: list[batch.Row], template: batch.Temp
                 raise InvalidData("import.error.changed_meanwhile", client=job.client_id)
             if redone is None:
                 return
-            data = encode(redone.result).encode("utf-8")
+            data = encode(redone.result)
         st.write_file(job.path, data, sync_dir=False, stale=job.stale)
 
 
