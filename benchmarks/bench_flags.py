@@ -86,7 +86,7 @@ def generate(root: Path, count: int) -> None:
                      if rng.random() > 0.03 else None)))
         client = Client(id=f"B{n:06d}", start=start, sessions=tuple(sessions),
                         age_group=rng.choice(("adult", "adult", "adult", "adolescent")))
-        (folder / f"{client.id}.json").write_text(encode(client), encoding="utf-8")
+        (folder / f"{client.id}.json").write_bytes(encode(client))
 
 
 def ensure_store(count: int) -> Path:

@@ -54,7 +54,7 @@ def ensure_store(count: int) -> Path:
         for item in generate(seed, TODAY, min(MAX_CLIENTS, count - made)):
             made += 1
             client = item.client.model_copy(update={"id": f"R{made:06d}"})
-            (folder / f"{client.id}.json").write_text(encode(client), encoding="utf-8")
+            (folder / f"{client.id}.json").write_bytes(encode(client))
         seed += 1
     marker.write_text(GENERATOR_VERSION)
     print(f"  done in {time.perf_counter() - start:.1f} s", flush=True)
