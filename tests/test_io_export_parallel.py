@@ -38,7 +38,6 @@ def test_several_processes_write_what_one_writes(
     alone = _export(fit, *args)
     assert alone[0] == 0 and alone[1]
     monkeypatch.setattr(exportwork, "PARALLEL_MIN_CLIENTS", 1)
-    monkeypatch.setattr(exportwork, "MIN_RUN", 1)  # 45 runs: some here, some in workers
     monkeypatch.setattr(exportwork, "MP_START_METHOD", "spawn")  # as on Windows and macOS
     monkeypatch.setattr(exportwork, "worker_count", lambda files: 3)
     used: list[bool] = []
@@ -63,7 +62,6 @@ def test_unreadable_files_found_by_workers_stop_the_export(
     assert alone[0] == 5 and alone[1] == ""
     assert "K003" in alone[2] and "K040" in alone[2]
     monkeypatch.setattr(exportwork, "PARALLEL_MIN_CLIENTS", 1)
-    monkeypatch.setattr(exportwork, "MIN_RUN", 5)  # K040 is in the last run: a worker's
     monkeypatch.setattr(exportwork, "worker_count", lambda files: 2)
     assert _export(fit, "--format", "csv") == alone
 

@@ -2,10 +2,10 @@
 
 Export reads and formats every client file, which is Python work, not waiting on the disk.
 A big store (PARALLEL_MIN_CLIENTS files or more, exporting every client) is split into
-consecutive runs of client IDs: this process formats runs from the front while worker
-processes format runs from the back; the pieces are joined in store order, so the output
-is the same byte for byte whichever way it was made. Where no process can be started (no
-semaphores, a frozen app, ...) this process does it all.
+consecutive runs of client IDs: this process formats the first while worker processes
+format the others; the pieces are joined in store order, so the output is the same
+byte for byte whichever way it was made. Where no process can be started (no semaphores,
+a frozen app, ...) this process does it all.
 
 Kept free of typer, so a worker started with "spawn" (Windows, macOS) imports little.
 """
@@ -13,7 +13,7 @@ Kept free of typer, so a worker started with "spawn" (Windows, macOS) imports li
 from __future__ import annotations
 
 import gc
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,6 @@ from fitcli.store import Store
 PARALLEL_MIN_CLIENTS = 2000
 MAX_WORKERS = 4  # formatting is quick: more processes mostly add start-up time
 MP_START_METHOD: str | None = None  # None: the platform's default (tests force "spawn")
-RUNS_PER_PROCESS = 16  # runs of IDs per process: short enough to balance, few enough to be cheap
-MIN_RUN = 50  # IDs; shorter runs cost more in passing them around than they balance
-RUNS_QUEUED = 4  # runs waiting for each worker, so it never waits for the next one
 
 
 @dataclass(frozen=True)
@@ -99,38 +96,16 @@ def run(job: Job, given: list[str] | None) -> Part:
 
 
 def _in_processes(job: Job, ids: list[str], workers: int) -> Part | None:
-    """Every client of ``ids``, in store order, by this process and workers - 1 others; None
-    if no process pool can start here (the caller then does it all).
-
-    ``ids`` is cut into short runs. The workers take runs from the end, a few queued each so
-    none waits, while this process takes them from the front; they meet wherever the work
-    happens to balance (a worker started by "spawn" needs ~0.3 s before its first run,
-    "fork" almost none), so no process sits idle while another still has a long run left."""
-    size = max(MIN_RUN, -(-len(ids) // (workers * RUNS_PER_PROCESS)))
+    """The first run of ``ids`` here, the others on workers - 1 processes, merged in store
+    order; None if no process pool can be started here (the caller then does it all)."""
+    size = -(-len(ids) // workers)
     runs = [ids[start:start + size] for start in range(0, len(ids), size)]
-    queued_max = (workers - 1) * RUNS_QUEUED
 
     def work(pool: Executor) -> Part:
-        taken: dict[int, Part] = {}
-        given: dict[int, Future[Part]] = {}
-        front, back = 0, len(runs)  # runs[front:back] are not taken yet
-
-        def give() -> None:
-            nonlocal back
-            waiting = sum(1 for future in given.values() if not future.done())
-            while waiting < queued_max and front < back:
-                back -= 1
-                given[back] = pool.submit(_worker_part, job, runs[back])
-                waiting += 1
-
-        give()
-        while front < back:
-            taken[front] = export_part(job, runs[front])
-            front += 1
-            give()
-        done = Part()
-        for index in range(len(runs)):
-            done.add(taken[index] if index in taken else given[index].result())
+        others = [pool.submit(_worker_part, job, run) for run in runs[1:]]
+        done = export_part(job, runs[0])
+        for other in others:
+            done.add(other.result())
         return done
 
-    return _pool.run(workers - 1, MP_START_METHOD, _pool.ignore_sigint, (), work)
+    return _pool.run(len(runs) - 1, MP_START_METHOD, _pool.ignore_sigint, (), work)
