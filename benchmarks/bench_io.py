@@ -54,6 +54,11 @@ def fit(*args: str, store: Path) -> float:
     return took
 
 
+def settle() -> None:
+    if hasattr(os, "sync"):  # POSIX; on Windows each step takes its chances
+        os.sync()
+
+
 def plain_write(contents: dict[str, bytes], folder: Path) -> float:
     folder.mkdir(parents=True)
     began = time.perf_counter()
@@ -85,18 +90,26 @@ def main() -> int:
         rows = make_csv(source, args.clients, args.meetings)
         # Other processes' disk traffic moves fsync times a lot: each side runs ROUNDS times,
         # interleaved, and the best time of each is compared.
+        # Every timed step starts with the disk settled (os.sync where there is one): else a
+        # step pays for the write-back of the step before it (fsyncs of 10,000 files leave
+        # the journal busy for a while), and which side that hits is luck.
         imported, written, exported, exported_json, read = [], [], [], [], []
         for n in range(args.rounds):
             store = work / f"store{n}"
+            settle()
             imported.append(fit("import", str(source), "--create-clients", store=store))
             clients_dir = store / "clients"
             contents = {p.name: p.read_bytes() for p in clients_dir.glob("*.json")}
+            settle()
             written.append(plain_write(contents, work / f"plain{n}"))
+            shutil.rmtree(work / f"plain{n}")
+            settle()
             exported.append(fit("export", "--output", str(work / f"out{n}.csv"), store=store))
+            settle()
             read.append(plain_read(clients_dir))
+            settle()
             exported_json.append(fit("export", "--output", str(work / f"out{n}.json"),
                                      store=store))
-            shutil.rmtree(work / f"plain{n}")
         # the same file again: checked and skipped, nothing written
         again = fit("import", str(source), store=store)
 
