@@ -319,9 +319,23 @@ def _target(client: Client, row: Row) -> Session | None:
         return None
     same_day = [s for s in sessions if s.date == row.date]
     for session in same_day:
-        if all(getattr(session, f) in (None, row.rating(f)) for f in row.forms()):
+        if not _compare(session, row)[0]:  # nothing that differs: this is the meeting
             return session
     return same_day[-1] if same_day else None
+
+
+def _compare(session: Session, row: Row) -> tuple[list[Form], list[Form]]:
+    """The row's forms the meeting holds with other scores, and those it lacks. (`is None`
+    first: comparing ratings runs pydantic's __eq__, and a re-import compares 200,000.)"""
+    differs: list[Form] = []
+    missing: list[Form] = []
+    for form in row.forms():
+        held = getattr(session, form)
+        if held is None:
+            missing.append(form)
+        elif held != row.rating(form):
+            differs.append(form)
+    return differs, missing
 
 
 def apply_row(client: Client, row: Row, *, replace: bool, today: dt.date,
@@ -331,8 +345,7 @@ def apply_row(client: Client, row: Row, *, replace: bool, today: dt.date,
     if target is None:
         return _add(client, row, today, now), "added"
 
-    differs = [f for f in row.forms() if getattr(target, f) not in (None, row.rating(f))]
-    missing = [f for f in row.forms() if getattr(target, f) is None]
+    differs, missing = _compare(target, row)
     moved = target.date != row.date
     if not differs and not missing and not moved:
         return client, "skipped"
