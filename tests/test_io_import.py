@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -391,35 +392,93 @@ def test_stdin_from_a_terminal_is_refused(fit: Fit, monkeypatch: pytest.MonkeyPa
     assert caught.value.key == "import.error.stdin_tty"
 
 
+@pytest.fixture(params=["synced", "each"])
+def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways `fit import` writes: temp files made durable by one file-system sync (Linux),
+    and an fsync per file (everywhere else, and where that sync is not trusted)."""
+    from fitcli.commands import io_cmd
+    from fitcli.store import filesystem_syncer
+
+    if request.param == "synced" and filesystem_syncer(Path(".")) is None:
+        pytest.skip("no trusted file-system sync here")
+    monkeypatch.setattr(io_cmd, "BATCH_SYNC", request.param == "synced")
+    return str(request.param)
+
+
 def test_a_failing_write_stops_the_import_and_a_rerun_completes_it(
-        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, write_path: str) -> None:
     from fitcli.errors import StoreProblem
     from fitcli.store import Store
 
-    real_save = Store.write_file  # every client file is written through it (save too)
+    # every client file is written through one of these (save too)
+    name = "replace_with_temp" if write_path == "synced" else "write_file"
+    real = getattr(Store, name)
 
-    def failing_save(self: Store, path: Path, data: bytes, **kwargs: object) -> None:
+    def failing(self: Store, *args: Path, **kwargs: object) -> None:
+        path = args[1] if name == "replace_with_temp" else args[0]  # (tmp, path, stale)
         if path.stem == "C005":
             raise StoreProblem("error.store_unwritable", path="clients", reason="disk full")
-        real_save(self, path, data, **kwargs)  # type: ignore[arg-type]
+        real(self, *args, **kwargs)
 
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
     text = "client,date,ors_total\n" + rows
-    monkeypatch.setattr(Store, "write_file", failing_save)
+    monkeypatch.setattr(Store, name, failing)
     failed = fit("import", "-", "--create-clients", input=text)
     assert failed.exit_code == 5
     assert "disk full" in failed.stderr
     assert not (store_dir / "clients" / "C005.json").exists()
-    monkeypatch.setattr(Store, "write_file", real_save)
+    assert list((store_dir / "clients").glob(".*.tmp")) == []  # no copy left behind
+    monkeypatch.setattr(Store, name, real)
     summary = as_json(fit("import", "-", "--create-clients", "--json", input=text))
     assert summary["clients_created"] + summary["skipped"] == 10
     assert len(exported(fit)) == 10
 
 
+def test_a_failing_sync_writes_nothing(fit: Fit, store_dir: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file-system sync fails (a disk error): no client file is replaced or created and
+    no temp file stays; the error says what failed (exit 5)."""
+    from fitcli.commands import io_cmd
+
+    def no_sync(folder: Path) -> object:
+        def sync() -> None:
+            raise OSError(5, "Input/output error")
+        return sync
+
+    ok(fit("import", "-", "--create-clients", input="client,date,ors_total\nC000,2026-03-02,20\n"))
+    before = {p.name: p.read_bytes() for p in (store_dir / "clients").iterdir()}
+    monkeypatch.setattr(io_cmd, "BATCH_SYNC", True)
+    monkeypatch.setattr(io_cmd, "filesystem_syncer", no_sync)
+    rows = "".join(f"C{i:03d},2026-03-{2 + i:02d},20\n" for i in range(10))
+    failed = fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows)
+    assert failed.exit_code == 5
+    assert "Input/output error" in failed.stderr
+    assert {p.name: p.read_bytes() for p in (store_dir / "clients").iterdir()} == before
+
+
+def test_both_write_paths_write_the_same_files(fit: Fit, store_dir: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from fitcli.commands import io_cmd
+
+    text = (DATA / "comma.csv").read_text(encoding="utf-8")
+    written = []
+    for synced in (True, False):
+        monkeypatch.setattr(io_cmd, "BATCH_SYNC", synced)
+        ok(fit("import", "-", "--create-clients", input=text))
+        files = sorted((store_dir / "clients").iterdir())
+        written.append({p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in files})
+        for path in files:
+            path.unlink()
+    assert written[0] == written[1] and written[0]
+    if os.name == "posix":
+        assert {mode for _, mode in written[0].values()} == {0o600}
+
+
 @pytest.mark.parametrize("new_client", [pytest.param(False, id="stored-client"),
                                         pytest.param(True, id="created-meanwhile")])
 def test_a_client_written_by_another_command_after_checking_keeps_that_write(
-        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, new_client: bool) -> None:
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, new_client: bool,
+        write_path: str) -> None:
     """Import plans, then `fit ors` writes the client before the import takes its lock:
     the import plans that client again under the lock and loses nothing."""
     import datetime as dt

@@ -208,11 +208,61 @@ def test_ids_sorted_without_case(store: Store) -> None:
 
 def test_remove(store: Store) -> None:
     store.create(make_client())
+    stale = store.clients_dir / ".C001.json.0123456789ab.tmp"  # left by a killed writer
+    stale.write_text("{half a copy")
     path = store.remove("c001")
     assert path.name == "C001.json"
     assert store.ids() == []
+    assert list(store.clients_dir.iterdir()) == []  # erased means every copy
     with pytest.raises(NotFound):
         store.load("C001")
+
+
+def test_filesystem_syncer_only_where_it_is_trusted(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """One sync for a batch only on Linux 5.8+ (where syncfs reports write errors); else an
+    fsync per file. Where it is offered, it runs and makes written files durable."""
+    import sys
+
+    from fitcli.store import filesystem_syncer, write_temp
+
+    local = store_module._filesystem_type(tmp_path) in store_module.LOCAL_JOURNALLED
+    if sys.platform == "linux" and not local:  # e.g. a tmpfs /tmp: an fsync per file
+        assert filesystem_syncer(tmp_path) is None
+    elif sys.platform == "linux":
+        sync = filesystem_syncer(tmp_path)
+        assert sync is not None
+        tmp = write_temp(tmp_path / "C1.json", b"{}")
+        assert stat.S_IMODE(tmp.stat().st_mode) == 0o600 and tmp.read_bytes() == b"{}"
+        sync()
+        monkeypatch.setattr(store_module.os, "uname",
+                            lambda: os.uname_result(("Linux", "h", "5.4.0-1", "#1", "x86_64")))
+        assert filesystem_syncer(tmp_path) is None
+        monkeypatch.setattr(store_module.os, "uname",
+                            lambda: os.uname_result(("Linux", "h", "6.1-rc1", "#1", "x86_64")))
+        assert filesystem_syncer(tmp_path) is not None
+    for platform in ("darwin", "win32"):
+        monkeypatch.setattr(sys, "platform", platform)
+        assert filesystem_syncer(tmp_path) is None
+
+
+def test_filesystem_type_of_the_store_folder(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The innermost mount holding the folder decides (a network share inside a local disk
+    is a network share); mount points with spaces are written \\040 in /proc/self/mounts."""
+    mounts = tmp_path / "mounts"
+    share = tmp_path / "my share"
+    (share / "store").mkdir(parents=True)
+    escaped = str(share).replace(" ", "\\040")
+    mounts.write_text(f"/dev/vda / ext4 rw 0 0\nserver:/x {escaped} nfs4 rw 0 0\n"
+                      f"tmpfs {tmp_path}/my tmpfs rw 0 0\n")
+    monkeypatch.setattr(store_module, "_MOUNTS", str(mounts))
+    assert store_module._filesystem_type(share / "store") == "nfs4"
+    assert store_module._filesystem_type(tmp_path) == "ext4"
+    assert store_module._filesystem_type(tmp_path / "my" / "x") == "tmpfs"
+    assert store_module._filesystem_type(tmp_path / "myself") == "ext4"  # not inside "my"
+    monkeypatch.setattr(store_module, "_MOUNTS", str(tmp_path / "missing"))
+    assert store_module._filesystem_type(tmp_path) is None
 
 
 def test_update_refusal_writes_nothing(store: Store) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -25,12 +25,20 @@ from fitcli.i18n import DEFAULT, in_language, t
 from fitcli.model import batch
 from fitcli.model.ids import id_key
 from fitcli.model.scores import AgeGroup, Client
-from fitcli.store import Store, atomic_write, encode, stale_temps_by_file
+from fitcli.store import (
+    Store,
+    atomic_write,
+    encode,
+    filesystem_syncer,
+    stale_temps_by_file,
+    write_temp,
+)
 
 REPORT_LIMIT = 20  # bad rows listed one by one; the rest are counted
 PROGRESS_MIN_ROWS = 5000  # smaller files finish before a bar would help
 STDIN = "-"
 WRITERS = 8  # client files written at once: fsync waits overlap (the disk batches them)
+BATCH_SYNC = True  # one file-system sync for a batch where it is trusted (tests turn it off)
 
 FormatOpt = Annotated[Literal["csv", "jsonl", "json"] | None, typer.Option(
     "--format", case_sensitive=False, show_default=False,
@@ -156,36 +164,95 @@ def _unchanged(st: Store, job: _Job) -> bool:
     return st.load(job.client_id) == job.write.base
 
 
+def _replanned(st: Store, job: _Job, rows: list[batch.Row], template: batch.Template | None,
+               options: batch.Options) -> bytes | None:
+    """Under the client's lock: what to write (None: nothing). Another fit process may have
+    written the client since it was planned: then it is planned again from the file."""
+    if _unchanged(st, job):
+        return job.data
+    current = st.load(job.client_id) if job.path.exists() else None
+    redone, _, problems = batch.plan_client(current, template, rows, today=today(), now=now(),
+                                            options=options)
+    if problems:
+        raise InvalidData("import.error.changed_meanwhile", client=job.client_id)
+    return None if redone is None else encode(redone.result)
+
+
 def _write_one(st: Store, job: _Job, rows: list[batch.Row], template: batch.Template | None,
                options: batch.Options) -> None:
     """One atomic write of one client under its lock (re-planned if it changed meanwhile)."""
     with st.batch_lock(job.client_id):
-        data = job.data
-        if not _unchanged(st, job):  # another fit process wrote meanwhile: plan it again
-            current = st.load(job.client_id) if job.path.exists() else None
-            redone, _, problems = batch.plan_client(current, template, rows, today=today(),
-                                                    now=now(), options=options)
-            if problems:
-                raise InvalidData("import.error.changed_meanwhile", client=job.client_id)
-            if redone is None:
-                return
-            data = encode(redone.result)
-        st.write_file(job.path, data, sync_dir=False, stale=job.stale)
+        data = _replanned(st, job, rows, template, options)
+        if data is not None:
+            st.write_file(job.path, data, sync_dir=False, stale=job.stale)
 
 
 def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
            templates: dict[str, batch.Template], options: batch.Options, show_bar: bool) -> None:
-    """Write every planned client. The writes wait on fsync, not on Python, so a few run at
-    once (each still one atomic write under its own lock); one folder fsync at the end.
-    Everything needing Python (encoding, paths, folders) is done first, in this thread, and
-    the writers take jobs from one shared list (no future per client: waiting on 10,000
-    futures costs this thread more GIL time than the writing does)."""
-    import threading
-
+    """Write every planned client, each in one atomic write under its own lock (so a crash
+    at any moment leaves every file whole), and one folder fsync at the end. Everything
+    needing Python (encoding, paths, folders) is done first."""
     from fitcli.render.progress import bar
 
     st.prepare_batch()
-    jobs = iter(_prepare(st, plan.writes, stale_temps_by_file(st.clients_dir)))
+    jobs = _prepare(st, plan.writes, stale_temps_by_file(st.clients_dir))
+    try:
+        with bar(len(jobs), t("import.progress"), show_bar) as tick:
+            syncer = filesystem_syncer(st.clients_dir) if BATCH_SYNC else None
+            if syncer is not None:
+                _write_synced(st, jobs, syncer, rows, templates, options, tick)
+            else:
+                _write_each(st, jobs, rows, templates, options, tick)
+    finally:
+        st.sync()
+
+
+def _write_synced(st: Store, jobs: list[_Job], syncer: Callable[[], None],
+                  rows: dict[str, list[batch.Row]], templates: dict[str, batch.Template],
+                  options: batch.Options, tick: Callable[[int], None]) -> None:
+    """Where the file system can be synced in one call (``filesystem_syncer``): every new
+    file is written as a temp file, one sync makes them all durable (the work of an fsync
+    each, ~5-10x faster), then each replaces its client file under the client's lock. Before
+    the renames nothing a reader sees has changed; a crash leaves old or new files, whole,
+    and temp files that the client's next write (or a re-run) removes."""
+    temps: list[Path | None] = []
+    try:
+        for job in jobs:
+            temps.append(write_temp(job.path, job.data))
+        syncer()
+        for index, job in enumerate(jobs):
+            with st.batch_lock(job.client_id):
+                data = _replanned(st, job, rows.get(job.write.key, []),
+                                  templates.get(job.write.key), options)
+                tmp = temps[index]
+                assert tmp is not None
+                if data is job.data:  # as planned: the synced temp file becomes the file
+                    st.replace_with_temp(tmp, job.path, job.stale)
+                else:  # planned again: written on its own, and the temp file goes
+                    tmp.unlink(missing_ok=True)
+                    if data is not None:
+                        st.write_file(job.path, data, sync_dir=False, stale=job.stale)
+                temps[index] = None
+            tick(1)
+    except OSError as exc:  # writing a temp file or the sync: nothing was replaced
+        raise StoreProblem("error.store_unwritable", path=str(st.clients_dir),
+                           reason=exc.strerror or str(exc)) from None
+    finally:  # on an error or Ctrl-C: clients not replaced yet stay as they were
+        for tmp in temps:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
+
+def _write_each(st: Store, jobs: list[_Job], rows: dict[str, list[batch.Row]],
+                templates: dict[str, batch.Template], options: batch.Options,
+                tick: Callable[[int], None]) -> None:
+    """An fsync for every client file. The writes wait on fsync, not on Python, so a few run
+    at once; the writers take jobs from one shared list (no future per client: waiting on
+    10,000 futures costs this thread more GIL time than the writing does)."""
+    import threading
+
+    pending = iter(jobs)
     taking = threading.Lock()
     failures: list[BaseException] = []
     written: list[int] = []  # one entry per client written (list.append is atomic)
@@ -194,7 +261,7 @@ def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
     def writer() -> None:
         while not stop.is_set():
             with taking:
-                job = next(jobs, None)
+                job = next(pending, None)
             if job is None:
                 return
             try:
@@ -207,24 +274,22 @@ def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
             written.append(1)
 
     threads = [threading.Thread(target=writer, daemon=True)
-               for _ in range(min(WRITERS, len(plan.writes)))]
+               for _ in range(min(WRITERS, len(jobs)))]
     try:
-        with bar(len(plan.writes), t("import.progress"), show_bar) as tick:
-            for thread in threads:
-                thread.start()
-            shown = 0
-            for thread in threads:
-                while thread.is_alive():
-                    thread.join(0.2)
-                    count = len(written)
-                    tick(count - shown)
-                    shown = count
+        for thread in threads:
+            thread.start()
+        shown = 0
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)
+                count = len(written)
+                tick(count - shown)
+                shown = count
     finally:
         # on an error or Ctrl-C, clients not started yet are not written; a re-run does them
         stop.set()
         for thread in threads:
             thread.join()
-        st.sync()
     if failures:
         raise failures[0]  # a failed write stops the import (the others stay whole)
 
