@@ -5,8 +5,9 @@
 Goals: importing CLIENTS * MEETINGS rows takes at most 2x a plain loop writing the same
 client files with an fsync each (measured both ways fit writes a batch: one syncfs, the
 Linux default on a local disk, and an fsync per file, as on macOS, Windows and network
-shares); exporting them at most 2x a plain loop that reads and json.loads the files. Both fit commands run as real subprocesses (start-up included); each
-side runs --rounds times, interleaved, and the best times are compared.
+shares); exporting them at most 2x a plain loop that reads and json.loads the files. The
+fit commands run as real subprocesses (start-up included); each side runs --rounds times,
+interleaved, and the best times are compared.
 """
 
 from __future__ import annotations

@@ -209,7 +209,7 @@ def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
 
 def _write_synced(st: Store, jobs: list[_Job], syncer: Callable[[], None],
                   rows: dict[str, list[batch.Row]], templates: dict[str, batch.Template],
-                  options: batch.Options, tick: Callable[[int], None]) -> None:
+                  options: batch.Options, tick: Callable[[float], None]) -> None:
     """Where the file system can be synced in one call (``filesystem_syncer``): every new
     file is written as a temp file, one sync makes them all durable (the work of an fsync
     each, ~5-10x faster), then each replaces its client file under the client's lock. Before
@@ -219,6 +219,7 @@ def _write_synced(st: Store, jobs: list[_Job], syncer: Callable[[], None],
     try:
         for job in jobs:
             temps.append(write_temp(job.path, job.data))
+            tick(0.5)  # half of a client's work: the bar is halfway when the sync starts
         syncer()
         for index, job in enumerate(jobs):
             with st.batch_lock(job.client_id):
@@ -233,7 +234,7 @@ def _write_synced(st: Store, jobs: list[_Job], syncer: Callable[[], None],
                     if data is not None:
                         st.write_file(job.path, data, sync_dir=False, stale=job.stale)
                 temps[index] = None
-            tick(1)
+            tick(0.5)
     except OSError as exc:  # writing a temp file or the sync: nothing was replaced
         raise StoreProblem("error.store_unwritable", path=str(st.clients_dir),
                            reason=exc.strerror or str(exc)) from None
@@ -246,7 +247,7 @@ def _write_synced(st: Store, jobs: list[_Job], syncer: Callable[[], None],
 
 def _write_each(st: Store, jobs: list[_Job], rows: dict[str, list[batch.Row]],
                 templates: dict[str, batch.Template], options: batch.Options,
-                tick: Callable[[int], None]) -> None:
+                tick: Callable[[float], None]) -> None:
     """An fsync for every client file. The writes wait on fsync, not on Python, so a few run
     at once; the writers take jobs from one shared list (no future per client: waiting on
     10,000 futures costs this thread more GIL time than the writing does)."""

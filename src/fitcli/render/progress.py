@@ -5,16 +5,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 
-Tick = Callable[[int], None]
+Tick = Callable[[float], None]
 
 
-def _quiet(_: int) -> None:
+def _quiet(_: float) -> None:
     return None
 
 
 @contextlib.contextmanager
 def bar(total: int, label: str, enabled: bool) -> Iterator[Tick]:
-    """Yield ``tick(n)``; draws a transient Rich bar on stderr only when ``enabled``."""
+    """Yield ``tick(n)`` (n may be a fraction of a step: a client half written); draws a
+    transient Rich bar on stderr only when ``enabled``."""
     if not enabled:
         yield _quiet
         return
