@@ -121,7 +121,7 @@ def decode_document(data: str | bytes, path: Path | str) -> dict[str, Any]:
     several times slower, mostly in validation."""
     try:  # pydantic's JSON parser: the same values as json.loads, ~1.5x faster (export)
         doc = from_json(data)
-    except ValueError as exc:  # also JSONDecodeError and UnicodeDecodeError
+    except ValueError as exc:  # not JSON, or not UTF-8
         raise StoreProblem("error.store_corrupt", path=str(path), reason=str(exc)) from None
     if not isinstance(doc, dict):
         raise StoreProblem("error.store_corrupt", path=str(path), reason="not a JSON object")
@@ -184,24 +184,27 @@ def _replace(tmp: Path, path: Path) -> None:
             time.sleep(0.02)
 
 
-def write_temp(path: Path, data: bytes) -> Path:
-    """A new temp file beside ``path`` holding ``data`` (0600, created exclusively), not yet
-    synced: the first half of an atomic write whose sync is done for many files at once
+def write_temp(path: Path, data: bytes, *, sync: bool = False) -> Path:
+    """A new temp file beside ``path`` holding ``data`` (0600, created exclusively), the
+    first half of an atomic write; fsynced when ``sync``, else synced with many others at once
     (``filesystem_syncer``) before ``_replace`` makes it the file. Removed on any error."""
     tmp = temp_name(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        view = memoryview(data)
-        while view:  # os.write may write less than asked
-            view = view[os.write(fd, view):]
-        if _POSIX:
-            os.fchmod(fd, 0o600)
+        try:
+            view = memoryview(data)
+            while view:  # os.write may write less than asked
+                view = view[os.write(fd, view):]
+            if _POSIX:
+                os.fchmod(fd, 0o600)  # the umask cannot widen it, but be explicit
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except BaseException:
-        os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    os.close(fd)
     return tmp
 
 
@@ -277,28 +280,15 @@ def atomic_write(path: Path, data: str | bytes, *, sync_dir: bool = True) -> Non
     old or new, only a power cut may undo the rename.
     """
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = temp_name(path)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o600)
-    renamed = False
+    tmp = write_temp(path, raw, sync=True)
     try:
-        try:
-            view = memoryview(raw)
-            while view:  # os.write may write less than asked
-                view = view[os.write(fd, view):]
-            if _POSIX:
-                os.fchmod(fd, 0o600)  # the umask cannot widen it, but be explicit
-            os.fsync(fd)
-        finally:
-            os.close(fd)
         _replace(tmp, path)
-        renamed = True
-        if sync_dir:
-            _fsync_dir(path.parent)
-    finally:
-        if not renamed:  # the temp file is gone once renamed: no failing unlink per write
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    if sync_dir:  # the temp file is gone once renamed: nothing to remove after this
+        _fsync_dir(path.parent)
 
 
 def ensure_private_dir(folder: Path, tighten: bool = False) -> None:
