@@ -513,3 +513,25 @@ def test_a_client_written_by_another_command_after_checking_keeps_that_write(
     totals = [(m["date"], m["ors"]["total"]) for m in exported(fit)]  # type: ignore[index]
     expected = [("2026-03-05", 22.0), ("2026-03-09", 24.0)]
     assert totals == ([] if new_client else [("2026-03-02", 20.0)]) + expected
+
+
+def test_a_temp_file_taken_before_the_rename_is_written_again(
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between writing its temp files and replacing the client files, another fit (holding
+    a client's lock) may remove that client's temp file as a dead writer's: the import then
+    writes that client the ordinary way and loses nothing."""
+    from fitcli.commands import io_cmd
+
+    def sync_after_a_cleanup(folder: Path) -> object:
+        def sync() -> None:
+            for tmp in folder.glob(".C003.json.*.tmp"):
+                tmp.unlink()
+        return sync
+
+    monkeypatch.setattr(io_cmd, "BATCH_SYNC", True)
+    monkeypatch.setattr(io_cmd, "filesystem_syncer", sync_after_a_cleanup)
+    rows = "".join(f"C{i:03d},2026-03-02,{20 + i}\n" for i in range(6))
+    ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
+    assert [(m["client"], m["ors"]["total"]) for m in exported(fit)] == [  # type: ignore[index]
+        (f"C{i:03d}", 20.0 + i) for i in range(6)]
+    assert list((store_dir / "clients").glob(".*.tmp")) == []

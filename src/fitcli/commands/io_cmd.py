@@ -227,9 +227,10 @@ def _write_synced(st: Store, jobs: list[_Job], syncer: Callable[[], None],
                                   templates.get(job.write.key), options)
                 tmp = temps[index]
                 assert tmp is not None
-                if data is job.data:  # as planned: the synced temp file becomes the file
+                if data is job.data and tmp.exists():  # as planned: the synced temp file
                     st.replace_with_temp(tmp, job.path, job.stale)
-                else:  # planned again: written on its own, and the temp file goes
+                else:  # planned again (or the temp file was taken for a dead writer's by
+                    # another fit that held this lock before us): written on its own
                     tmp.unlink(missing_ok=True)
                     if data is not None:
                         st.write_file(job.path, data, sync_dir=False, stale=job.stale)
