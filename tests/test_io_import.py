@@ -402,6 +402,7 @@ def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     if request.param == "synced" and filesystem_syncer(Path(".")) is None:
         pytest.skip("no trusted file-system sync here")
     monkeypatch.setattr(io_cmd, "BATCH_SYNC", request.param == "synced")
+    monkeypatch.setattr(io_cmd, "BATCH_SYNC_MIN_CLIENTS", 1)
     return str(request.param)
 
 
@@ -448,6 +449,7 @@ def test_a_failing_sync_writes_nothing(fit: Fit, store_dir: Path,
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\nC000,2026-03-02,20\n"))
     before = {p.name: p.read_bytes() for p in (store_dir / "clients").iterdir()}
     monkeypatch.setattr(io_cmd, "BATCH_SYNC", True)
+    monkeypatch.setattr(io_cmd, "BATCH_SYNC_MIN_CLIENTS", 1)
     monkeypatch.setattr(io_cmd, "filesystem_syncer", no_sync)
     rows = "".join(f"C{i:03d},2026-03-{2 + i:02d},20\n" for i in range(10))
     failed = fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows)
@@ -462,6 +464,7 @@ def test_both_write_paths_write_the_same_files(fit: Fit, store_dir: Path,
 
     text = (DATA / "comma.csv").read_text(encoding="utf-8")
     written = []
+    monkeypatch.setattr(io_cmd, "BATCH_SYNC_MIN_CLIENTS", 1)
     for synced in (True, False):
         monkeypatch.setattr(io_cmd, "BATCH_SYNC", synced)
         ok(fit("import", "-", "--create-clients", input=text))
@@ -529,9 +532,24 @@ def test_a_temp_file_taken_before_the_rename_is_written_again(
         return sync
 
     monkeypatch.setattr(io_cmd, "BATCH_SYNC", True)
+    monkeypatch.setattr(io_cmd, "BATCH_SYNC_MIN_CLIENTS", 1)
     monkeypatch.setattr(io_cmd, "filesystem_syncer", sync_after_a_cleanup)
     rows = "".join(f"C{i:03d},2026-03-02,{20 + i}\n" for i in range(6))
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
     assert [(m["client"], m["ors"]["total"]) for m in exported(fit)] == [  # type: ignore[index]
         (f"C{i:03d}", 20.0 + i) for i in range(6)]
     assert list((store_dir / "clients").glob(".*.tmp")) == []
+
+
+def test_a_small_import_fsyncs_each_file(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few clients: an fsync each is cheaper than syncing everything the file system holds
+    (other programs' data included), so the one-sync path is not even looked for."""
+    from fitcli.commands import io_cmd
+
+    def never(folder: Path) -> object:
+        raise AssertionError("a small import must not sync the whole file system")
+
+    monkeypatch.setattr(io_cmd, "filesystem_syncer", never)
+    rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(io_cmd.BATCH_SYNC_MIN_CLIENTS - 1))
+    ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
+    assert len(exported(fit)) == io_cmd.BATCH_SYNC_MIN_CLIENTS - 1
