@@ -3,6 +3,7 @@ the parser's own errors; JSON stays byte-identical whatever the language."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,25 @@ def test_import_problems_translated_for_people(fit: Fit, isolated: Path) -> None
     assert result.exit_code == 4
     assert "'x' er ikke en gyldig delscore" in result.stderr
     assert result.stderr.rstrip("\n").splitlines()[-1].startswith("Fejl: ")
+
+
+def test_redirected_output_and_errors_are_utf8_whatever_the_code_page(tmp_path: Path) -> None:
+    """--json output and error messages into a file or a pipe are UTF-8 everywhere (Windows
+    would encode them in cp1252 and fail on a character outside it)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "FIT_STORE": str(tmp_path / "store"), "PYTHONIOENCODING": "cp1252",
+           "FIT_TODAY": "2026-06-15"}
+    fit = [sys.executable, "-m", "fitcli"]
+    subprocess.run([*fit, "client", "add", "C001", "--label", "Søren ≠"], env=env, check=True,
+                   capture_output=True)
+    shown = subprocess.run([*fit, "client", "show", "C001", "--json"], env=env,
+                           capture_output=True)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout.decode("utf-8"))["label"] == "Søren ≠"
+    missing = subprocess.run([*fit, "--lang", "sv", "client", "show", "C999 ≠"], env=env,
+                             capture_output=True)
+    assert missing.returncode != 0
+    assert "≠" in missing.stderr.decode("utf-8")

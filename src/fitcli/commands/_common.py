@@ -196,6 +196,7 @@ class FitGroup(TyperGroup):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        _utf8_when_redirected()
         try:  # parser errors before the root callback runs are in the user's language too
             i18n.set_language(choose_language(_lang_in(sys.argv[1:] if args is None else args)))
         except FitcliError:
@@ -230,6 +231,17 @@ class FitGroup(TyperGroup):
             fail_line(t("error.internal", kind=type(exc).__name__))
             sys.exit(EXIT_INTERNAL)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _utf8_when_redirected() -> None:
+    """Output into a file or a pipe is UTF-8 on every platform: Python would otherwise encode
+    it in the locale's code page on Windows (cp1252, say) and fail on any character outside
+    it (a label, a Swedish message, an ID in --json). A terminal keeps its own encoding."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding != "utf8" and reconfigure is not None and not stream.isatty():
+            reconfigure(encoding="utf-8")
 
 
 def _lang_in(args: Sequence[str]) -> str | None:

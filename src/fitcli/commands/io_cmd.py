@@ -444,11 +444,13 @@ def _export(fmt: tabular.Format | None, output: Path | None, force: bool,
         raise UsageProblem("export.error.exists", path=str(target))
     data, exported, meetings = _export_text(store(), clients, open_only, chosen)
     if target is None:
-        sys.stdout.flush()
-        raw = getattr(sys.stdout, "buffer", None)  # UTF-8, "\n" line ends on every platform
-        if raw is None:  # a replaced stdout without bytes
+        # into a file or a pipe: UTF-8 with "\n" line ends on every platform (a Windows
+        # stdout would otherwise encode in the locale's code page); a terminal gets text
+        raw = getattr(sys.stdout, "buffer", None)
+        if raw is None or sys.stdout.isatty():
             sys.stdout.write(data.decode("utf-8"))
             return
+        sys.stdout.flush()
         raw.write(data)
         raw.flush()
         return
