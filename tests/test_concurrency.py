@@ -97,3 +97,59 @@ def test_kill_9_during_writes_leaves_a_valid_file(tmp_path: Path, after: float) 
     _fit(tmp_path, "ors", "C1", "6", "6", "6", "6")
     assert len(Store(tmp_path / "store").load("C1").sessions) == len(client.sessions) + 1
     assert [p.name for p in path.parent.iterdir()] == ["C1.json"]
+
+
+SRS_WRITER = """
+import sys
+import fitcli.cli
+clients = sys.argv[1:]
+failures = 0
+for round_ in range(6):
+    for client in clients:
+        sys.argv = ["fit", "srs", client, str(4 + round_), "9", "9", "9", "--session", "1"]
+        try:
+            fitcli.cli.main()
+        except SystemExit as exc:
+            failures += exc.code != 0
+print("FAILURES", failures)
+"""
+
+
+@pytest.mark.parametrize("clients", [pytest.param(600, id="one-sync-batch"),
+                                     pytest.param(150, id="fsync-per-file")])
+def test_fit_srs_during_a_large_import_loses_nothing(tmp_path: Path, clients: int) -> None:
+    """While `fit import` adds a second meeting to every client, another process keeps
+    correcting the first meeting's SRS of a few of them: whichever gets a client's lock
+    first, the file ends with both changes (the import plans a client again when it was
+    written after the import checked it), and no temp file is left."""
+    ids = [f"K{n:05d}" for n in range(clients)]
+    first = "client,date,ors_total,srs_total\n" + "".join(f"{c},2026-03-02,20,30\n" for c in ids)
+    (tmp_path / "first.csv").write_text(first, encoding="utf-8")
+    _fit(tmp_path, "import", str(tmp_path / "first.csv"), "--create-clients")
+    second = "client,date,ors_total\n" + "".join(f"{c},2026-03-09,24\n" for c in ids)
+    (tmp_path / "second.csv").write_text(second, encoding="utf-8")
+    touched = [ids[3], ids[clients // 2], ids[-1]]
+
+    importer = subprocess.Popen([sys.executable, "-m", "fitcli", "import",
+                                 str(tmp_path / "second.csv"), "--json"], env=_env(tmp_path),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen([sys.executable, "-c", SRS_WRITER, *touched], env=_env(tmp_path),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = importer.communicate(timeout=300)
+    assert importer.returncode == 0, err
+    assert json.loads(out)["meetings_added"] == clients
+    wrote, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0 and wrote.splitlines()[-1] == "FAILURES 0", err
+
+    store = Store(tmp_path / "store")
+    for client_id in ids:
+        client = store.load(client_id)
+        assert [str(s.date) for s in client.sessions] == ["2026-03-02", "2026-03-09"]
+        first_srs = client.sessions[0].srs
+        assert first_srs is not None
+        if client_id in touched:  # the last correction, with every earlier one in its history
+            assert first_srs.items == (9.0, 9.0, 9.0, 9.0)
+            assert len(client.sessions[0].corrections) == 6
+        else:
+            assert first_srs.total == 30.0
+    assert list((tmp_path / "store" / "clients").glob(".*.tmp")) == []
