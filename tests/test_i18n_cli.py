@@ -338,8 +338,9 @@ def test_import_problems_translated_for_people(fit: Fit, isolated: Path) -> None
 
 
 def test_redirected_output_and_errors_are_utf8_whatever_the_code_page(tmp_path: Path) -> None:
-    """--json output and error messages into a file or a pipe are UTF-8 everywhere (Windows
-    would encode them in cp1252 and fail on a character outside it)."""
+    """Exports, --json output and error messages into a file or a pipe are UTF-8 everywhere
+    (Windows would encode them in cp1252, which has no such dash, and fail on it); exports
+    keep \n line ends."""
     import os
     import subprocess
     import sys
@@ -347,12 +348,16 @@ def test_redirected_output_and_errors_are_utf8_whatever_the_code_page(tmp_path: 
     env = {**os.environ, "FIT_STORE": str(tmp_path / "store"), "PYTHONIOENCODING": "cp1252",
            "FIT_TODAY": "2026-06-15"}
     fit = [sys.executable, "-m", "fitcli"]
-    subprocess.run([*fit, "client", "add", "C001", "--label", "Søren ≠"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run([*fit, "client", "add", "C001", "--label", "Søren – ørn ≠"], env=env,
+                   check=True, capture_output=True)
     shown = subprocess.run([*fit, "client", "show", "C001", "--json"], env=env,
                            capture_output=True)
     assert shown.returncode == 0, shown.stderr
-    assert json.loads(shown.stdout.decode("utf-8"))["label"] == "Søren ≠"
+    assert json.loads(shown.stdout.decode("utf-8"))["label"] == "Søren – ørn ≠"
+    done = subprocess.run([*fit, "export", "--format", "json"], env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert "Søren – ørn ≠" in done.stdout.decode("utf-8")
+    assert b"\r\n" not in done.stdout
     missing = subprocess.run([*fit, "--lang", "sv", "client", "show", "C999 ≠"], env=env,
                              capture_output=True)
     assert missing.returncode != 0

@@ -180,21 +180,3 @@ def test_backup_text_is_json_dumps_of_the_client_document(doc: dict[str, object]
     expected = "\n  " + json.dumps(export.client_document(doc), ensure_ascii=False,
                                     separators=(",", ":"))
     assert export._backup_client(doc) == expected.encode("utf-8")
-
-
-def test_stdout_is_utf8_whatever_the_console_code_page(tmp_path: Path) -> None:
-    """Piped or redirected, an export is UTF-8 with \\n line ends, also where Python's stdout
-    would encode in a legacy code page (Windows: cp1252, which has no such dash)."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "FIT_STORE": str(tmp_path / "store"), "PYTHONIOENCODING": "cp1252",
-           "FIT_TODAY": "2026-06-15"}
-    fit = [sys.executable, "-m", "fitcli"]
-    subprocess.run([*fit, "client", "add", "C001", "--label", "Søren – ørn ≠"], env=env,
-                   check=True, capture_output=True)
-    done = subprocess.run([*fit, "export", "--format", "json"], env=env, capture_output=True)
-    assert done.returncode == 0, done.stderr
-    assert "Søren – ørn ≠" in done.stdout.decode("utf-8")
-    assert b"\r\n" not in done.stdout

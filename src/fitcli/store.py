@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import os
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -239,8 +240,6 @@ def filesystem_syncer(folder: Path) -> Callable[[], None] | None:
     fsync does, so older kernels are not trusted, nor network or FUSE file systems. macOS's
     sync() may return before the data is on disk and Windows has no equivalent: there every
     file gets its own fsync."""
-    import sys
-
     if sys.platform != "linux":
         return None
     version = re.match(r"(\d+)\.(\d+)", os.uname().release)  # "6.1.0-18-amd64", "6.1-rc1"
