@@ -12,6 +12,7 @@ from fitcli.commands import (
     demo,
     flags,
     io_cmd,
+    meeting,
     report,
     scores,
     store_cmd,
@@ -52,6 +53,7 @@ def root(
 
 
 app.add_typer(client.app, name="client")
+app.add_typer(meeting.app, name="meeting")
 app.command("ors")(scores.ors)
 app.command("srs")(scores.srs)
 app.add_typer(store_cmd.app, name="store")

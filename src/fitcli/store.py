@@ -2,7 +2,7 @@
 
 Layout under the store folder (folders 0700, files 0600 where the OS has POSIX modes)::
 
-    clients/<ID>.json     {"schema_version": 1, "id": ..., "sessions": [...]}
+    clients/<ID>.json     {"schema_version": 2, "id": ..., "sessions": [...]}
     locks/<id>.lock       one lock file per client (case-folded, like the file systems)
 
 A file that does not parse or has an unknown schema version is never overwritten: every
@@ -28,18 +28,19 @@ from pydantic_core import from_json
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
+from fitcli.model.migrate import v1_to_v2
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LOCK_TIMEOUT_S = 30.0  # a held lock means another fit process is writing this client
 _POSIX = os.name == "posix"
 
 T = TypeVar("T")
 
 # Migrations: MIGRATIONS[n] turns a schema n document into schema n + 1 (in memory; the file
-# is rewritten in the new schema on its next save). Empty while there is one schema.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+# is rewritten in the new schema on its next save).
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: v1_to_v2}
 
 
 def migrate(doc: dict[str, Any], path: Path | str) -> dict[str, Any]:

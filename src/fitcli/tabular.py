@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from dataclasses import replace as evolve
 from typing import Any, Literal, cast
 
 from pydantic import ValidationError
@@ -21,29 +22,34 @@ from pydantic import ValidationError
 from fitcli.errors import InvalidData
 from fitcli.model.batch import Problem, Row, Template
 from fitcli.model.ids import id_key, validate_client_id
+from fitcli.model.migrate import v1_to_v2
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import (
     AGE_GROUPS,
+    SELF,
     CLOSE_REASONS,
     FORMS,
     ITEM_COUNT,
-    RATERS,
     AgeGroup,
     Client,
     Closure,
     Correction,
+    Exclusion,
     Form,
     Rater,
     Rating,
+    RemovedVisit,
+    Session,
     parse_item,
     parse_total,
     tenths,
+    validate_rater,
 )
 
 Format = Literal["csv", "jsonl", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "jsonl", "json")
 BACKUP_MARK = "fitcli_backup"  # key naming a full-backup document, its value the version
-BACKUP_VERSION = 1
+BACKUP_VERSION = 2  # 2: visits hold every rater's forms; 1 is still read
 DELIMITERS = (",", ";", "\t")
 
 ITEM_FIELDS = {form: tuple(f"{form}{i}" for i in range(1, ITEM_COUNT + 1)) for form in FORMS}
@@ -74,11 +80,10 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
                          f"{form} totalskår", f"{form} poäng")
        for form in FORMS},
 }
-# Cell values users type for the rater and the age group.
-RATER_VALUES: dict[Rater, tuple[str, ...]] = {
-    "self": ("self", "client", "klient", "selv", "själv", "bruker", "bruger", "borger"),
-    "other": ("other", "collateral", "annen", "anden", "annan", "pårørende", "anhörig"),
-}
+# Cell values users type for the client as rater; any other value is a collateral rater's
+# code (1-20 letters, digits, - and _: "mor", "far", "parent", "teacher", "other").
+SELF_WORDS: tuple[str, ...] = ("self", "client", "klient", "selv", "själv", "bruker",
+                               "bruger", "borger")
 AGE_VALUES: dict[AgeGroup, tuple[str, ...]] = {
     "adult": ("adult", "voksen", "vuxen", "18+"),
     "adolescent": ("adolescent", "youth", "ungdom", "13-17"),
@@ -94,8 +99,7 @@ def normalise(name: str) -> str:
 
 _FIELD_OF: dict[str, str] = {normalise(a): f for f, aliases in FIELD_ALIASES.items()
                              for a in (f, *aliases)}
-_RATER_OF: dict[str, Rater] = {normalise(a): r for r, aliases in RATER_VALUES.items()
-                               for a in aliases}
+_SELF_OF = frozenset(normalise(a) for a in SELF_WORDS)
 _AGE_OF: dict[str, AgeGroup] = {normalise(a): g for g, aliases in AGE_VALUES.items()
                                 for a in aliases}
 
@@ -164,10 +168,13 @@ def parse_session(text: str) -> int:
 
 
 def parse_rater(text: str) -> Rater:
-    found = _RATER_OF.get(normalise(text))
-    if found is None:
-        raise DomainError("import.error.rater", value=text.strip())
-    return found
+    """``self`` for the client's own words, else the collateral rater's code."""
+    if normalise(text) in _SELF_OF:
+        return SELF
+    try:
+        return validate_rater(text)
+    except DomainError:
+        raise DomainError("import.error.rater", value=text.strip()) from None
 
 
 def parse_age_group(text: str) -> AgeGroup:
@@ -497,8 +504,11 @@ def _json_rating(value: Any, path: str) -> Rating | None:
     if unknown:
         raise _JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
     rater = value.get("rater", "self")
-    if rater not in RATERS:
-        raise _JsonProblem(f"{path}.rater", "import.error.rater", value=str(rater))
+    try:
+        if not isinstance(rater, str) or validate_rater(rater) != rater:
+            raise DomainError("import.error.rater")
+    except DomainError:
+        raise _JsonProblem(f"{path}.rater", "import.error.rater", value=str(rater)) from None
     items = value.get("items")
     total = value.get("total")
     if items is None:
@@ -537,8 +547,13 @@ def _json_id(value: Any, path: str) -> str:
 MEETING_KEYS = frozenset({"client", "session", "date", "ors", "srs", "age_group"})
 
 
+def _json_meeting_parts(obj: Any, path: str, extra: frozenset[str], client: str) -> Row:
+    """A visit's row (number, date, the client's own forms); forms optional here."""
+    return _json_meeting(obj, None, path, extra, client, need_scores=False)
+
+
 def _json_meeting(obj: Any, line: int | None, path: str, extra: frozenset[str] = frozenset(),
-                  client: str | None = None) -> Row:
+                  client: str | None = None, need_scores: bool = True) -> Row:
     if not isinstance(obj, dict):
         raise _JsonProblem(path, "import.error.json_type", expected="object")
     unknown = sorted(set(obj) - MEETING_KEYS - extra)
@@ -560,7 +575,7 @@ def _json_meeting(obj: Any, line: int | None, path: str, extra: frozenset[str] =
         raise _JsonProblem(f"{path}.age_group", "import.error.age_group", value=str(age_group))
     ors = _json_rating(obj.get("ors"), f"{path}.ors")
     srs = _json_rating(obj.get("srs"), f"{path}.srs")
-    if ors is None and srs is None:
+    if ors is None and srs is None and need_scores:
         raise _JsonProblem(path, "import.error.no_scores")
     prefix = f"{path}." if path else ""
     where = {k: f"{prefix}{k}" for k in MEETING_KEYS}
@@ -600,7 +615,8 @@ def parse_backup(text: str) -> Parsed:
         out.problems.append(Problem(None, "", "import.error.not_backup", {}))
         return out
     version = doc.get(BACKUP_MARK)
-    if not isinstance(version, int) or version > BACKUP_VERSION:
+    if (not isinstance(version, int) or isinstance(version, bool) or version < 1
+            or version > BACKUP_VERSION):
         out.problems.append(Problem(None, BACKUP_MARK, "import.error.backup_version",
                                     {"version": version, "supported": BACKUP_VERSION}))
         return out
@@ -608,6 +624,8 @@ def parse_backup(text: str) -> Parsed:
     for index, raw in enumerate(doc["clients"]):
         path = f"clients[{index}]"
         try:
+            if version == 1 and isinstance(raw, dict):
+                raw = v1_to_v2(raw)
             template, rows = _backup_client(raw, path)
         except _JsonProblem as exc:
             out.problems.append(Problem(None, exc.path, exc.key, exc.params))
@@ -624,7 +642,9 @@ def parse_backup(text: str) -> Parsed:
     return out
 
 
-CLIENT_KEYS = frozenset({"id", "age_group", "status", "label", "start", "closed", "sessions"})
+CLIENT_KEYS = frozenset({"id", "age_group", "status", "label", "start", "closed", "excluded",
+                         "sessions", "removed"})
+VISIT_EXTRA = frozenset({"corrections", "formerly", "forms", "collateral"})
 
 
 def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
@@ -655,23 +675,129 @@ def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
     if not isinstance(sessions, list):
         raise _JsonProblem(f"{path}.sessions", "import.error.json_type", expected="list")
     rows: list[Row] = []
-    histories: list[tuple[Correction, ...]] = []
+    histories: list[tuple[tuple[Correction, ...], tuple[int, ...]]] = []
     for i, meeting in enumerate(sessions):
         where = f"{path}.sessions[{i}]"
-        row = _json_meeting(meeting, None, where, frozenset({"corrections"}), client_id)
-        if row.session != i + 1:
+        visit_rows = _json_visit(meeting, where, client_id)
+        if visit_rows[0].session != i + 1:
             raise _JsonProblem(f"{where}.session", "import.error.backup_numbering",
                                expected=i + 1)
-        histories.append(_corrections(meeting.get("corrections", []), f"{where}.corrections"))
-        rows.append(row)
+        histories.append((_corrections(meeting.get("corrections", []),
+                                       f"{where}.corrections"),
+                          _formerly(meeting.get("formerly", []), f"{where}.formerly")))
+        rows.extend(visit_rows)
+    removed = _removed(raw.get("removed", []), f"{path}.removed", client_id)
+    excluded = _excluded(raw.get("excluded"), f"{path}.excluded")
     try:  # the meetings are checked as rows, like any import; here the client's details
         client = Client.model_validate({
             "id": client_id, "age_group": age_group, "label": label,
-            "start": _json_date(raw["start"], f"{path}.start"), "closed": closure})
+            "start": _json_date(raw["start"], f"{path}.start"), "closed": closure,
+            "excluded": excluded, "removed": removed})
     except (ValidationError, DomainError) as exc:
         reason = str(exc.errors()[0]["msg"]) if isinstance(exc, ValidationError) else exc.key
         raise _JsonProblem(path, "import.error.backup_client", reason=reason) from None
-    return Template(client, path, tuple(histories)), rows
+    return Template(client, path, tuple(h for h, _ in histories),
+                    tuple(f for _, f in histories)), rows
+
+
+def _json_visit(obj: Any, path: str, client: str) -> list[Row]:
+    """A backup's visit as import rows, one per rater (all with the visit's number). Its
+    forms come as ``forms`` (a list of {form, rater, items, total}), or as the client's own
+    ``ors``/``srs`` with the collateral raters' under ``collateral``."""
+    row = _json_meeting_parts(obj, path, VISIT_EXTRA, client)
+    forms = obj.get("forms")
+    by_rater: dict[str, dict[str, Rating]] = {}
+    if forms is not None:
+        if not isinstance(forms, list):
+            raise _JsonProblem(f"{path}.forms", "import.error.json_type", expected="list")
+        for k, entry in enumerate(forms):
+            where = f"{path}.forms[{k}]"
+            if not isinstance(entry, dict) or entry.get("form") not in FORMS:
+                raise _JsonProblem(where, "import.error.json_type", expected="form")
+            rating = _json_rating({key: value for key, value in entry.items() if key != "form"},
+                                  where)
+            assert rating is not None
+            slot = by_rater.setdefault(rating.rater, {})
+            if entry["form"] in slot:
+                raise _JsonProblem(where, "import.error.duplicate_form", form=entry["form"],
+                                   rater=rating.rater)
+            slot[entry["form"]] = rating
+        own = {f: r for f, r in (("ors", row.ors), ("srs", row.srs)) if r is not None}
+        if own != by_rater.get(SELF, {}):
+            raise _JsonProblem(f"{path}.forms", "import.error.forms_differ")
+    else:
+        if row.ors is not None:
+            by_rater.setdefault(row.ors.rater, {})["ors"] = row.ors
+        if row.srs is not None:
+            by_rater.setdefault(row.srs.rater, {})["srs"] = row.srs
+        collateral = obj.get("collateral", [])
+        if not isinstance(collateral, list):
+            raise _JsonProblem(f"{path}.collateral", "import.error.json_type", expected="list")
+        for k, entry in enumerate(collateral):
+            where = f"{path}.collateral[{k}]"
+            if not isinstance(entry, dict) or not isinstance(entry.get("rater"), str):
+                raise _JsonProblem(where, "import.error.json_type", expected="object")
+            for form in FORMS:
+                rating = _json_rating(entry.get(form), f"{where}.{form}")
+                if rating is not None:
+                    if rating.rater != entry["rater"]:
+                        raise _JsonProblem(f"{where}.{form}.rater", "import.error.rater",
+                                           value=rating.rater)
+                    by_rater.setdefault(rating.rater, {})[form] = rating
+    if not by_rater:
+        raise _JsonProblem(path, "import.error.no_scores")
+    order = sorted(by_rater, key=lambda code: (code != SELF, code))
+    return [evolve(row, ors=by_rater[code].get("ors"), srs=by_rater[code].get("srs"))
+            for code in order]
+
+
+def _formerly(raw: Any, path: str) -> tuple[int, ...]:
+    if not isinstance(raw, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 1_000_000
+            for n in raw):
+        raise _JsonProblem(path, "import.error.json_type", expected="list of numbers")
+    return tuple(raw)
+
+
+def _excluded(raw: Any, path: str) -> Exclusion | None:
+    if raw is None:
+        return None
+    reason = raw.get("reason") if isinstance(raw, dict) else None
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 200:
+        raise _JsonProblem(path, "import.error.json_type", expected="{reason, date}")
+    return Exclusion(reason=reason, date=_json_date(raw.get("date"), f"{path}.date"))
+
+
+def _removed(raw: Any, path: str, client: str) -> tuple[RemovedVisit, ...]:
+    if not isinstance(raw, list):
+        raise _JsonProblem(path, "import.error.json_type", expected="list")
+    found = []
+    for i, item in enumerate(raw):
+        where = f"{path}[{i}]"
+        if not isinstance(item, dict):
+            raise _JsonProblem(where, "import.error.json_type", expected="object")
+        rows = _json_visit({k: v for k, v in item.items() if k != "at"}, where, client)
+        visit = Session(session=rows[0].session or 1, date=rows[0].date,
+                        corrections=_corrections(item.get("corrections", []),
+                                                 f"{where}.corrections"),
+                        formerly=_formerly(item.get("formerly", []), f"{where}.formerly"))
+        for r in rows:
+            for form in FORMS:
+                rating = r.rating(form)
+                if rating is not None:
+                    visit = visit.with_form(form, rating.rater, rating)
+        found.append(RemovedVisit(at=_moment(item.get("at"), f"{where}.at"), visit=visit))
+    return tuple(found)
+
+
+def _moment(at: Any, path: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(at) if isinstance(at, str) else None
+    except ValueError:
+        when = None
+    if when is None:
+        raise _JsonProblem(path, "import.error.json_type", expected="YYYY-MM-DDTHH:MM:SS+00:00")
+    return when
 
 
 def _corrections(raw: Any, path: str) -> tuple[Correction, ...]:
@@ -682,17 +808,19 @@ def _corrections(raw: Any, path: str) -> tuple[Correction, ...]:
         where = f"{path}[{i}]"
         if not isinstance(item, dict) or item.get("form") not in FORMS:
             raise _JsonProblem(where, "import.error.json_type", expected="correction")
-        at = item.get("at")
-        try:
-            when = dt.datetime.fromisoformat(at) if isinstance(at, str) else None
-        except ValueError:
-            when = None
-        if when is None:
-            raise _JsonProblem(f"{where}.at", "import.error.json_type",
-                               expected="YYYY-MM-DDTHH:MM:SS+00:00")
+        when = _moment(item.get("at"), f"{where}.at")
         previous_date = item.get("previous_date")
+        rater = item.get("rater", SELF)
+        action = item.get("action", "corrected")
+        if not isinstance(rater, str) or action not in ("corrected", "added", "removed"):
+            raise _JsonProblem(where, "import.error.json_type", expected="correction")
+        try:
+            if rater != SELF and validate_rater(rater) != rater:
+                raise DomainError("import.error.rater")
+        except DomainError:
+            raise _JsonProblem(f"{where}.rater", "import.error.rater", value=rater) from None
         found.append(Correction(
-            at=when, form=item["form"],
+            at=when, form=item["form"], rater=rater, action=action,
             previous=_json_rating(item.get("previous"), f"{where}.previous"),
             previous_date=(None if previous_date is None
                            else _json_date(previous_date, f"{where}.previous_date"))))

@@ -14,7 +14,11 @@ DateOpt = Annotated[str | None, typer.Option(
 AgeGroupOpt = Annotated[Literal["adult", "adolescent", "child"], typer.Option(
     "--age-group", case_sensitive=False,
     help="adult (18+), adolescent (13-17) or child (6-12): sets cutoffs and ETR model.")]
-RaterOpt = Annotated[Literal["self", "other"], typer.Option(
-    "--rater", case_sensitive=False,
-    help="self: the client rated; other: a collateral rater (parent, partner, teacher).")]
+RaterOpt = Annotated[str, typer.Option(
+    "--rater", metavar="CODE",
+    help="Who rated: self (the client, default) or a short code you choose for a collateral "
+         "rater, e.g. mother, far, teacher (1-20 letters, digits, '-', '_').")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+RaterFilterOpt = Annotated[str | None, typer.Option(
+    "--rater", metavar="CODE", show_default=False,
+    help="Only this rater: self (the client) or a collateral rater's code.")]

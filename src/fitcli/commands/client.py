@@ -24,7 +24,8 @@ from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
 from fitcli.render.data import client_dict, summary_dict
 
-app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen and remove clients."
+app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen, exclude and remove "
+                  "clients."
                   "\n\nExample: fit client add C001 --age-group adult")
 
 LABEL_MAX = 80  # a short note for the practitioner, shown in one table cell
@@ -163,6 +164,38 @@ def reopen(client_id: ClientIdArg) -> None:
     """
     reopened = store().update(client_id, lambda c: (updated := meetings.reopen(c), updated))
     echo(t("client.reopened", client=reopened.id))
+
+
+@app.command("exclude")
+def exclude(
+    client_id: ClientIdArg,
+    reason: Annotated[str, typer.Option(
+        "--reason", help="Why the client is left out of the caseload figures (one line).",
+        show_default=False)],
+) -> None:
+    """Leave a client out of the caseload figures of 'fit report' (counted as excluded).
+
+    Flags and trends are not affected. Undo with 'fit client include ID'.
+
+    Example: fit client exclude C001 --reason "test entries"
+    """
+    def apply(c: Client) -> tuple[Client, Client]:
+        updated = meetings.exclude(c, reason, today())
+        return updated, updated
+
+    done = store().update(client_id, apply)
+    assert done.excluded is not None
+    echo(t("client.excluded", client=done.id, reason=done.excluded.reason))
+
+
+@app.command("include")
+def include(client_id: ClientIdArg) -> None:
+    """Count an excluded client in the caseload figures again.
+
+    Example: fit client include C001
+    """
+    done = store().update(client_id, lambda c: (updated := meetings.include(c), updated))
+    echo(t("client.included", client=done.id))
 
 
 @app.command("remove")

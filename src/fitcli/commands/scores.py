@@ -3,6 +3,7 @@
 Hot path: a practitioner runs this after every meeting, so it imports neither rich nor plotext.
 """
 
+import datetime as dt
 import re
 import sys
 from typing import Annotated
@@ -17,7 +18,17 @@ from fitcli.i18n import item_labels, num, t
 from fitcli.model import meetings
 from fitcli.model.change import change
 from fitcli.model.problems import DomainError
-from fitcli.model.scores import ITEM_COUNT, Client, Form, Rater, Rating, parse_item, parse_total
+from fitcli.model.scores import (
+    ITEM_COUNT,
+    SELF,
+    Client,
+    Form,
+    Rater,
+    Rating,
+    parse_item,
+    parse_total,
+    validate_rater,
+)
 from fitcli.render.data import session_dict
 
 ItemsArg = Annotated[list[str] | None, typer.Argument(
@@ -31,7 +42,8 @@ TotalOpt = Annotated[str | None, typer.Option(
 # (the parser's own int message is pydantic's wording).
 SessionOpt = Annotated[str | None, typer.Option(
     "--session", metavar="N", show_default=False,
-    help="Meeting number to correct (previous values are kept in its history).")]
+    help="Visit number: corrects (or adds) this rater's form in visit N, keeping the previous "
+         "form in its history; without it the form joins the visit of --date or starts one.")]
 
 _SESSION = re.compile(r"[0-9]{1,6}")
 
@@ -44,6 +56,14 @@ def parse_session(raw: str | None) -> int | None:
     if not _SESSION.fullmatch(text) or int(text) < 1:
         raise UsageProblem("error.session_format", value=raw)
     return int(text)
+
+
+def parse_rater_option(raw: str) -> Rater:
+    """``--rater``: ``self`` or a collateral rater's code."""
+    try:
+        return validate_rater(raw)
+    except DomainError as exc:
+        raise UsageProblem(exc.key, **exc.params) from None
 
 
 def _prompt_items(form: Form, client: Client) -> tuple[float, float, float, float]:
@@ -62,7 +82,7 @@ def _prompt_items(form: Form, client: Client) -> tuple[float, float, float, floa
 
 
 def _rating(form: Form, client_id: str, items: list[str] | None, total: str | None,
-            rater: Rater, session: int | None) -> Rating:
+            rater: Rater, session: int | None, on: dt.date | None) -> Rating:
     try:
         if total is not None:
             if items:
@@ -72,8 +92,10 @@ def _rating(form: Form, client_id: str, items: list[str] | None, total: str | No
             if not _common.stdin_is_terminal():
                 raise UsageProblem("error.items_missing", form=form)
             client = store().load(client_id)
-            # refuse a closed client or a wrong --session before four questions, not after
-            meetings.check_recordable(client, session)
+            # refuse a closed client, a wrong --session or a form the visit already holds
+            # before four questions, not after
+            meetings.check_recordable(client, form, rater, today=today(), date=on,
+                                      session=session)
             return Rating.from_items(_prompt_items(form, client), rater)
         if len(items) != ITEM_COUNT:
             raise UsageProblem("error.items_count", form=form, count=len(items))
@@ -84,11 +106,12 @@ def _rating(form: Form, client_id: str, items: list[str] | None, total: str | No
 
 
 def log_form(form: Form, client_id: str, items: list[str] | None, total: str | None,
-             date: str | None, session: str | int | None, rater: Rater, as_json: bool) -> None:
+             date: str | None, session: str | int | None, rater: str, as_json: bool) -> None:
     """Log one form: check every value first, then change the client under its lock."""
     on = parse_date(date)
     number = session if isinstance(session, int) else parse_session(session)
-    rating = _rating(form, client_id, items, total, rater, number)
+    who = parse_rater_option(rater)
+    rating = _rating(form, client_id, items, total, who, number, on)
 
     def apply(client: Client) -> tuple[Client, meetings.Recorded]:
         done = meetings.record(client, form, rating, today=today(), now=now(), date=on,
@@ -122,19 +145,22 @@ def raised_flags(form: Form, done: meetings.Recorded) -> list[str]:
     return [t("flags.logged", severity=severity_word(f.severity),
               message=message(f, client.age_group), rule=f.rule)
             for f in flags
-            if f.session == done.session.session and f.rule.startswith(f"{form}-")]
+            if f.session == done.session.session and f.rule.startswith(f"{form}-")
+            and f.rater == done.rater]
 
 
 def _summary(form: Form, done: meetings.Recorded) -> str:
-    """One line for a person: the meeting, the total, and for an ORS the change of this
-    meeting's score since the rater's first ORS."""
+    """One line for a person: the visit, its date, the rater, the total, and for an ORS the
+    change since the rater's first ORS."""
     client, session = done.client, done.session
-    rating = session.ors if form == "ors" else session.srs
+    rating = session.get(form, done.rater)
     assert rating is not None
+    who = t("logged.rater_self") if done.rater == SELF else t("logged.rater", rater=done.rater)
     line = t(f"logged.{done.action}", client=client.id, session=session.session,
-             date=session.date.isoformat(), form=form.upper(), total=num(rating.total))
+             date=session.date.isoformat(), form=form.upper(), total=num(rating.total),
+             rater=who)
     if form == "ors":
-        first_session, first = client.ors_ratings(rating.rater)[0]
+        first_session, first = client.ors_ratings(done.rater)[0]
         if first_session.session == session.session:
             line += " " + t("logged.ors_first")
         else:
@@ -153,7 +179,7 @@ def ors(
     rater: RaterOpt = "self",
     as_json: JsonOpt = False,
 ) -> None:
-    """Log an ORS (Outcome Rating Scale, start of meeting): starts a new meeting.
+    """Log an ORS (Outcome Rating Scale, start of meeting) for the client or a rater.
 
     Example: fit ors C001 4.5 6 5,5 7 --date 2026-11-23
     """
@@ -169,7 +195,7 @@ def srs(
     rater: RaterOpt = "self",
     as_json: JsonOpt = False,
 ) -> None:
-    """Log an SRS (Session Rating Scale, end of meeting): completes the latest meeting.
+    """Log an SRS (Session Rating Scale, end of meeting) for the client or a rater.
 
     Example: fit srs C001 9.1 9.5 8.8 9.3
     """

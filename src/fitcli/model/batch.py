@@ -4,14 +4,16 @@ A row is one meeting of one client: a date, optionally its meeting number, an OR
 both. ``plan`` checks every row against the client as stored (or as it would be created) and
 returns either the clients to write or every problem found: nothing is ever half-planned.
 
-Rules (issue #4), on top of the meeting rules of ``meetings.record``:
-- A row matches an existing meeting by its number (when the row has one) or by its date.
-  The same scores again: skipped (re-importing a file adds nothing). A form the meeting lacks:
+Rules, on top of the visit rules of ``meetings.record``. A form's place in a visit is its
+slot: the form and its rater (the client or a collateral rater's code).
+- A row matches an existing visit by its number (when the row has one) or by its date.
+  The same scores again: skipped (re-importing a file adds nothing). A slot the visit lacks:
   filled in ("completed"). Different scores, or a different date for the same number: a
-  conflict, refused unless ``replace`` (then the meeting is corrected and keeps its old values
+  conflict, refused unless ``replace`` (then the visit is corrected and keeps its old values
   in its correction history, as ``fit ors --session N`` does).
-- Rows for the same client and meeting inside one file merge when they carry different forms
-  (an ORS row and an SRS row); the same form twice is a duplicate.
+- Rows for the same client and visit inside one file merge when they fill different slots
+  (an ORS row and an SRS row, the client's row and a parent's); the same slot twice is a
+  duplicate.
 - New meetings go after the client's latest one, in date order, never in the future; meeting
   numbers in the file must continue the client's numbering without gaps. Rows with a meeting
   number are taken in number order, rows without one in date order.
@@ -28,7 +30,17 @@ from typing import Any, Literal
 from fitcli.model import meetings
 from fitcli.model.ids import id_key
 from fitcli.model.problems import DomainError
-from fitcli.model.scores import FORMS, AgeGroup, Client, Correction, Form, Rating, Session
+from fitcli.model.scores import (
+    FORMS,
+    SELF,
+    AgeGroup,
+    Client,
+    Correction,
+    Form,
+    Rater,
+    Rating,
+    Session,
+)
 
 Outcome = Literal["added", "completed", "skipped", "replaced"]
 
@@ -68,6 +80,14 @@ class Row:
     def forms(self) -> list[Form]:
         return [f for f in FORMS if self.rating(f) is not None]
 
+    def slots(self) -> list[tuple[Form, Rater]]:
+        """(form, rater) of each form the row holds."""
+        return [(f, r.rater) for f in FORMS if (r := self.rating(f)) is not None]
+
+    @property
+    def own_only(self) -> bool:
+        return all(rater == SELF for _, rater in self.slots())
+
 
 @dataclass(frozen=True)
 class Template:
@@ -75,7 +95,8 @@ class Template:
 
     client: Client  # details and closing; its meetings come as rows
     path: str  # where it sits in the document, for problems
-    corrections: tuple[tuple[Correction, ...], ...] = ()  # each meeting's history, in order
+    corrections: tuple[tuple[Correction, ...], ...] = ()  # each visit's history, in order
+    formerly: tuple[tuple[int, ...], ...] = ()  # each visit's older record numbers
 
 
 @dataclass
@@ -219,7 +240,10 @@ def _add_all(client: Client, rows: list[Row], today: dt.date) -> Client | None:
     """The usual batch: every row a new meeting (no meeting numbers, no date the client
     already has a meeting on), all at once; None when that is not so or a rule is broken,
     and ``apply_row`` takes the rows one by one (and names each problem's row)."""
-    if client.closed is not None or any(row.session is not None for row in rows):
+    if client.closed is not None or any(row.session is not None or not row.own_only
+                                         for row in rows):
+        return None
+    if len({row.date for row in rows}) != len(rows):
         return None
     if client.sessions:
         dates = {s.date for s in client.sessions}
@@ -254,9 +278,11 @@ def _restore_details(client: Client, template: Template, today: dt.date,
     """Give a restored client back its correction histories and its closing."""
     old = template.client
     if len(client.sessions) == len(template.corrections):
+        formerly = template.formerly or tuple(() for _ in template.corrections)
         client = client.model_copy(update={"sessions": tuple(
-            s.model_copy(update={"corrections": history})
-            for s, history in zip(client.sessions, template.corrections, strict=True))})
+            s.model_copy(update={"corrections": history, "formerly": before})
+            for s, history, before in zip(client.sessions, template.corrections, formerly,
+                                          strict=True))})
     if old.closed is not None:
         try:
             client = meetings.close(client, old.closed.reason, old.closed.date, today)
@@ -266,30 +292,41 @@ def _restore_details(client: Client, template: Template, today: dt.date,
 
 
 def merge_rows(rows: list[Row]) -> tuple[list[Row], list[Problem]]:
-    """Rows of one client in meeting order, rows of the same meeting merged; duplicates out."""
-    # numbered meetings in number order (their dates are then checked), the rest by date
+    """Rows of one client in visit order; rows of the same visit and rater merged (an ORS row
+    and an SRS row); a slot given twice for one visit is a duplicate."""
+    # numbered visits in number order (their dates are then checked), the rest by date
     ordered = sorted(rows, key=lambda r: (r.session is None, r.session or 0, r.date,
                                           r.line or 0))
     merged: list[Row] = []
-    index: dict[tuple[str, Any], int] = {}
+    index: dict[tuple[Any, ...], int] = {}
+    taken: dict[tuple[str, Any], dict[tuple[Form, Rater], Row]] = {}
+    dates: dict[tuple[str, Any], dt.date] = {}
     problems: list[Problem] = []
     for row in ordered:
-        key: tuple[str, Any] = ("n", row.session) if row.session is not None else ("d", row.date)
+        visit: tuple[str, Any] = (("n", row.session) if row.session is not None
+                                  else ("d", row.date))
+        slots = taken.setdefault(visit, {})
+        clash = [slot for slot in row.slots() if slot in slots]
+        if clash or dates.setdefault(visit, row.date) != row.date:
+            first = slots[clash[0]] if clash else merged[index[(*visit, "")]]
+            column = clash[0][0] if clash else "date"
+            problems.append(Problem(row.line, row.column(column), "import.error.duplicate",
+                                    {"client": row.client, "date": row.date.isoformat(),
+                                     "first": first.line if first.line is not None else "?"}))
+            continue
+        for slot in row.slots():
+            slots[slot] = row
+        raters = tuple(sorted({r for _, r in row.slots()}))
+        key = (*visit, raters)
+        index.setdefault((*visit, ""), len(merged))
         at = index.get(key)
-        if at is None:
+        if at is None or len(raters) != 1:
             index[key] = len(merged)
             merged.append(row)
             continue
         first = merged[at]
-        overlap = set(first.forms()) & set(row.forms())
-        if overlap or first.date != row.date:
-            form = sorted(overlap)[0] if overlap else "date"
-            problems.append(Problem(row.line, row.column(form), "import.error.duplicate",
-                                    {"client": row.client, "date": row.date.isoformat(),
-                                     "first": first.line if first.line is not None else "?"}))
-            continue
         merged[at] = evolve(first, ors=first.ors or row.ors, srs=first.srs or row.srs,
-                           age_group=first.age_group or row.age_group)
+                            age_group=first.age_group or row.age_group)
     return merged, problems
 
 
@@ -319,7 +356,7 @@ def _target(client: Client, row: Row) -> Session | None:
         return None
     same_day = [s for s in sessions if s.date == row.date]
     for session in same_day:
-        if not _compare(session, row)[0]:  # nothing that differs: this is the meeting
+        if not _compare(session, row)[0]:  # nothing that differs: this is the visit
             return session
     return same_day[-1] if same_day else None
 
@@ -330,10 +367,12 @@ def _compare(session: Session, row: Row) -> tuple[list[Form], list[Form]]:
     differs: list[Form] = []
     missing: list[Form] = []
     for form in row.forms():
-        held = getattr(session, form)
+        rating = row.rating(form)
+        assert rating is not None
+        held = session.get(form, rating.rater)
         if held is None:
             missing.append(form)
-        elif held != row.rating(form):
+        elif held != rating:
             differs.append(form)
     return differs, missing
 
@@ -360,9 +399,13 @@ def apply_row(client: Client, row: Row, *, replace: bool, today: dt.date,
 
     index = target.session - 1
     if missing:
-        fill: dict[str, Any] = {f: row.rating(f) for f in missing}
+        filled = target
+        for f in missing:
+            rating = row.rating(f)
+            assert rating is not None
+            filled = filled.with_form(f, rating.rater, rating)
         sessions = list(client.sessions)
-        sessions[index] = target.model_copy(update=fill)
+        sessions[index] = filled
         client = client.model_copy(update={"sessions": tuple(sessions)})
     if not differs and not moved:
         return client, "completed"
@@ -387,10 +430,26 @@ def _add(client: Client, row: Row, today: dt.date, now: dt.datetime) -> Client:
     # the first form starts meeting N (date rules checked there) and an SRS on the same row
     # completes that same meeting, as `fit srs` right after `fit ors` does (one new meeting
     # holding both, not a copy per form: a batch adds 100,000 of them)
+    together = len(forms) == 2 and row.srs is not None and row.srs.rater == rating.rater
     try:
         done = meetings.record(client, forms[0], rating, today=today, now=now, date=row.date,
                                session=len(client.sessions) + 1,
-                               companion=row.srs if len(forms) == 2 else None)
+                               companion=row.srs if together else None)
+        if len(forms) == 2 and not together:  # the SRS of another rater, same new visit
+            assert row.srs is not None
+            done = meetings.record(done.client, "srs", row.srs, today=today, now=now,
+                                   session=done.session.session)
+            done = meetings.Recorded(_drop_last_correction(done.client, done.session.session),
+                                     done.session, "added", done.rater)
     except DomainError as exc:
         raise _model_refusal(row, exc, forms[0]) from None
     return done.client
+
+
+def _drop_last_correction(client: Client, number: int) -> Client:
+    """The client without the "added" history entry of a form put into a visit it created
+    itself a moment ago (nothing was there before: nothing to keep)."""
+    sessions = list(client.sessions)
+    visit = sessions[number - 1]
+    sessions[number - 1] = visit.model_copy(update={"corrections": visit.corrections[:-1]})
+    return client.model_copy(update={"sessions": tuple(sessions)})

@@ -1,11 +1,19 @@
-"""How a logged score lands in a client's meetings. Pure: today and now come in as arguments.
+"""How a logged form lands in a client's visits. Pure: today and now come in as arguments.
 
-Rules (issue #2): an ORS starts a new meeting; an SRS completes the latest meeting if that
-has no SRS yet (and no other date was given), otherwise starts a new one. ``session=N``
-targets meeting N: an existing meeting is corrected with its previous values kept in its
-correction history; N = last + 1 starts the next meeting. A new meeting may not be dated
-before the client's latest meeting, nor after today. A closed client takes no new meetings
-(reopen first), but its existing meetings can still be corrected, within the episode.
+A visit holds the client's own ORS and SRS and the forms of any collateral raters present.
+
+- Without a visit number, a form joins the visit dated ``date`` (default today) if there is
+  one, else it starts a new visit. It never lands on an older visit by itself.
+- The same rater's same form twice in one visit is refused: to change a saved form, name its
+  visit (``session=N``), which corrects that rater's form only and keeps the old one in the
+  visit's correction history.
+- ``session=N`` for an existing visit corrects (or adds) that rater's form there; N = last + 1
+  starts the next visit.
+- A new visit may not be dated before the client's latest one, nor after today. A closed
+  client takes no new visits (reopen first), but its visits can still be corrected, within
+  the episode.
+- ``remove`` takes one form, one rater's forms or a whole visit out; what it removed stays in
+  the client's history.
 """
 
 from __future__ import annotations
@@ -16,15 +24,38 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fitcli.model.problems import DomainError
-from fitcli.model.scores import Client, CloseReason, Closure, Correction, Form, Rating, Session
+from fitcli.model.scores import (
+    FORMS,
+    SELF,
+    Client,
+    CloseReason,
+    Closure,
+    Correction,
+    Exclusion,
+    Form,
+    Rater,
+    Rating,
+    RemovedVisit,
+    Session,
+)
 
-Action = Literal["added", "completed", "corrected"]
+Action = Literal["added", "joined", "corrected"]
 
 
 @dataclass(frozen=True)
 class Recorded:
     client: Client
     session: Session
+    action: Action  # added: a new visit; joined: a form added to a visit; corrected
+    rater: Rater = SELF
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a form will land: an existing visit (``index``) or a new one (``index`` None)."""
+
+    index: int | None
+    date: dt.date
     action: Action
 
 
@@ -33,16 +64,47 @@ def _check_date(date: dt.date, today: dt.date) -> None:
         raise DomainError("error.date_future", date=date.isoformat(), today=today.isoformat())
 
 
-def check_recordable(client: Client, session: int | None = None) -> None:
-    """Refuse early (before anyone types four scores) what ``record`` would refuse anyway:
-    a meeting number that does not exist, or a new meeting for a closed client."""
-    count = len(client.sessions)
-    if session is not None and not 1 <= session <= count + 1:
-        raise DomainError("error.session_not_found", kind="not_found", client=client.id,
-                          session=session, last=count)
-    starts_new = session is None or session == count + 1
-    if starts_new and client.closed is not None:
+def locate(client: Client, form: Form, rater: Rater, *, today: dt.date,
+           date: dt.date | None = None, session: int | None = None) -> Place:
+    """Decide where the ``rater``'s ``form`` goes, or refuse: everything ``record`` checks
+    except the scores, so a terminal can refuse before anyone types four of them."""
+    if date is not None:
+        _check_date(date, today)
+    sessions = client.sessions
+    count = len(sessions)
+    if session is not None:
+        if not 1 <= session <= count + 1:
+            raise DomainError("error.session_not_found", kind="not_found", client=client.id,
+                              session=session, last=count)
+        if session <= count:
+            old = sessions[session - 1]
+            _check_move(client, session - 1, date)
+            held = old.get(form, rater) is not None
+            return Place(session - 1, date or old.date, "corrected" if held else "joined")
+    else:
+        on = date or today
+        same_day = [i for i, s in enumerate(sessions) if s.date == on]
+        if same_day:
+            index = same_day[-1]
+            visit = sessions[index]
+            if visit.get(form, rater) is not None:
+                raise DomainError("error.form_exists", client=client.id, form=form.upper(),
+                                  form_lower=form, rater=rater, session=visit.session,
+                                  date=on.isoformat())
+            return Place(index, on, "joined")
+    if client.closed is not None:
         raise DomainError("error.client_closed", client=client.id)
+    new_date = date or today
+    last = sessions[-1] if sessions else None
+    _check_after(last, new_date)
+    return Place(None, new_date, "added")
+
+
+def check_recordable(client: Client, form: Form = "ors", rater: Rater = SELF, *,
+                     today: dt.date, date: dt.date | None = None,
+                     session: int | None = None) -> None:
+    """Refuse early (before anyone types four scores) what ``record`` would refuse."""
+    locate(client, form, rater, today=today, date=date, session=session)
 
 
 def record(
@@ -56,39 +118,58 @@ def record(
     session: int | None = None,
     companion: Rating | None = None,
 ) -> Recorded:
-    """Put ``rating`` into the right meeting of ``client`` and return the new client.
+    """Put ``rating`` (its rater's ``form``) into the right visit of ``client``.
 
-    ``companion``: the other form's rating, given at the same meeting (a batch import row
-    with an ORS and an SRS); only for a new meeting, which then holds both."""
-    if date is not None:
-        _check_date(date, today)
+    ``companion``: the same rater's other form, given at the same visit (a batch import row
+    with an ORS and an SRS); only for a new visit, which then holds both."""
+    rater = rating.rater
+    place = locate(client, form, rater, today=today, date=date, session=session)
     sessions = list(client.sessions)
-    last = sessions[-1] if sessions else None
-    if companion is not None and (session is None or session <= len(sessions)):
-        raise ValueError("companion is for a new meeting with its number given")
-    if session is not None and session <= len(sessions):
-        check_recordable(client, session)
-        return _correct(client, sessions, session - 1, form, rating, date, now)
-    if (session is None and form == "srs" and last is not None and last.srs is None
-            and date in (None, last.date) and client.closed is None):
-        completed = last.model_copy(update={"srs": rating})
-        sessions[-1] = completed
-        return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), completed,
-                        "completed")
+    if companion is not None and (place.index is not None or companion.rater != rater):
+        raise ValueError("companion is the same rater's other form at a new visit")
+    if place.index is None:
+        visit = Session(session=len(sessions) + 1, date=place.date)
+        visit = visit.with_form(form, rater, rating)
+        if companion is not None:
+            visit = visit.with_form("srs" if form == "ors" else "ors", rater, companion)
+        sessions.append(visit)
+        return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), visit,
+                        "added", rater)
+    old = sessions[place.index]
+    moved = place.date != old.date
+    history = old.corrections
+    if place.action == "corrected" or moved:
+        history = (*history, Correction(
+            at=now, form=form, previous=old.get(form, rater), rater=rater,
+            previous_date=old.date if moved else None,
+            action="corrected" if old.get(form, rater) is not None else "added"))
+    elif session is not None:  # a form put into an existing visit by its number
+        history = (*history, Correction(at=now, form=form, previous=None, rater=rater,
+                                        action="added"))
+    fixed = old.with_form(form, rater, rating).model_copy(
+        update={"date": place.date, "corrections": history})
+    sessions[place.index] = fixed
+    return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), fixed,
+                    place.action, rater)
 
-    check_recordable(client, session)
-    new_date = date or today
-    _check_after(last, new_date)
-    ratings = {form: rating}
-    if companion is not None:
-        ratings["srs" if form == "ors" else "ors"] = companion
-    new = Session(session=len(sessions) + 1, date=new_date, **ratings)
-    sessions.append(new)
-    return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), new, "added")
+
+def _check_move(client: Client, index: int, date: dt.date | None) -> None:
+    """A corrected visit date stays between its neighbours (and within a closed episode)."""
+    sessions = client.sessions
+    old = sessions[index]
+    if date is None or date == old.date:
+        return
+    before = sessions[index - 1].date if index > 0 else None
+    after = sessions[index + 1].date if index + 1 < len(sessions) else None
+    if client.closed is not None and (after is None or after > client.closed.date):
+        after = client.closed.date  # a correction stays within the closed episode
+    if (before and date < before) or (after and date > after):
+        raise DomainError("error.date_out_of_order", date=date.isoformat(),
+                          session=old.session)
 
 
 def _check_after(last: Session | None, date: dt.date) -> None:
-    """A new meeting is never dated before the client's latest one."""
+    """A new visit is never dated before the client's latest one."""
     if last is not None and date < last.date:
         raise DomainError("error.date_before_latest", date=date.isoformat(),
                           latest=last.date.isoformat(), session=last.session)
@@ -96,18 +177,19 @@ def _check_after(last: Session | None, date: dt.date) -> None:
 
 def add_meetings(client: Client, new: Sequence[tuple[dt.date, Rating | None, Rating | None]],
                  *, today: dt.date) -> Client:
-    """``client`` with new meetings (date, ORS, SRS) appended in the order given: what
-    ``record`` does for each with its number given and the other form as companion, under
-    the same rules, but copying the client once (a batch import adds 100,000 meetings).
-    Raises the first rule broken; nothing is half-applied (the client is immutable)."""
+    """``client`` with new visits (date, ORS, SRS of the client) appended in the order
+    given: what ``record`` does for each with its number given and the other form as
+    companion, under the same rules, but copying the client once (a batch import adds
+    100,000 visits). Raises the first rule broken; nothing is half-applied."""
     if not new:
         return client
-    check_recordable(client, len(client.sessions) + 1)
+    if client.closed is not None:
+        raise DomainError("error.client_closed", client=client.id)
     sessions = list(client.sessions)
     last = sessions[-1] if sessions else None
     for date, ors, srs in new:
         if ors is None and srs is None:
-            raise ValueError("a meeting holds an ORS, an SRS or both")
+            raise ValueError("a visit holds an ORS, an SRS or both")
         _check_date(date, today)
         _check_after(last, date)
         last = Session.new_meeting(len(sessions) + 1, date, ors, srs)
@@ -115,28 +197,54 @@ def add_meetings(client: Client, new: Sequence[tuple[dt.date, Rating | None, Rat
     return client.model_copy(update={"sessions": tuple(sessions)})
 
 
-def _correct(
-    client: Client, sessions: list[Session], index: int, form: Form, rating: Rating,
-    date: dt.date | None, now: dt.datetime,
-) -> Recorded:
-    old = sessions[index]
-    if date is not None and date != old.date:
-        before = sessions[index - 1].date if index > 0 else None
-        after = sessions[index + 1].date if index + 1 < len(sessions) else None
-        if client.closed is not None and (after is None or after > client.closed.date):
-            after = client.closed.date  # a correction stays within the closed episode
-        if (before and date < before) or (after and date > after):
-            raise DomainError("error.date_out_of_order", date=date.isoformat(),
-                              session=old.session)
-    correction = Correction(
-        at=now, form=form, previous=getattr(old, form),
-        previous_date=old.date if date is not None and date != old.date else None,
-    )
-    fixed = old.model_copy(update={
-        form: rating, "date": date or old.date, "corrections": (*old.corrections, correction),
-    })
-    sessions[index] = fixed
-    return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), fixed, "corrected")
+@dataclass(frozen=True)
+class Removed:
+    client: Client
+    session: int  # the visit's number before the removal
+    forms: tuple[tuple[Form, Rater], ...]  # what was taken out
+    whole_visit: bool
+
+
+def remove(client: Client, session: int, *, now: dt.datetime, form: Form | None = None,
+           rater: Rater | None = None) -> Removed:
+    """Take the ``rater``'s ``form`` (both forms without ``form``; every rater's without
+    ``rater`` and ``form``) out of visit ``session``. A visit left without forms is removed
+    whole and later visits move up one number. What is taken out stays in the history: a
+    form in the visit's corrections, a whole visit in the client's removed visits."""
+    sessions = list(client.sessions)
+    if not 1 <= session <= len(sessions):
+        raise DomainError("error.session_not_found", kind="not_found", client=client.id,
+                          session=session, last=len(sessions))
+    visit = sessions[session - 1]
+    if form is None and rater is None:
+        taken = tuple((f, r.rater) for r, f in visit.forms_with_names())
+        return _remove_visit(client, sessions, session, visit, now, taken)
+    who = rater or SELF
+    forms = [form] if form is not None else list(FORMS)
+    taken = tuple((f, who) for f in forms if visit.get(f, who) is not None)
+    if not taken:
+        raise DomainError("error.form_not_found", kind="not_found", client=client.id,
+                          session=session, form="/".join(f.upper() for f in forms), rater=who)
+    left = visit
+    history = list(visit.corrections)
+    for f, r in taken:
+        history.append(Correction(at=now, form=f, previous=left.get(f, r), rater=r,
+                                  action="removed"))
+        left = left.with_form(f, r, None)
+    if left.is_empty:
+        return _remove_visit(client, sessions, session, visit, now, taken)
+    sessions[session - 1] = left.model_copy(update={"corrections": tuple(history)})
+    return Removed(client.model_copy(update={"sessions": tuple(sessions)}), session, taken,
+                   False)
+
+
+def _remove_visit(client: Client, sessions: list[Session], session: int, visit: Session,
+                  now: dt.datetime, taken: tuple[tuple[Form, Rater], ...]) -> Removed:
+    rest = [s.model_copy(update={"session": s.session - 1}) for s in sessions[session:]]
+    kept = (*sessions[:session - 1], *rest)
+    removed = (*client.removed, RemovedVisit(at=now, visit=visit))
+    return Removed(client.model_copy(update={"sessions": kept, "removed": removed}),
+                   session, taken, True)
 
 
 def close(client: Client, reason: CloseReason, date: dt.date, today: dt.date) -> Client:
@@ -157,3 +265,17 @@ def reopen(client: Client) -> Client:
     if client.closed is None:
         raise DomainError("error.client_not_closed", client=client.id)
     return client.model_copy(update={"closed": None})
+
+
+def exclude(client: Client, reason: str, today: dt.date) -> Client:
+    """Leave the client out of the caseload figures, with the practitioner's reason."""
+    text = " ".join(reason.split())
+    if not text or len(text) > 200 or not text.isprintable():
+        raise DomainError("error.exclude_reason", max=200)
+    return client.model_copy(update={"excluded": Exclusion(reason=text, date=today)})
+
+
+def include(client: Client) -> Client:
+    if client.excluded is None:
+        raise DomainError("error.client_not_excluded", client=client.id)
+    return client.model_copy(update={"excluded": None})

@@ -1,7 +1,10 @@
-"""ORS/SRS scores: items, totals and the records of a client's meetings.
+"""ORS/SRS scores: items, totals and the records of a client's visits.
 
-Facts from FIT-REFERENCE.md section 2: four items per form, each a mark on a 10 cm line
-measured in cm with one decimal (0.0-10.0); the total is the sum, 0.0-40.0; higher is better.
+Four items per form, each a mark on a 10 cm line measured in cm with one decimal (0.0-10.0);
+the total is the sum, 0.0-40.0; higher is better (Miller et al. 2003; Duncan et al. 2003).
+
+A visit (``Session``) holds the client's own ORS and SRS and the forms of any collateral raters
+present (a parent, a partner, a teacher), each rater known by a short pseudonymous code.
 """
 
 from __future__ import annotations
@@ -17,23 +20,52 @@ from fitcli.model.ids import validate_client_id
 from fitcli.model.problems import DomainError
 
 Form = Literal["ors", "srs"]
-Rater = Literal["self", "other"]  # "other": a collateral rater (parent, partner, teacher)
+# "self" is the client; any other code names a collateral rater (a parent, partner, teacher).
+Rater = str
+SELF: Rater = "self"
 AgeGroup = Literal["adult", "adolescent", "child"]
 CloseReason = Literal["planned", "dropout", "referred", "other"]
 Status = Literal["open", "closed"]
 
 FORMS: tuple[Form, ...] = ("ors", "srs")
-RATERS: tuple[Rater, ...] = ("self", "other")
+RATER_MAX = 20
 AGE_GROUPS: tuple[AgeGroup, ...] = ("adult", "adolescent", "child")
 CLOSE_REASONS: tuple[CloseReason, ...] = ("planned", "dropout", "referred", "other")
 
-ITEM_COUNT = 4  # FIT-REFERENCE §2
-ITEM_MAX = 10.0  # FIT-REFERENCE §2: a 10 cm line
+ITEM_COUNT = 4
+ITEM_MAX = 10.0  # a 10 cm line, measured in cm
 TOTAL_MAX = ITEM_COUNT * ITEM_MAX  # 40.0
 
 # ASCII digits only (``\d`` would also take Arabic-Indic or full-width digits), one or two
 # before the decimal point or comma, at most one after it.
 _NUMBER = re.compile(r"([0-9]{1,2})(?:[.,]([0-9]))?")
+
+
+def validate_rater(raw: str) -> Rater:
+    """A rater code as stored: ``self`` or 1-20 letters, digits, ``-`` and ``_``, lower case
+    (``Mor`` and ``mor`` are one rater). Raises ``error.rater_code``."""
+    code = raw.strip().casefold()
+    if (not 1 <= len(code) <= RATER_MAX
+            or not all(ch.isalnum() or ch in "-_" for ch in code)
+            or not code.isprintable()):
+        raise DomainError("error.rater_code", value=raw, max=RATER_MAX)
+    return code
+
+
+_RATER_OK: dict[str, Rater] = {}
+
+
+def _checked_rater(code: str) -> Rater:
+    """``validate_rater`` for stored codes, which are already normalised (cached: `fit flags`
+    reads hundreds of thousands)."""
+    try:
+        return _RATER_OK[code]
+    except KeyError:
+        if validate_rater(code) != code:
+            raise DomainError("error.rater_code", value=code, max=RATER_MAX) from None
+        if len(_RATER_OK) < 4096:
+            _RATER_OK[code] = code
+        return code
 
 
 def tenths(value: float) -> int:
@@ -126,6 +158,8 @@ class Rating(BaseModel):
         # tables, in range by construction. Any other value raises KeyError and takes the
         # exact checks of _check_value + total_of (and their errors, in the same order).
         items = self.items
+        if self.rater != SELF:
+            _checked_rater(self.rater)
         try:
             total = _TOTAL_TENTHS_OF(self.total)
             if items is None:
@@ -166,8 +200,15 @@ class Rating(BaseModel):
         return _trusted(cls, {"items": items, "total": total_of(items), "rater": rater})
 
 
+CorrectionAction = Literal["corrected", "added", "removed"]
+
+
 class Correction(BaseModel):
-    """What a meeting held before it was corrected: nothing is silently lost."""
+    """A change to a saved visit: what it held before, so nothing is silently lost.
+
+    ``corrected``: a form replaced (``previous`` is the old one) or the visit's date moved
+    (``previous_date``); ``added``: a form put into an existing visit by its number;
+    ``removed``: a form taken out (``previous`` is the removed form)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -175,10 +216,38 @@ class Correction(BaseModel):
     form: Form
     previous: Rating | None
     previous_date: dt.date | None = None
+    rater: Rater = SELF
+    action: CorrectionAction = "corrected"
+
+
+class RaterForms(BaseModel):
+    """The forms one collateral rater gave at a visit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rater: Rater
+    ors: Rating | None = None
+    srs: Rating | None = None
+
+    @model_validator(mode="after")
+    def _own_forms(self) -> RaterForms:
+        if self.rater == SELF:
+            raise ValueError("the client's own forms are not a collateral rater's")
+        for rating in (self.ors, self.srs):
+            if rating is not None and rating.rater != self.rater:
+                raise ValueError(f"a form of rater {rating.rater!r} filed under {self.rater!r}")
+        if self.ors is None and self.srs is None:
+            raise ValueError(f"rater {self.rater!r} has no form")
+        return self
+
+    def get(self, form: Form) -> Rating | None:
+        return self.ors if form == "ors" else self.srs
 
 
 class Session(BaseModel):
-    """One meeting: its number, date, the ORS and SRS given there, and its corrections."""
+    """One visit: its number, date, the client's own ORS and SRS, the collateral raters'
+    forms, and its correction history (``formerly``: the record numbers of an older schema
+    that were merged into this visit)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -186,22 +255,104 @@ class Session(BaseModel):
     date: dt.date
     ors: Rating | None = None
     srs: Rating | None = None
+    collateral: tuple[RaterForms, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    formerly: tuple[int, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_form_each(self) -> Session:
+        for rating in (self.ors, self.srs):
+            if rating is not None and rating.rater != SELF:
+                raise ValueError(f"a form of rater {rating.rater!r} filed as the client's own")
+        if self.collateral:
+            codes = [c.rater for c in self.collateral]
+            if codes != sorted(set(codes)):
+                raise ValueError("collateral raters are listed once each, in order")
+        return self
 
     @classmethod
     def new_meeting(cls, number: int, date: dt.date, ors: Rating | None,
                     srs: Rating | None) -> Session:
-        """``Session(session=number, date=date, ors=ors, srs=srs)`` for a number counted by
+        """A new visit holding the client's own ``ors`` and ``srs``, for a number counted by
         the caller (>= 1) and ratings already built (and so validated): nothing to check,
         and pydantic would re-run every rating's validator (batch imports add 100,000)."""
         return _trusted(cls, {"session": number, "date": date, "ors": ors, "srs": srs,
-                              "corrections": ()}, ("session", "date", "ors", "srs"))
+                              "collateral": (), "corrections": (), "formerly": ()},
+                        ("session", "date", "ors", "srs"))
+
+    def get(self, form: Form, rater: Rater = SELF) -> Rating | None:
+        """The ``rater``'s ``form`` at this visit, if given."""
+        if rater == SELF:
+            return self.ors if form == "ors" else self.srs
+        for forms in self.collateral:
+            if forms.rater == rater:
+                return forms.get(form)
+        return None
+
+    def forms(self) -> list[Rating]:
+        """Every form of the visit with its form name: the client's own first, then each
+        collateral rater's (ORS before SRS)."""
+        return [r for r, _ in self.forms_with_names()]
+
+    def forms_with_names(self) -> list[tuple[Rating, Form]]:
+        found: list[tuple[Rating, Form]] = []
+        for holder in (self, *self.collateral):
+            if holder.ors is not None:
+                found.append((holder.ors, "ors"))
+            if holder.srs is not None:
+                found.append((holder.srs, "srs"))
+        return found
+
+    @property
+    def raters(self) -> tuple[Rater, ...]:
+        """The raters with a form at this visit: the client first, then collateral codes."""
+        own = (SELF,) if self.ors is not None or self.srs is not None else ()
+        return own + tuple(c.rater for c in self.collateral)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.ors is None and self.srs is None and not self.collateral
+
+    def with_form(self, form: Form, rater: Rater, rating: Rating | None) -> Session:
+        """This visit with the ``rater``'s ``form`` set to ``rating`` (None: taken out)."""
+        if rating is not None and rating.rater != rater:
+            raise ValueError("the rating's rater differs from the slot's")
+        if rater == SELF:
+            return self.model_copy(update={form: rating})
+        entries = {c.rater: c for c in self.collateral}
+        old = entries.get(rater)
+        ors = rating if form == "ors" else (old.ors if old else None)
+        srs = rating if form == "srs" else (old.srs if old else None)
+        if ors is None and srs is None:
+            entries.pop(rater, None)
+        else:
+            entries[rater] = RaterForms(rater=rater, ors=ors, srs=srs)
+        return self.model_copy(update={
+            "collateral": tuple(entries[code] for code in sorted(entries))})
+
+
+class RemovedVisit(BaseModel):
+    """A whole visit taken out with ``fit meeting remove``: kept, with when it was removed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: dt.datetime
+    visit: Session
 
 
 class Closure(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     reason: CloseReason
+    date: dt.date
+
+
+class Exclusion(BaseModel):
+    """The practitioner's decision to leave a client out of the caseload figures."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=200)
     date: dt.date
 
 
@@ -215,7 +366,9 @@ class Client(BaseModel):
     label: str = ""
     start: dt.date
     closed: Closure | None = None
+    excluded: Exclusion | None = None
     sessions: tuple[Session, ...] = ()
+    removed: tuple[RemovedVisit, ...] = ()
 
     @field_validator("id")
     @classmethod
@@ -224,7 +377,7 @@ class Client(BaseModel):
 
     @model_validator(mode="after")
     def _meetings_in_order(self) -> Client:
-        # Meetings are numbered 1..n without gaps and never dated before the one before.
+        # Visits are numbered 1..n without gaps and never dated before the one before.
         before: dt.date | None = None
         for number, session in enumerate(self.sessions, 1):
             if session.session != number:
@@ -238,12 +391,42 @@ class Client(BaseModel):
     def status(self) -> Status:
         return "closed" if self.closed else "open"
 
-    def ors_ratings(self, rater: Rater = "self") -> list[tuple[Session, Rating]]:
-        """The rater's ORS scores in meeting order (meetings without one do not count)."""
-        return [(s, s.ors) for s in self.sessions if s.ors is not None and s.ors.rater == rater]
+    def ors_ratings(self, rater: Rater = SELF) -> list[tuple[Session, Rating]]:
+        """The rater's ORS scores in visit order (visits without one do not count)."""
+        if rater == SELF:
+            return [(s, s.ors) for s in self.sessions if s.ors is not None]
+        found = []
+        for s in self.sessions:
+            rating = s.get("ors", rater)
+            if rating is not None:
+                found.append((s, rating))
+        return found
 
-    def srs_ratings(self) -> list[tuple[Session, Rating]]:
-        return [(s, s.srs) for s in self.sessions if s.srs is not None]
+    def srs_ratings(self, rater: Rater = SELF) -> list[tuple[Session, Rating]]:
+        """The rater's SRS scores in visit order."""
+        if rater == SELF:
+            return [(s, s.srs) for s in self.sessions if s.srs is not None]
+        found = []
+        for s in self.sessions:
+            rating = s.get("srs", rater)
+            if rating is not None:
+                found.append((s, rating))
+        return found
+
+    @property
+    def raters(self) -> tuple[Rater, ...]:
+        """Every rater with at least one ORS: the client first (if so), then collateral codes
+        in alphabetical order. Each is its own trajectory."""
+        own = any(s.ors is not None for s in self.sessions)
+        codes = {c.rater for s in self.sessions for c in s.collateral if c.ors is not None}
+        return ((SELF,) if own else ()) + tuple(sorted(codes))
+
+    @property
+    def all_raters(self) -> tuple[Rater, ...]:
+        """Every rater with any form (ORS or SRS), the client first."""
+        own = any(s.ors is not None or s.srs is not None for s in self.sessions)
+        codes = {c.rater for s in self.sessions for c in s.collateral}
+        return ((SELF,) if own else ()) + tuple(sorted(codes))
 
     @property
     def last_date(self) -> dt.date | None:

@@ -69,22 +69,31 @@ def _rating_text(rating: Doc | None) -> str:
 _PLAIN_ROW_COMMAS = len(CSV_COLUMNS) - 1
 
 
+def _groups(session: Doc) -> list[tuple[Doc | None, Doc | None]]:
+    """A stored visit's forms as one (ORS, SRS) pair per rater: the client's own first."""
+    groups = []
+    if session["ors"] is not None or session["srs"] is not None:
+        groups.append((session["ors"], session["srs"]))
+    groups.extend((c["ors"], c["srs"]) for c in session.get("collateral") or ())
+    return groups
+
+
 def _csv_rows(doc: Doc) -> str:
-    """A client's rows. IDs, dates, numbers and the words stored never need CSV quoting, so
-    rows are joined directly (4x faster than csv.writer); anything unexpected in a
-    hand-edited file falls back to the csv module."""
+    """A client's rows: one per visit and rater. IDs, dates, numbers and the words stored
+    never need CSV quoting, so rows are joined directly (4x faster than csv.writer);
+    anything unexpected in a hand-edited file falls back to the csv module."""
     client_id, age_group = doc["id"], doc["age_group"]
+    rows = [(s, ors, srs) for s in doc["sessions"] for ors, srs in _groups(s)]
     text = "".join(
-        f"{client_id},{s['date']},{s['session']},{age_group},{_rating_text(s['ors'])},"
-        f"{_rating_text(s['srs'])}\n" for s in doc["sessions"])
-    rows = len(doc["sessions"])
-    if (text.count(",") == _PLAIN_ROW_COMMAS * rows and text.count("\n") == rows
+        f"{client_id},{s['date']},{s['session']},{age_group},{_rating_text(ors)},"
+        f"{_rating_text(srs)}\n" for s, ors, srs in rows)
+    if (text.count(",") == _PLAIN_ROW_COMMAS * len(rows) and text.count("\n") == len(rows)
             and '"' not in text and "\r" not in text):
         return text
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(
-        [client_id, s["date"], s["session"], age_group, *_rating_cells(s["ors"]),
-         *_rating_cells(s["srs"])] for s in doc["sessions"])
+        [client_id, s["date"], s["session"], age_group, *_rating_cells(ors),
+         *_rating_cells(srs)] for s, ors, srs in rows)
     return buffer.getvalue()
 
 
@@ -94,44 +103,57 @@ def _rating(rating: Doc | None) -> Doc | None:
     return {"items": rating["items"], "total": rating["total"], "rater": rating["rater"]}
 
 
+def _forms(session: Doc) -> list[Doc]:
+    found = []
+    for ors, srs in _groups(session):
+        for form, rating in (("ors", ors), ("srs", srs)):
+            if rating is not None:
+                found.append({"form": form, "rater": rating["rater"], "items": rating["items"],
+                              "total": rating["total"]})
+    return found
+
+
 def meeting_dict(client_id: str, session: Doc) -> Doc:
-    """``session_dict`` of a stored meeting (a stored rating is already ``rating_dict``)."""
+    """``session_dict`` of a stored visit (a stored rating is already ``rating_dict``)."""
     return {"client": client_id, "session": session["session"], "date": session["date"],
-            "ors": session["ors"], "srs": session["srs"]}
+            "ors": session["ors"], "srs": session["srs"], "forms": _forms(session)}
 
 
 def _jsonl_rows(doc: Doc) -> bytes:
-    """One JSON object per meeting: the meeting as in `--json` output plus the age group."""
+    """One JSON object per visit and rater: its forms and the age group."""
     client_id, age_group = doc["id"], doc["age_group"]
-    return b"".join([_json({**meeting_dict(client_id, s), "age_group": age_group}) + b"\n"
-                     for s in doc["sessions"]])
+    return b"".join([
+        _json({"client": client_id, "session": s["session"], "date": s["date"], "ors": ors,
+               "srs": srs, "age_group": age_group}) + b"\n"
+        for s in doc["sessions"] for ors, srs in _groups(s)])
 
 
 def _moment(stored: str) -> str:
     return dt.datetime.fromisoformat(stored).isoformat()  # stored "...Z" as "+00:00"
 
 
-_STORED_MEETING = ["session", "date", "ors", "srs", "corrections"]  # as encode() writes
-
-
 def _meeting_document(client_id: str, session: Doc) -> Doc:
-    if not session["corrections"] and list(session) == _STORED_MEETING:
-        return {"client": client_id, **session}  # the same keys in the same order, at C speed
     return {**meeting_dict(client_id, session), "corrections": [
-        {"at": _moment(c["at"]), "form": c["form"], "previous": _rating(c["previous"]),
+        {"at": _moment(c["at"]), "form": c["form"], "rater": c.get("rater", "self"),
+         "action": c.get("action", "corrected"), "previous": _rating(c["previous"]),
          "previous_date": c["previous_date"]}
-        for c in session["corrections"]]}
+        for c in session["corrections"]], "formerly": list(session.get("formerly") or ())}
 
 
 def client_document(doc: Doc) -> Doc:
-    """``client_dict`` of a stored client: details, closing, meetings with corrections."""
+    """``client_dict`` of a stored client: details, closing, visits with corrections."""
     closed, client_id = doc["closed"], doc["id"]
+    excluded = doc.get("excluded")
     return {
         "id": client_id, "age_group": doc["age_group"],
         "status": "closed" if closed else "open", "label": doc["label"],
         "start": doc["start"],
         "closed": {"reason": closed["reason"], "date": closed["date"]} if closed else None,
+        "excluded": ({"reason": excluded["reason"], "date": excluded["date"]}
+                     if excluded else None),
         "sessions": [_meeting_document(client_id, s) for s in doc["sessions"]],
+        "removed": [{"at": _moment(r["at"]), **_meeting_document(client_id, r["visit"])}
+                    for r in doc.get("removed") or ()],
     }
 
 

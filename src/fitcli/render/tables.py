@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fitcli.i18n import item_labels, num, t
-from fitcli.model.scores import Client, Rating
+from fitcli.model.scores import Client, Correction, Rating
 from fitcli.render.data import latest_total
 
 
@@ -55,6 +55,9 @@ def client_detail(client: Client) -> Any:
     if client.closed:
         lines.append(Text(t("show.closed", reason=t(f"close_reason.{client.closed.reason}"),
                             date=client.closed.date.isoformat())))
+    if client.excluded:
+        lines.append(Text(t("show.excluded", reason=client.excluded.reason,
+                            date=client.excluded.date.isoformat())))
     if not client.sessions:
         lines.append(Text(t("show.no_meetings", client=client.id)))
         return Group(*lines)
@@ -68,24 +71,46 @@ def client_detail(client: Client) -> Any:
                          ("show.rater", "left")):
         table.add_column(t(key), justify=justify)  # type: ignore[arg-type]
     for s in client.sessions:
-        raters = sorted({r.rater for r in (s.ors, s.srs) if r is not None})
-        table.add_row(
-            str(s.session), s.date.isoformat(), _items(s.ors),
-            num(s.ors.total) if s.ors else "-", _items(s.srs),
-            num(s.srs.total) if s.srs else "-",
-            ", ".join(t(f"rater.{r}") for r in raters),
-        )
+        first = True
+        for rater in s.raters:
+            ors, srs = s.get("ors", rater), s.get("srs", rater)
+            table.add_row(
+                str(s.session) if first else "", s.date.isoformat() if first else "",
+                _items(ors), num(ors.total) if ors else "-", _items(srs),
+                num(srs.total) if srs else "-", rater_word(rater))
+            first = False
     lines.append(table)
     history = [(s, c) for s in client.sessions for c in s.corrections]
     if history:
         lines.append(Text(t("show.corrections"), style="bold"))
         for s, c in history:
-            before = (t("show.correction_empty") if c.previous is None else
-                      f"{_items(c.previous)} = {num(c.previous.total)}")
-            date_note = (t("show.correction_date", date=c.previous_date.isoformat())
-                         if c.previous_date else "")
-            lines.append(Text(t("show.correction_line", session=s.session,
-                                form=c.form.upper(),
-                                at=c.at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                                before=before) + date_note))
+            lines.append(Text(_correction_line(s.session, c)))
+    if client.removed:
+        lines.append(Text(t("show.removed"), style="bold"))
+        for gone in client.removed:
+            forms = ", ".join(f"{form.upper()} {num(r.total)} ({rater_word(r.rater)})"
+                              for r, form in gone.visit.forms_with_names())
+            lines.append(Text(t("show.removed_line", session=gone.visit.session,
+                                date=gone.visit.date.isoformat(), forms=forms,
+                                at=gone.at.astimezone().strftime("%Y-%m-%d %H:%M"))))
+    merged = [s for s in client.sessions if s.formerly]
+    if merged:
+        lines.append(Text(t("show.formerly", visits="; ".join(
+            t("show.formerly_one", session=s.session,
+              records=", ".join(str(n) for n in s.formerly)) for s in merged)), style="dim"))
     return Group(*lines)
+
+
+def rater_word(rater: str) -> str:
+    """The client's own forms are "client"; a collateral rater is shown by their code."""
+    return t("rater.self") if rater == "self" else rater
+
+
+def _correction_line(session: int, c: Correction) -> str:
+    before = (t("show.correction_empty") if c.previous is None else
+              f"{_items(c.previous)} = {num(c.previous.total)}")
+    date_note = (t("show.correction_date", date=c.previous_date.isoformat())
+                 if c.previous_date else "")
+    return t(f"show.history_{c.action}", session=session, form=c.form.upper(),
+             rater=rater_word(c.rater), at=c.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+             before=before) + date_note
