@@ -37,22 +37,24 @@ def client(*sessions: tuple[dt.date, bool, bool], closed: dt.date | None = None)
     pytest.param(client(), "srs", None, None, 1, "added", TODAY, id="srs-alone-starts-one"),
     pytest.param(client((d(1), True, False)), "ors", d(8), None, 2, "added", d(8),
                  id="ors-starts-next"),
-    pytest.param(client((d(1), True, False)), "srs", None, None, 1, "completed", d(1),
-                 id="srs-completes-latest"),
-    pytest.param(client((d(1), True, False)), "srs", d(1), None, 1, "completed", d(1),
-                 id="srs-same-date-completes"),
+    pytest.param(client((d(1), True, False)), "srs", None, None, 2, "added", TODAY,
+                 id="srs-never-lands-on-an-older-visit"),
+    pytest.param(client((TODAY, True, False)), "srs", None, None, 1, "joined", TODAY,
+                 id="srs-joins-todays-visit"),
+    pytest.param(client((d(1), True, False)), "srs", d(1), None, 1, "joined", d(1),
+                 id="srs-same-date-joins"),
     pytest.param(client((d(1), True, False)), "srs", d(2), None, 2, "added", d(2),
                  id="srs-other-date-starts-new"),
     pytest.param(client((d(1), True, True)), "srs", None, None, 2, "added", TODAY,
                  id="srs-after-srs-starts-new"),
-    pytest.param(client((d(1), True, True)), "ors", d(1), None, 2, "added", d(1),
-                 id="same-day-as-latest-ok"),
+    pytest.param(client((d(1), True, False), (d(1), False, True)), "ors", d(1), None, 2,
+                 "joined", d(1), id="same-day-joins-the-latest-such-visit"),
     pytest.param(client((d(1), True, True)), "ors", None, 2, 2, "added", TODAY,
                  id="session-next-number-adds"),
     pytest.param(client((d(1), True, True), (d(8), True, False)), "ors", None, 1, 1,
                  "corrected", d(1), id="session-corrects"),
     pytest.param(client((d(1), True, True), (d(8), True, False)), "srs", None, 2, 2,
-                 "corrected", d(8), id="session-fills-missing-srs"),
+                 "joined", d(8), id="session-fills-missing-srs"),
     pytest.param(client((d(1), True, True), (d(8), True, False), closed=d(9)), "ors", None, 1,
                  1, "corrected", d(1), id="closed-client-can-be-corrected"),
 ])
@@ -61,7 +63,7 @@ def test_record(before: Client, form: str, date: dt.date | None, session: int | 
     done = meetings.record(before, form, R2, today=TODAY, now=NOW, date=date,  # type: ignore[arg-type]
                            session=session)
     assert (done.session.session, done.action, done.session.date) == (number, action, on)
-    assert getattr(done.session, form) == R2
+    assert done.session.get(form) == R2
     assert [s.session for s in done.client.sessions] == list(
         range(1, len(done.client.sessions) + 1))
     assert before.sessions == Client.model_validate(before.model_dump()).sessions  # unchanged
@@ -80,7 +82,11 @@ def test_record(before: Client, form: str, date: dt.date | None, session: int | 
     pytest.param(client((d(8), True, True), closed=d(9)), "ors", None, None,
                  "error.client_closed", "invalid", id="closed-no-new-meeting"),
     pytest.param(client((d(8), True, False), closed=d(9)), "srs", None, None,
-                 "error.client_closed", "invalid", id="closed-no-completion"),
+                 "error.client_closed", "invalid", id="closed-no-new-visit-for-srs"),
+    pytest.param(client((d(1), True, True)), "ors", d(1), None, "error.form_exists",
+                 "invalid", id="same-form-same-visit-is-a-duplicate"),
+    pytest.param(client((TODAY, True, True)), "srs", None, None, "error.form_exists",
+                 "invalid", id="retry-of-todays-srs-is-a-duplicate"),
     pytest.param(client((d(8), True, True), closed=d(9)), "ors", None, 2,
                  "error.client_closed", "invalid", id="closed-session-next"),
     pytest.param(client((d(1), True, True), (d(8), True, True)), "ors", d(9), 1,
@@ -153,8 +159,7 @@ def test_a_companion_rating_lands_in_the_same_new_meeting() -> None:
     assert len(done.client.sessions) == 2
 
 
-@pytest.mark.parametrize("session", [pytest.param(None, id="no-number"),
-                                     pytest.param(1, id="existing-meeting")])
+@pytest.mark.parametrize("session", [pytest.param(1, id="existing-meeting")])
 def test_a_companion_only_goes_with_a_numbered_new_meeting(session: int | None) -> None:
     with pytest.raises(ValueError):
         meetings.record(client((d(2), True, False)), "ors", Rating.from_total(20.0),
@@ -205,3 +210,95 @@ def test_add_meetings_is_record_meeting_by_meeting(
         return
     assert got == expected
     assert got.model_dump_json() == expected.model_dump_json()
+
+
+MOTHER = Rating.from_items((4.0, 4.0, 4.0, 4.0), "mother")
+MOTHER2 = Rating.from_items((6.0, 6.0, 6.0, 6.0), "mother")
+
+
+def test_a_collateral_form_joins_the_clients_visit_of_that_date() -> None:
+    done = meetings.record(client((d(1), True, False)), "ors", MOTHER, today=TODAY, now=NOW,
+                           date=d(1))
+    assert (done.action, done.rater, len(done.client.sessions)) == ("joined", "mother", 1)
+    visit = done.client.sessions[0]
+    assert (visit.ors, visit.get("ors", "mother"), visit.raters) == (R1, MOTHER,
+                                                                     ("self", "mother"))
+    srs = meetings.record(done.client, "srs", R2, today=TODAY, now=NOW, date=d(1))
+    assert srs.client.sessions[0].srs == R2  # the client's SRS, not the parent's record
+
+
+def test_correcting_a_raters_form_never_touches_another_raters() -> None:
+    """--session 1 --rater mother corrects the mother's ORS; the client's intake stays."""
+    start = meetings.record(client((d(1), True, False)), "ors", MOTHER, today=TODAY,
+                            now=NOW, date=d(1)).client
+    done = meetings.record(start, "ors", MOTHER2, today=TODAY, now=NOW, session=1)
+    visit = done.client.sessions[0]
+    assert (visit.ors, visit.get("ors", "mother")) == (R1, MOTHER2)
+    [history] = visit.corrections
+    assert (history.rater, history.previous, history.action) == ("mother", MOTHER, "corrected")
+
+
+def test_session_n_adds_a_raters_first_form_with_history() -> None:
+    done = meetings.record(client((d(1), True, False)), "ors", MOTHER, today=TODAY, now=NOW,
+                           session=1)
+    visit = done.client.sessions[0]
+    assert (done.action, visit.ors, visit.get("ors", "mother")) == ("joined", R1, MOTHER)
+    assert [(c.action, c.rater, c.previous) for c in visit.corrections] == [
+        ("added", "mother", None)]
+
+
+def test_duplicate_message_names_the_visit_and_how_to_correct() -> None:
+    with pytest.raises(DomainError) as info:
+        meetings.record(client((d(1), True, False), (d(8), True, False)), "ors", R2,
+                        today=TODAY, now=NOW, date=d(8))
+    assert info.value.key == "error.form_exists"
+    assert info.value.params == {"client": "C1", "form": "ORS", "form_lower": "ors",
+                                 "rater": "self", "session": 2, "date": "2026-06-08"}
+
+
+def test_remove_one_form_keeps_it_in_the_history() -> None:
+    start = meetings.record(client((d(1), True, True)), "ors", MOTHER, today=TODAY, now=NOW,
+                            date=d(1)).client
+    done = meetings.remove(start, 1, now=NOW, form="ors", rater="mother")
+    visit = done.client.sessions[0]
+    assert (done.whole_visit, done.forms, visit.raters) == (False, (("ors", "mother"),),
+                                                            ("self",))
+    assert [(c.action, c.previous) for c in visit.corrections] == [("removed", MOTHER)]
+
+
+def test_remove_a_whole_visit_renumbers_later_visits_and_keeps_it() -> None:
+    start = client((d(1), True, True), (d(8), True, False), (d(9), True, True))
+    done = meetings.remove(start, 2, now=NOW)
+    assert done.whole_visit
+    assert [(s.session, s.date) for s in done.client.sessions] == [(1, d(1)), (2, d(9))]
+    [gone] = done.client.removed
+    assert (gone.at, gone.visit) == (NOW, start.sessions[1])
+    Client.model_validate(done.client.model_dump())  # still a valid client
+
+
+def test_removing_the_last_form_removes_the_visit() -> None:
+    done = meetings.remove(client((d(1), True, False), (d(8), True, False)), 1, now=NOW,
+                           form="ors")
+    assert done.whole_visit and len(done.client.sessions) == 1
+
+
+@pytest.mark.parametrize(("form", "rater", "key"), [
+    pytest.param("srs", None, "error.form_not_found", id="no-such-form"),
+    pytest.param(None, "mother", "error.form_not_found", id="no-such-rater"),
+])
+def test_remove_refuses_what_is_not_there(form: str | None, rater: str | None,
+                                          key: str) -> None:
+    with pytest.raises(DomainError) as info:
+        meetings.remove(client((d(1), True, False)), 1, now=NOW, form=form,  # type: ignore[arg-type]
+                        rater=rater)
+    assert (info.value.key, info.value.kind) == (key, "not_found")
+
+
+def test_exclude_and_include() -> None:
+    out = meetings.exclude(client(), "  test   entries ", TODAY)
+    assert out.excluded is not None and out.excluded.reason == "test entries"
+    assert meetings.include(out).excluded is None
+    with pytest.raises(DomainError):
+        meetings.include(client())
+    with pytest.raises(DomainError):
+        meetings.exclude(client(), "x\u2028y", TODAY)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import (
     Client,
+    RaterForms,
     Rating,
     Session,
     is_one_decimal,
@@ -156,7 +157,13 @@ def test_checked_items_rating_is_the_validated_one(tenths: tuple[int, int, int, 
         fast.total = 0.0  # type: ignore[misc]
     other = fast.model_copy(update={"rater": "self" if rater == "other" else "other"})
     assert other.rater != fast.rater and fast.rater == rater
-    assert Session(session=1, date=dt.date(2026, 1, 5), ors=fast).ors == slow
+    if rater == "self":
+        assert Session(session=1, date=dt.date(2026, 1, 5), ors=fast).ors == slow
+    else:
+        visit = Session(session=1, date=dt.date(2026, 1, 5)).with_form("ors", rater, fast)
+        assert visit.get("ors", rater) == slow and visit.ors is None
+    if rater != "self":
+        return  # new_meeting holds the client's own forms only
     made = Session.new_meeting(3, dt.date(2026, 1, 5), fast, None)
     validated = Session(session=3, date=dt.date(2026, 1, 5), ors=slow, srs=None)
     assert made == validated and made.model_dump_json() == validated.model_dump_json()
@@ -272,13 +279,15 @@ def test_client_refuses_unsafe_ids(client_id: str) -> None:
 
 def test_ors_ratings_are_per_rater_in_meeting_order() -> None:
     s1 = Session(session=1, date=dt.date(2026, 1, 1), ors=Rating.from_total(10))
-    s2 = Session(session=2, date=dt.date(2026, 1, 2), ors=Rating.from_total(12, "other"))
+    s2 = Session(session=2, date=dt.date(2026, 1, 2), collateral=(
+        RaterForms(rater="other", ors=Rating.from_total(12, "other")),))
     s3 = Session(session=3, date=dt.date(2026, 1, 3), srs=Rating.from_total(36))
     s4 = Session(session=4, date=dt.date(2026, 1, 4), ors=Rating.from_total(15))
     client = Client(id="C1", start=dt.date(2026, 1, 1), sessions=(s1, s2, s3, s4))
     assert [s.session for s, _ in client.ors_ratings()] == [1, 4]
     assert [s.session for s, _ in client.ors_ratings("other")] == [2]
     assert [s.session for s, _ in client.srs_ratings()] == [3]
+    assert client.raters == ("self", "other")
     assert client.last_date == dt.date(2026, 1, 4)
     assert client.status == "open"
 

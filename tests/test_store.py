@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from fitcli import store as store_module
 from fitcli.errors import InvalidData, NotFound, StoreProblem
-from fitcli.model.scores import Client, Closure, Correction, Rating, Session
+from fitcli.model.scores import Client, Closure, Correction, Rating, RaterForms, Session
 from fitcli.store import SCHEMA_VERSION, Store, atomic_write, decode, encode
 
 POSIX = os.name == "posix"
@@ -26,7 +26,8 @@ START = dt.date(2026, 1, 5)
 def make_client(client_id: str = "C001", meetings: int = 2) -> Client:
     sessions = tuple(
         Session(session=n, date=START + dt.timedelta(days=7 * (n - 1)),
-                ors=Rating.from_items((4.5, 6.0, 5.5, 7.0)), srs=Rating.from_total(36.2, "other"))
+                ors=Rating.from_items((4.5, 6.0, 5.5, 7.0)), srs=Rating.from_total(36.2),
+                collateral=(RaterForms(rater="mother", srs=Rating.from_total(33.1, "mother")),))
         for n in range(1, meetings + 1)
     )
     return Client(id=client_id, age_group="adolescent", label="family", start=START,
@@ -45,13 +46,17 @@ def mode(path: Path) -> int:
 # -- round trip --------------------------------------------------------------------------
 
 tenths = st.integers(min_value=0, max_value=100)
-ratings = st.one_of(
-    st.none(),
-    st.builds(lambda a, b, c, d_, r: Rating.from_items((a / 10, b / 10, c / 10, d_ / 10), r),
-              tenths, tenths, tenths, tenths, st.sampled_from(["self", "other"])),
-    st.builds(lambda t, r: Rating.from_total(t / 10, r), st.integers(0, 400),
-              st.sampled_from(["self", "other"])),
-)
+def ratings_by(rater: str) -> st.SearchStrategy[Rating | None]:
+    return st.one_of(
+        st.none(),
+        st.builds(lambda a, b, c, d_: Rating.from_items((a / 10, b / 10, c / 10, d_ / 10),
+                                                        rater),
+                  tenths, tenths, tenths, tenths),
+        st.builds(lambda t: Rating.from_total(t / 10, rater), st.integers(0, 400)),
+    )
+
+
+ratings = ratings_by("self")
 
 
 @st.composite
@@ -64,8 +69,15 @@ def clients(draw: st.DrawFn) -> Client:
             Correction(at=dt.datetime(2026, 2, 1, 9, 30, tzinfo=dt.UTC), form="ors",
                        previous=prev, previous_date=None)
             for prev in draw(st.lists(ratings, max_size=2)))
+        collateral = []
+        for code in draw(st.lists(st.sampled_from(["far", "mor", "teacher-2", "lærer"]),
+                                  unique=True, max_size=2)):
+            ors, srs = draw(ratings_by(code)), draw(ratings_by(code))
+            if ors is not None or srs is not None:
+                collateral.append(RaterForms(rater=code, ors=ors, srs=srs))
+        collateral.sort(key=lambda c: c.rater)
         sessions.append(Session(session=n, date=day, ors=draw(ratings), srs=draw(ratings),
-                                corrections=corrections))
+                                collateral=tuple(collateral), corrections=corrections))
     closed = draw(st.one_of(st.none(), st.builds(
         lambda r: Closure(reason=r, date=day), st.sampled_from(["planned", "dropout"]))))
     return Client(
@@ -95,7 +107,7 @@ def test_store_round_trip(tmp_path: Path, client: Client) -> None:
 def test_file_layout(store: Store) -> None:
     store.create(make_client())
     doc = json.loads((store.clients_dir / "C001.json").read_text(encoding="utf-8"))
-    assert doc["schema_version"] == SCHEMA_VERSION == 1
+    assert doc["schema_version"] == SCHEMA_VERSION == 2
     assert doc["id"] == "C001"
     assert doc["sessions"][0]["ors"] == {"items": [4.5, 6.0, 5.5, 7.0], "total": 23.0,
                                          "rater": "self"}
@@ -327,15 +339,15 @@ def test_unreadable_file_is_reported_and_never_overwritten(store: Store,
 def test_unknown_schema_names_versions(store: Store) -> None:
     bad = store.clients_dir
     bad.mkdir(parents=True)
-    (bad / "C9.json").write_text('{"schema_version": 2, "id": "C9"}')
+    (bad / "C9.json").write_text('{"schema_version": 3, "id": "C9"}')
     with pytest.raises(StoreProblem) as info:
         store.load("C9")
     assert info.value.key == "error.store_schema"
-    assert (info.value.params["version"], info.value.params["supported"]) == (2, 1)
+    assert (info.value.params["version"], info.value.params["supported"]) == (3, 2)
 
 
 def test_migration_hook_upgrades_old_files(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A future schema 2 renames `label` to `note`: schema 1 files load through the hook."""
+    """A future schema 3 renames `label` to `note`: schema 2 files load through the hook."""
     store.save(make_client())
     path = store.clients_dir / "C001.json"
     v1 = path.read_text(encoding="utf-8")
@@ -352,13 +364,13 @@ def test_migration_hook_upgrades_old_files(store: Store, monkeypatch: pytest.Mon
         doc["label"] = doc.pop("note")
         return doc
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {1: one_to_two, 2: back})
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {2: one_to_two, 3: back})
     client = store.load("C001")
-    assert client == make_client() and seen == [1]
+    assert client == make_client() and seen == [2]
     assert path.read_text(encoding="utf-8") == v1  # loading never rewrites
     store.update("C001", lambda c: (c.model_copy(update={"label": "new"}), None))
-    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == 3
+    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == 4
 
 
 def test_entries_for_given_ids(store: Store) -> None:

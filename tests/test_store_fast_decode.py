@@ -60,7 +60,7 @@ def _with_bad_item() -> str:
     pytest.param(_with_bad_item(), "", id="two-decimals"),
     pytest.param(TEXT.replace('"total": 38.5', '"total": 38.4'), "",
                  id="total-mismatch"),
-    pytest.param(store._header() + ' "schema_version": 2,\n' + TEXT[
+    pytest.param(store._header() + ' "schema_version": 3,\n' + TEXT[
         len(store._header()):], "", id="repeated-version-key"),
     pytest.param(json.dumps({**_doc(), "schema_version": 1.0}), "", id="float-version"),
     pytest.param(json.dumps({**_doc(), "extra": 1}), "", id="unknown-key"),

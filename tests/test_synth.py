@@ -149,8 +149,12 @@ def test_each_archetype_shows_its_pattern(seed: int) -> None:
     assert dropout.closed is not None and dropout.closed.reason == "dropout"
 
     assert k["adolescent"].age_group == "adolescent" and k["child"].age_group == "child"
-    assert k["collateral_rater"].ors_ratings("other")
-    assert len(k["collateral_rater"].ors_ratings("self")) >= 2
+    collateral = k["collateral_rater"]
+    assert collateral.raters == ("self", "parent")
+    assert len(collateral.ors_ratings("parent")) == 3
+    assert len(collateral.ors_ratings("self")) >= 2
+    # the parent's forms are part of the client's visits, not visits of their own
+    assert all(s.ors is not None for s in collateral.sessions)
 
     quiet = k["no_recent_meeting"]
     assert quiet.status == "open" and quiet.last_date is not None

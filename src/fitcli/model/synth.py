@@ -31,12 +31,14 @@ from fitcli.model.scores import (
     CloseReason,
     Closure,
     Rater,
+    RaterForms,
     Rating,
     Session,
 )
 
-_TENTHS_MAX = 400  # FIT-REFERENCE §2: totals 0.0-40.0
-_ITEM_TENTHS_MAX = 100  # FIT-REFERENCE §2: items 0.0-10.0
+_TENTHS_MAX = 400  # totals 0.0-40.0
+PARENT = "parent"  # the collateral rater code of the demo's parents
+_ITEM_TENTHS_MAX = 100  # items 0.0-10.0
 
 
 @dataclass(frozen=True)
@@ -211,8 +213,8 @@ def _child(rng: random.Random) -> _Plan:
 
 
 def _collateral_rater(rng: random.Random) -> _Plan:
-    # An adolescent, and a parent who joins meetings 1, 3 and 5 and fills in an ORS about
-    # them and an SRS of their own (kept as the parent's, rater "other").
+    # An adolescent, and a parent who joins visits 1, 3 and 5 and fills in an ORS about
+    # them and an SRS of their own (kept as the parent's, rater "parent").
     x = rng.uniform(17.0, 20.0)
     ors = _around_etr(rng, x, 5, "adolescent", (1.0, 1.15), (0.2, 1.0))
     parent_start = x - rng.uniform(2.0, 4.0)
@@ -316,13 +318,14 @@ def _client(rng: random.Random, client_id: str, label: str, plan: _Plan,
                 offsets = [0.6, 0.6, -1.8, 0.6]
             srs = _rating(rng, srs_total, offsets, plan.srs_spread)
         ors = _rating(rng, plan.ors[i], ors_offsets, 0.5)
-        sessions.append(Session(session=len(sessions) + 1, date=dates[i], ors=ors, srs=srs))
+        visit = Session(session=len(sessions) + 1, date=dates[i], ors=ors, srs=srs)
         if plan.collateral and i in plan.collateral:
             parent_ors, parent_srs = plan.collateral[i]
-            sessions.append(Session(
-                session=len(sessions) + 1, date=dates[i],
-                ors=_rating(rng, parent_ors, parent_offsets, 0.5, rater="other"),
-                srs=_rating(rng, parent_srs, srs_offsets, 0.3, rater="other")))
+            visit = visit.model_copy(update={"collateral": (RaterForms(
+                rater=PARENT,
+                ors=_rating(rng, parent_ors, parent_offsets, 0.5, rater=PARENT),
+                srs=_rating(rng, parent_srs, srs_offsets, 0.3, rater=PARENT)),)})
+        sessions.append(visit)
     closed = None
     if plan.ending is not None:
         on = min(today, last + dt.timedelta(days=plan.ending_after))
