@@ -33,7 +33,8 @@ def test_add(fit: Fit) -> None:
     assert result.stderr == ""
     data = as_json(fit("client", "show", "C001", "--json"))
     assert data == {"id": "C001", "age_group": "adult", "status": "open", "label": "",
-                    "start": "2026-06-15", "closed": None, "sessions": []}
+                    "start": "2026-06-15", "closed": None, "excluded": None, "sessions": [],
+                    "removed": []}
 
 
 def test_add_with_options_json(fit: Fit) -> None:
@@ -101,7 +102,7 @@ def _caseload(fit: Fit) -> None:
     ok(fit("client", "add", "a1", "--age-group", "child", "--start", "2026-05-01"))
     ok(fit("client", "add", "Z9", "--start", "2026-05-01"))
     ok(fit("ors", "B2", "4", "5", "6", "7", "--date", "2026-05-04"))
-    ok(fit("srs", "B2", "9", "9", "9", "9.5"))
+    ok(fit("srs", "B2", "9", "9", "9", "9.5", "--date", "2026-05-04"))
     ok(fit("ors", "B2", "5", "5", "6", "7", "--date", "2026-05-11"))
     ok(fit("client", "close", "Z9", "--reason", "dropout"))
 
@@ -125,7 +126,7 @@ def test_list_all_json(fit: Fit) -> None:
     assert [r["id"] for r in rows] == ["a1", "B2", "Z9"]
     assert rows[1] == {"id": "B2", "age_group": "adult", "status": "open", "label": "couple",
                        "meetings": 2, "latest_ors": 23.0, "latest_srs": 36.5,
-                       "last_date": "2026-05-11"}
+                       "last_date": "2026-05-11", "raters": ["self"], "excluded": False}
     assert rows[2]["status"] == "closed"
     assert as_json(fit("client", "list", "--json")) == rows[:2]
 
@@ -173,7 +174,7 @@ def test_show_text(fit: Fit) -> None:
     assert lines[5].split() == ["2", "2026-05-11", "5.0", "5.0", "6.0", "7.0", "23.0", "-",
                                 "client"]
     assert lines[6] == "Corrections"
-    assert lines[7].startswith("meeting 1: ORS corrected on ")
+    assert lines[7].startswith("visit 1: ORS by client corrected on ")
     assert lines[7].endswith("; before: 4.0 5.0 6.0 7.0 = 22.0")
 
 
@@ -224,7 +225,7 @@ def test_corrupt_client_exit_5_with_path(fit: Fit, store_dir: Path,
     result = fit("client", *command)
     assert result.exit_code == 5
     assert result.stderr == (f"Error: the client file {bad} has schema version 7, but this fitcli "
-                             "reads up to version 1; it was left untouched. Upgrade fitcli.\n")
+                             "reads up to version 2; it was left untouched. Upgrade fitcli.\n")
     assert {k: v for k, v in snapshot(store_dir).items() if not k.startswith("locks")} == {
         k: v for k, v in before.items() if not k.startswith("locks")}
 

@@ -24,16 +24,17 @@ def c1(fit: Fit) -> str:
 
 def test_ors_then_srs_share_a_meeting(fit: Fit, c1: str) -> None:
     first = ok(fit("ors", c1, "4.5", "6", "5,5", "7", "--date", "2026-05-04"))
-    assert first.stdout == "C1 meeting 1 (2026-05-04): ORS 23.0 - first ORS\n"
+    assert first.stdout == "C1 visit 1 (2026-05-04, new visit): ORS 23.0, rated by the client - first ORS\n"
     assert first.stderr == ""
-    srs = ok(fit("srs", c1, "9", "9,5", "8.8", "9.3"))
-    assert srs.stdout == "C1 meeting 1 (2026-05-04): SRS 36.6\n"
+    srs = ok(fit("srs", c1, "9", "9,5", "8.8", "9.3", "--date", "2026-05-04"))
+    assert srs.stdout == "C1 visit 1 (2026-05-04): SRS 36.6, rated by the client\n"
     second = ok(fit("ors", c1, "6", "6", "6", "6.5"))
-    assert second.stdout == ("C1 meeting 2 (2026-06-15): ORS 24.5 - change since first ORS "
+    assert second.stdout == ("C1 visit 2 (2026-06-15, new visit): ORS 24.5, rated by the client"
+                             " - change since first ORS "
                              "(23.0): +1.5\n"
                              "  ! AMBER ORS 24.5 is below the ETR target 25.3: 65 % of the "
                              "expected change met [ors-below-target]\n")  # issue #3
-    lower = ok(fit("ors", c1, "1", "1", "1", "1"))
+    lower = ok(fit("ors", c1, "1", "1", "1", "1", "--session", "3"))
     assert lower.stdout.splitlines()[0].endswith("change since first ORS (23.0): -19.0")
     assert "  ! RED ORS 4.0 is 19.0 below the intake 23.0" in lower.stdout  # issue #3
 
@@ -43,9 +44,14 @@ def test_json_is_exactly_one_object(fit: Fit, c1: str) -> None:
     assert result.stdout.count("\n") == 1
     assert json.loads(result.stdout) == {
         "client": "C1", "session": 1, "date": "2026-05-04",
-        "ors": {"items": [4.5, 6.0, 5.5, 7.0], "total": 23.0, "rater": "self"}, "srs": None}
-    data = as_json(fit("srs", c1, "9", "9", "9", "9", "--rater", "other", "--json"))
-    assert data["srs"] == {"items": [9.0, 9.0, 9.0, 9.0], "total": 36.0, "rater": "other"}
+        "ors": {"items": [4.5, 6.0, 5.5, 7.0], "total": 23.0, "rater": "self"}, "srs": None,
+        "forms": [{"form": "ors", "rater": "self", "items": [4.5, 6.0, 5.5, 7.0],
+                   "total": 23.0}]}
+    data = as_json(fit("srs", c1, "9", "9", "9", "9", "--rater", "other", "--date",
+                       "2026-05-04", "--json"))
+    assert data["srs"] is None  # the client's own SRS; the parent's is among the forms
+    assert data["forms"][1] == {"form": "srs", "rater": "other", "items": [9.0, 9.0, 9.0, 9.0],
+                                "total": 36.0}
     assert data["ors"]["total"] == 23.0
 
 
@@ -63,17 +69,21 @@ def test_total_only(fit: Fit, c1: str) -> None:
 
 def test_collateral_rater_has_its_own_first_ors(fit: Fit, c1: str) -> None:
     ok(fit("ors", c1, "5", "5", "5", "5", "--date", "2026-05-04"))
-    other = ok(fit("ors", c1, "2", "2", "2", "2", "--rater", "other"))
-    assert other.stdout == "C1 meeting 2 (2026-06-15): ORS 8.0 - first ORS\n"
+    other = ok(fit("ors", c1, "2", "2", "2", "2", "--rater", "Other"))
+    assert other.stdout == ("C1 visit 2 (2026-06-15, new visit): ORS 8.0, rated by other"
+                            " - first ORS\n")
+    parent = ok(fit("ors", c1, "3", "3", "3", "3", "--rater", "mor", "--date", "2026-05-04"))
+    assert parent.stdout == "C1 visit 1 (2026-05-04): ORS 12.0, rated by mor - first ORS\n"
 
 
 def test_session_corrects_and_keeps_history(fit: Fit, c1: str) -> None:
     ok(fit("ors", c1, "4", "4", "4", "4", "--date", "2026-05-04"))
     ok(fit("ors", c1, "5", "5", "5", "5", "--date", "2026-05-11"))
     fixed = ok(fit("ors", c1, "4.5", "4", "4", "4", "--session", "1", "--date", "2026-05-05"))
-    assert fixed.stdout == "C1 meeting 1 (2026-05-05) corrected: ORS 16.5 - first ORS\n"
+    assert fixed.stdout == "C1 visit 1 (2026-05-05) corrected: ORS 16.5, rated by the client - first ORS\n"
     fixed2 = ok(fit("ors", c1, "6", "5", "5", "5", "--session", "2"))
-    assert fixed2.stdout == ("C1 meeting 2 (2026-05-11) corrected: ORS 21.0 - change since "
+    assert fixed2.stdout == ("C1 visit 2 (2026-05-11) corrected: ORS 21.0, rated by the client"
+                             " - change since "
                              "first ORS (16.5): +4.5\n")
     data = as_json(fit("client", "show", c1, "--json"))
     assert [s["ors"]["total"] for s in data["sessions"]] == [16.5, 21.0]
@@ -83,7 +93,7 @@ def test_session_corrects_and_keeps_history(fit: Fit, c1: str) -> None:
                                       "rater": "self"}
     assert correction["previous_date"] == "2026-05-04"
     shown = ok(fit("client", "show", c1)).stdout
-    assert "meeting 1: ORS corrected on " in shown
+    assert "visit 1: ORS by client corrected on " in shown
     assert "before: 4.0 4.0 4.0 4.0 = 16.0; earlier date 2026-05-04" in shown
 
 
@@ -143,9 +153,9 @@ ITEM_RANGE = ("is out of range; it must be between 0 and 10 with at most one dec
     pytest.param(("C1", "1", "1", "1", "1", "--session", "1", "--date", "2026-06-16"), 4,
                  "Error: the date 2026-06-16 is in the future (today is 2026-06-15); give the "
                  "date the meeting took place.\n", id="correction-future"),
-    pytest.param(("C1", "1", "1", "1", "1", "--rater", "mum"), 2, "Error: Invalid value for "
-                 "'--rater': 'mum' is not one of 'self', 'other'. (see 'fit ors --help')\n",
-                 id="bad-rater"),
+    pytest.param(("C1", "1", "1", "1", "1", "--rater", "mum!"), 2, "Error: 'mum!' is not a "
+                 "rater code: use self (the client) or 1-20 letters, digits, '-' or '_' for a "
+                 "collateral rater, e.g. mother, far, teacher.\n", id="bad-rater"),
     pytest.param(("C1", "1", "1", "1", "1", "--colour"), 2, "Error: No such option: --colour "
                  "(see 'fit ors --help')\n", id="unknown-option"),
     pytest.param(("NOPE", "1", "1", "1", "1"), 3, "Error: no client 'NOPE' in this store; see "
@@ -203,7 +213,8 @@ def test_prompt_asks_again_after_a_bad_answer(fit: Fit, c1: str) -> None:
     assert "the item score 11 is out of range" in result.stderr
     assert "'abc' is not a valid item score" in result.stderr
     assert result.stderr.count("SRS Relationship (0-10)") == 3
-    assert result.stdout.endswith("C1 meeting 1 (2026-06-15): SRS 36.0\n")
+    assert result.stdout.endswith(
+        "C1 visit 1 (2026-06-15, new visit): SRS 36.0, rated by the client\n")
 
 
 @pytest.mark.usefixtures("terminal")
@@ -268,4 +279,4 @@ def test_prompts_on_a_real_terminal(tmp_path: Path) -> None:
     for label in ("Individually", "Interpersonally", "Socially", "Overall"):
         assert f"ORS {label} (0-10):" in text
     assert "the item score 12 is out of range" in text
-    assert "C1 meeting 1 (2026-06-15): ORS 23.0 - first ORS" in text
+    assert "C1 visit 1 (2026-06-15, new visit): ORS 23.0, rated by the client - first ORS" in text

@@ -73,6 +73,7 @@ class Flag(NamedTuple):
     session: int | None  # the meeting it refers to (None: the client has no meeting)
     values: Mapping[str, Number | str]  # the numbers that triggered it
     variant: str = ""  # e.g. the no-change checkpoint reached: discuss / change / last_chance
+    rater: str = "self"  # whose forms: the client or a collateral rater's code
 
     @property
     def source(self) -> str:
