@@ -93,6 +93,8 @@ def client_detail(client: Client) -> Any:
             lines.append(Text(t("show.removed_line", session=gone.visit.session,
                                 date=gone.visit.date.isoformat(), forms=forms,
                                 at=gone.at.astimezone().strftime("%Y-%m-%d %H:%M"))))
+            for c in gone.visit.corrections:
+                lines.append(Text("  " + _correction_line(gone.visit.session, c)))
     merged = [s for s in client.sessions if s.formerly]
     if merged:
         lines.append(Text(t("show.formerly", visits="; ".join(
