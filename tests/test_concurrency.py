@@ -24,7 +24,7 @@ import fitcli.cli
 n, rater = int(sys.argv[1]), sys.argv[2]
 failures = 0
 for i in range(n):
-    sys.argv = ["fit", "ors", "C1", str(i % 10), "5", "5", "5", "--rater", rater]
+    sys.argv = ["fit", "ors", "C1", str(i % 10), "5", "5", "5", "--rater", f"{rater}{i}"]
     try:
         fitcli.cli.main()
     except SystemExit as exc:
@@ -45,21 +45,23 @@ def _fit(tmp_path: Path, *args: str) -> None:
                    capture_output=True, timeout=60)
 
 
-def test_two_processes_logging_100_each_keep_all_200(tmp_path: Path) -> None:
+def test_two_processes_logging_100_forms_each_keep_all_200(tmp_path: Path) -> None:
+    """200 raters' forms for one visit, written by two processes at once: none is lost."""
     _fit(tmp_path, "client", "add", "C1")
     writers = [
         subprocess.Popen([sys.executable, "-c", WRITER, "100", rater], env=_env(tmp_path),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for rater in ("self", "other")
+        for rater in ("a", "b")
     ]
     for writer in writers:
         out, err = writer.communicate(timeout=300)
         assert writer.returncode == 0, err
         assert out.splitlines()[-1] == "FAILURES 0", err
     client = Store(tmp_path / "store").load("C1")
-    assert [s.session for s in client.sessions] == list(range(1, 201))
-    raters = [s.ors.rater for s in client.sessions if s.ors is not None]
-    assert (raters.count("self"), raters.count("other")) == (100, 100)
+    [visit] = client.sessions
+    raters = [rating.rater for rating in visit.forms()]
+    assert len(raters) == len(set(raters)) == 200
+    assert {r[0] for r in raters} == {"a", "b"}
     leftovers = [p.name for p in (tmp_path / "store" / "clients").iterdir()]
     assert leftovers == ["C1.json"]  # no temp files
 
@@ -68,8 +70,10 @@ KILLED_WRITER = """
 import sys
 import fitcli.cli
 print("READY", flush=True)
+i = 0
 while True:
-    sys.argv = ["fit", "ors", "C1", "5", "5", "5", "5"]
+    i += 1
+    sys.argv = ["fit", "ors", "C1", "5", "5", "5", "5", "--rater", f"r{i}"]
     try:
         fitcli.cli.main()
     except SystemExit:
@@ -94,8 +98,9 @@ def test_kill_9_during_writes_leaves_a_valid_file(tmp_path: Path, after: float) 
     client = Store(tmp_path / "store").load("C1")
     assert [s.session for s in client.sessions] == list(range(1, len(doc["sessions"]) + 1))
     # the next write works (the dead process's lock is gone with it) and tidies its temp file
-    _fit(tmp_path, "ors", "C1", "6", "6", "6", "6")
-    assert len(Store(tmp_path / "store").load("C1").sessions) == len(client.sessions) + 1
+    _fit(tmp_path, "ors", "C1", "6", "6", "6", "6", "--rater", "final")
+    forms = [len(s.forms()) for s in Store(tmp_path / "store").load("C1").sessions]
+    assert sum(forms) == sum(len(s.forms()) for s in client.sessions) + 1
     assert [p.name for p in path.parent.iterdir()] == ["C1.json"]
 
 

@@ -98,8 +98,8 @@ def test_logging_scores_does_not_read_the_label_file(fit: Fit, isolated: Path,
                                                      client: None) -> None:
     """`fit ors` is the hot path: it needs no labels, so a broken file cannot block it."""
     _labels(isolated, "not toml at all [\n")
-    ok(fit("ors", "C001", "5", "5", "5", "5"))
-    ok(fit("srs", "C001", "9", "9", "9", "9", "--json"))
+    ok(fit("ors", "C001", "5", "5", "5", "5", "--rater", "mor"))
+    ok(fit("srs", "C001", "9", "9", "9", "9", "--rater", "mor", "--json"))
 
 
 def test_missing_label_file_means_no_overrides() -> None:
