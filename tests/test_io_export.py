@@ -18,7 +18,7 @@ CSV_HEADER = ("client,date,session,age_group,ors1,ors2,ors3,ors4,ors_total,ors_r
 def caseload(fit: Fit) -> None:
     ok(fit("client", "add", "C001", "--start", "2026-01-05", "--label", "family"))
     ok(fit("ors", "C001", "4.5", "6", "5,5", "7", "--date", "2026-01-12"))
-    ok(fit("srs", "C001", "9", "9", "9", "9.5"))
+    ok(fit("srs", "C001", "9", "9", "9", "9.5", "--date", "2026-01-12"))
     ok(fit("ors", "C001", "--total", "28", "--date", "2026-01-19", "--rater", "other"))
     ok(fit("ors", "C001", "5", "6", "6", "7", "--session", "2"))
     ok(fit("client", "add", "C002", "--age-group", "child", "--start", "2026-02-01"))
@@ -33,28 +33,34 @@ def test_csv_is_the_import_format(fit: Fit) -> None:
         CSV_HEADER,
         "C001,2026-01-12,1,adult,4.5,6.0,5.5,7.0,23.0,self,9.0,9.0,9.0,9.5,36.5,self",
         "C001,2026-01-19,2,adult,5.0,6.0,6.0,7.0,24.0,self,,,,,,",
+        "C001,2026-01-19,2,adult,,,,,28.0,other,,,,,,",
         "C002,2026-02-02,1,child,,,,,,,8.0,8.0,8.0,8.0,32.0,self",
     ]
 
 
 @pytest.mark.usefixtures("caseload")
-def test_jsonl_is_one_meeting_a_line_in_the_json_shape(fit: Fit) -> None:
+def test_jsonl_is_one_visit_and_rater_a_line_in_the_json_shape(fit: Fit) -> None:
     lines = ok(fit("export", "--format", "jsonl")).stdout.splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 4
     first = json.loads(lines[0])
     shown = as_json(fit("client", "show", "C001", "--json"))["sessions"][0]
-    del shown["corrections"]
-    assert first == {**shown, "age_group": "adult"}
+    assert first == {key: shown[key] for key in ("client", "session", "date", "ors", "srs")} | {
+        "age_group": "adult"}
+    parent = json.loads(lines[2])
+    assert (parent["session"], parent["ors"]["rater"], parent["srs"]) == (2, "other", None)
 
 
 @pytest.mark.usefixtures("caseload")
 def test_json_backup_holds_details_closings_and_corrections(fit: Fit) -> None:
     doc = json.loads(ok(fit("export", "--format", "json")).stdout)
-    assert doc["fitcli_backup"] == 1
+    assert doc["fitcli_backup"] == 2
     c1, c2 = doc["clients"]
     assert c1 == as_json(fit("client", "show", "C001", "--json"))
     assert c1["label"] == "family"
-    assert c1["sessions"][1]["corrections"][0]["previous"]["total"] == 28.0
+    assert [(f["rater"], f["total"]) for f in c1["sessions"][1]["forms"]] == [
+        ("self", 24.0), ("other", 28.0)]
+    added = c1["sessions"][1]["corrections"][0]
+    assert (added["action"], added["rater"], added["previous"]) == ("added", "self", None)
     assert c2["closed"] == {"reason": "planned", "date": "2026-03-01"}
 
 
@@ -69,7 +75,7 @@ def test_backup_restores_exactly_and_twice_is_harmless(fit: Fit, tmp_path: Path)
     assert [as_json(fit("--store", other, "client", "show", c, "--json"))
             for c in ("C001", "C002")] == original
     again = ok(fit("--store", other, "import", str(backup)))
-    assert again.stdout == f"Nothing new in {backup}: all 3 meetings are already in the store.\n"
+    assert again.stdout == f"Nothing new in {backup}: all 4 meetings are already in the store.\n"
 
 
 @pytest.mark.usefixtures("caseload")

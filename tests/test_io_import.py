@@ -122,7 +122,7 @@ C001,2026-04-13,,5,5,5,5,,,,,,
 C001,2026-04-13,,6,6,6,6,,,,,,
 C001,2026-01-01,,5,5,5,5,,,,,,
 C002,2026-04-20,,5,5,5,5,,,,,,
-C001,2026-04-27,,5,5,5,5,,,,,,boss
+C001,2026-04-27,,5,5,5,5,,,,,,boss!
 C001,2026-05-04,9,5,5,5,5,,,,,,
 C001,2026-05-11,,5,5,5,5,,9,9,9,,
 C001,2026-05-18,,5,5,5,5,41,,,,,
@@ -152,7 +152,7 @@ def test_bad_rows_of_every_kind_are_all_listed_and_nothing_is_written(
         "on line 12",
         "line 14, column date: the date 2026-01-01 is before the latest meeting",
         "line 15, column client: client C002 is closed",
-        "line 16, column rater: 'boss' is not a rater",
+        "line 16, column rater: 'boss!' is not a rater",
         "line 17, column session: client C001 has 1 meetings, so meeting 9 would leave a gap",
         "line 18, column srs4: the SRS items are incomplete",
         "line 19, column ors_total: the total score 41 is out of range",

@@ -19,11 +19,13 @@ from fitcli.model.scores import (
     AGE_GROUPS,
     CLOSE_REASONS,
     FORMS,
-    RATERS,
     Client,
     Closure,
     Correction,
+    Exclusion,
+    RaterForms,
     Rating,
+    RemovedVisit,
     Session,
 )
 from fitcli.store import Store, encode
@@ -42,9 +44,12 @@ def _valid_id(text: str) -> bool:
 client_ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,11}", fullmatch=True).filter(_valid_id)
 
 
+RATERS = ("self", "other", "mor", "far", "lærer-2")
+
+
 @st.composite
-def ratings(draw: st.DrawFn) -> Rating:
-    rater = draw(st.sampled_from(RATERS))
+def ratings(draw: st.DrawFn, rater: str | None = None) -> Rating:
+    rater = rater or draw(st.sampled_from(RATERS))
     if draw(st.booleans()):
         a, b, c, d = (draw(st.integers(0, 100)) / 10 for _ in range(4))
         return Rating.from_items((a, b, c, d), rater)
@@ -57,6 +62,8 @@ def corrections(draw: st.DrawFn) -> Correction:
         at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(
             seconds=draw(st.integers(0, 10**7))),
         form=draw(st.sampled_from(FORMS)),
+        rater=draw(st.sampled_from(RATERS)),
+        action=draw(st.sampled_from(["corrected", "added", "removed"])),
         previous=draw(st.none() | ratings()),
         previous_date=draw(st.none() | st.dates(dt.date(2025, 1, 1), TODAY)),
     )
@@ -69,17 +76,36 @@ def clients(draw: st.DrawFn, client_id: str) -> Client:
     sessions = []
     for number in range(1, draw(st.integers(0, 6)) + 1):
         day += dt.timedelta(days=draw(st.integers(0, 20)))
-        ors = draw(st.none() | ratings())
-        srs = draw(ratings()) if ors is None else draw(st.none() | ratings())
-        sessions.append(Session(session=number, date=day, ors=ors, srs=srs,
-                                corrections=tuple(draw(st.lists(corrections(), max_size=2)))))
+        sessions.append(draw(visits(number, day)))
     closed = None
     if draw(st.booleans()):
         closed = Closure(reason=draw(st.sampled_from(CLOSE_REASONS)),
                          date=day + dt.timedelta(days=draw(st.integers(0, 30))))
     label = draw(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+    excluded = draw(st.none() | st.builds(lambda d: Exclusion(reason="test entries", date=d),
+                                          st.dates(dt.date(2025, 1, 1), TODAY)))
+    removed = tuple(RemovedVisit(at=dt.datetime(2026, 2, 1, 8, tzinfo=dt.UTC), visit=v)
+                    for v in draw(st.lists(visits(1, start), max_size=1)))
     return Client(id=client_id, age_group=draw(st.sampled_from(AGE_GROUPS)), label=label,
-                  start=start, closed=closed, sessions=tuple(sessions))
+                  start=start, closed=closed, sessions=tuple(sessions), excluded=excluded,
+                  removed=removed)
+
+
+@st.composite
+def visits(draw: st.DrawFn, number: int, day: dt.date) -> Session:
+    """A visit with the client's own forms and/or collateral raters' (never empty)."""
+    ors = draw(st.none() | ratings("self"))
+    srs = draw(st.none() | ratings("self"))
+    collateral = []
+    for code in draw(st.lists(st.sampled_from(RATERS[1:]), unique=True, max_size=2)):
+        c_ors = draw(st.none() | ratings(code))
+        c_srs = draw(ratings(code)) if c_ors is None else draw(st.none() | ratings(code))
+        collateral.append(RaterForms(rater=code, ors=c_ors, srs=c_srs))
+    if ors is None and srs is None and not collateral:
+        ors = draw(ratings("self"))
+    return Session(session=number, date=day, ors=ors, srs=srs,
+                   collateral=tuple(sorted(collateral, key=lambda c: c.rater)),
+                   corrections=tuple(draw(st.lists(corrections(), max_size=2))))
 
 
 @st.composite
@@ -90,7 +116,8 @@ def stores(draw: st.DrawFn) -> list[Client]:
 
 def meetings_only(found: list[Client]) -> dict[str, Any]:
     """What CSV and JSON Lines carry: each client's age group and meetings (no history)."""
-    return {c.id: (c.age_group, [s.model_copy(update={"corrections": ()}) for s in c.sessions])
+    return {c.id: (c.age_group, [s.model_copy(update={"corrections": (), "formerly": ()})
+                                 for s in c.sessions])
             for c in found if c.sessions}
 
 
@@ -128,7 +155,7 @@ def test_meetings_round_trip_exactly(fit: Fit, fmt: str, original: list[Client])
 @settings(max_examples=50, deadline=None)
 @given(client=client_ids.flatmap(clients))
 def test_store_encoding_is_the_plain_json_text(client: Client) -> None:
-    plain = json.dumps({"schema_version": 1, **client.model_dump(mode="json")},
+    plain = json.dumps({"schema_version": 2, **client.model_dump(mode="json")},
                        ensure_ascii=False, indent=1) + "\n"
     assert encode(client) == plain.encode("utf-8")
 

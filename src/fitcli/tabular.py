@@ -80,10 +80,14 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
                          f"{form} totalskår", f"{form} poäng")
        for form in FORMS},
 }
-# Cell values users type for the client as rater; any other value is a collateral rater's
-# code (1-20 letters, digits, - and _: "mor", "far", "parent", "teacher", "other").
+# Cell values users type for the client as rater, and the generic words for "another
+# rater" (all read as the code "other", as fitcli 0.1 stored them). Any other value is a
+# collateral rater's own code (1-20 letters, digits, - and _: "mor", "far", "teacher").
 SELF_WORDS: tuple[str, ...] = ("self", "client", "klient", "selv", "själv", "bruker",
                                "bruger", "borger")
+OTHER_WORDS: tuple[str, ...] = ("other", "collateral", "annen", "anden", "annan",
+                                "pårørende", "anhörig")
+RATER_VALUES: dict[str, tuple[str, ...]] = {SELF: SELF_WORDS, "other": OTHER_WORDS}
 AGE_VALUES: dict[AgeGroup, tuple[str, ...]] = {
     "adult": ("adult", "voksen", "vuxen", "18+"),
     "adolescent": ("adolescent", "youth", "ungdom", "13-17"),
@@ -99,7 +103,8 @@ def normalise(name: str) -> str:
 
 _FIELD_OF: dict[str, str] = {normalise(a): f for f, aliases in FIELD_ALIASES.items()
                              for a in (f, *aliases)}
-_SELF_OF = frozenset(normalise(a) for a in SELF_WORDS)
+_RATER_OF: dict[str, Rater] = {normalise(a): r for r, aliases in RATER_VALUES.items()
+                               for a in aliases}
 _AGE_OF: dict[str, AgeGroup] = {normalise(a): g for g, aliases in AGE_VALUES.items()
                                 for a in aliases}
 
@@ -169,8 +174,9 @@ def parse_session(text: str) -> int:
 
 def parse_rater(text: str) -> Rater:
     """``self`` for the client's own words, else the collateral rater's code."""
-    if normalise(text) in _SELF_OF:
-        return SELF
+    known = _RATER_OF.get(normalise(text))
+    if known is not None:
+        return known
     try:
         return validate_rater(text)
     except DomainError:
@@ -625,6 +631,7 @@ def parse_backup(text: str) -> Parsed:
         path = f"clients[{index}]"
         try:
             if version == 1 and isinstance(raw, dict):
+                _check_v1_numbering(raw, path)
                 raw = v1_to_v2(raw)
             template, rows = _backup_client(raw, path)
         except _JsonProblem as exc:
@@ -749,6 +756,17 @@ def _json_visit(obj: Any, path: str, client: str) -> list[Row]:
     order = sorted(by_rater, key=lambda code: (code != SELF, code))
     return [evolve(row, ors=by_rater[code].get("ors"), srs=by_rater[code].get("srs"))
             for code in order]
+
+
+def _check_v1_numbering(raw: dict[str, Any], path: str) -> None:
+    """A version-1 backup's meeting records are numbered 1..n (merging them into visits
+    renumbers them, so the check comes first)."""
+    sessions = raw.get("sessions")
+    if isinstance(sessions, list):
+        for i, meeting in enumerate(sessions):
+            if isinstance(meeting, dict) and meeting.get("session") != i + 1:
+                raise _JsonProblem(f"{path}.sessions[{i}].session",
+                                   "import.error.backup_numbering", expected=i + 1)
 
 
 def _formerly(raw: Any, path: str) -> tuple[int, ...]:

@@ -55,7 +55,8 @@ def v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
                 and not taken & {(f, r) for f, r, _ in slots}):
             visit = last
         else:
-            visit = {"session": len(visits) + 1, "date": record.get("date"), "ors": None,
+            visit = {**({"client": record["client"]} if "client" in record else {}),
+                     "session": len(visits) + 1, "date": record.get("date"), "ors": None,
                      "srs": None, "collateral": {}, "corrections": [], "formerly": [],
                      "_slots": []}
             visits.append(visit)
