@@ -27,7 +27,7 @@ PREFIX = {"en": "Error:", "nb": "Feil:", "da": "Fejl:", "sv": "Fel:"}
 def caseload(fit: Fit) -> None:
     ok(fit("client", "add", "C001", "--label", "family", "--start", "2026-05-01"))
     ok(fit("ors", "C001", "4.5", "6", "5,5", "7", "--date", "2026-05-04"))
-    ok(fit("srs", "C001", "9", "9.5", "8.8", "9.3"))
+    ok(fit("srs", "C001", "9", "9.5", "8.8", "9.3", "--date", "2026-05-04"))
     ok(fit("ors", "C001", "6", "6.5", "6", "7.5", "--date", "2026-05-11"))
     ok(fit("client", "add", "K7", "--age-group", "child"))
 

@@ -301,4 +301,4 @@ def test_exclude_and_include() -> None:
     with pytest.raises(DomainError):
         meetings.include(client())
     with pytest.raises(DomainError):
-        meetings.exclude(client(), "x\u2028y", TODAY)
+        meetings.exclude(client(), "x\x1b[31my", TODAY)
