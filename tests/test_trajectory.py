@@ -236,3 +236,9 @@ def test_meeting_target_matches_trajectory(scores: list[float], age_group: str) 
     assert meeting_target(scores[0], len(scores), age_group) == trend.target  # type: ignore[arg-type]
     if trend.target is not None:
         assert trend.points[-1].etr == trend.target
+
+
+def test_the_67_milestone_is_bons_66_66_percent() -> None:
+    # progress-23 passes 66.66 to predictedChangePercentMet: 66.66 % of the change counts.
+    assert milestones(0.0, 6.666, 10.0) == {"50": True, "67": True}
+    assert milestones(0.0, 6.665, 10.0) == {"50": True, "67": False}
