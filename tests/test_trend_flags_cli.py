@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -9,10 +10,14 @@ from pathlib import Path
 import pytest
 
 from conftest import Fit, as_json, ok
+from fitcli.model.scores import AgeGroup, Client, CloseReason, Closure, RaterForms, Rating, Session
+from fitcli.store import Store
 
 ANSI = re.compile(r"\x1b\[")
 TREND_KEYS = {"client", "age_group", "norms", "cutoff", "rci", "sessions", "intake", "latest",
-              "change", "classification", "etr_target", "expected_change_met_pct"}
+              "change", "classification", "etr_target", "expected_change_met_pct",
+              "rater", "raters", "target_met", "etr_end_target", "end_target_met",
+              "end_target_met_pct", "milestones", "status", "closed"}
 FLAG_KEYS = {"client", "rule", "severity", "session", "message"}
 
 
@@ -23,6 +28,29 @@ def log(fit: Fit, cid: str, ors: list[str], srs: list[str] | None, dates: list[s
         ok(fit("ors", cid, "--total", o, "--date", d))
         if srs is not None:
             ok(fit("srs", cid, "--total", srs[n], "--date", d))
+
+
+def saved(store_dir: Path, cid: str, ors: list[str], srs: list[str] | None, dates: list[str],
+          age_group: AgeGroup = "adult", parent: list[tuple[float, float | None]] | None = None,
+          closed: tuple[CloseReason, str] | None = None) -> None:
+    """A client written straight to the store (what ``log`` does through `fit ors`/`fit srs`),
+    optionally with a parent ("mor") rating at each visit and a closing."""
+    sessions = []
+    for n, date in enumerate(dates, start=1):
+        own = Rating.from_total(float(ors[n - 1])) if ors[n - 1] else None
+        own_srs = Rating.from_total(float(srs[n - 1])) if srs and srs[n - 1] else None
+        collateral: tuple[RaterForms, ...] = ()
+        if parent is not None:
+            p_ors, p_srs = parent[n - 1]
+            collateral = (RaterForms(rater="mor", ors=Rating.from_total(p_ors, "mor"),
+                                     srs=Rating.from_total(p_srs, "mor") if p_srs else None),)
+        sessions.append(Session(session=n, date=dt.date.fromisoformat(date), ors=own,
+                                srs=own_srs, collateral=collateral))
+    Store(store_dir).save(Client(
+        id=cid, age_group=age_group, start=dt.date.fromisoformat(dates[0]),
+        sessions=tuple(sessions),
+        closed=Closure(reason=closed[0], date=dt.date.fromisoformat(closed[1])) if closed
+        else None))
 
 
 WEEKS = ["2026-05-04", "2026-05-11", "2026-05-18", "2026-05-25", "2026-06-01", "2026-06-08",
@@ -37,8 +65,8 @@ def caseload(fit: Fit) -> Fit:
     return fit
 
 
-def test_trend_json_shape(fit: Fit) -> None:
-    log(fit, "C001", ["19.2", "22.5"], ["36", "37"], WEEKS[:2])
+def test_trend_json_shape(fit: Fit, store_dir: Path) -> None:
+    saved(store_dir, "C001", ["19.2", "22.5"], ["36", "37"], WEEKS[:2])
     data = as_json(fit("trend", "C001", "--json"))
     assert set(data) == TREND_KEYS
     assert data["sessions"] == [
@@ -50,26 +78,32 @@ def test_trend_json_shape(fit: Fit) -> None:
     assert (data["norms"], data["cutoff"], data["rci"]) == ("fit", 25.0, 5.0)
     assert (data["intake"], data["latest"], data["change"]) == (19.2, 22.5, 3.3)
     assert data["classification"] == "no_reliable_change"
-    assert (data["etr_target"], data["expected_change_met_pct"]) == (22.5, 100.0)
+    # 22.5 is shown as the target, but the unrounded target is 22.505: just below it.
+    assert (data["etr_target"], data["target_met"]) == (22.5, False)
+    assert data["expected_change_met_pct"] == 99.84
+    assert (data["etr_end_target"], data["end_target_met"]) == (27.2, False)
+    assert data["milestones"] == {"50": True, "67": True}
+    assert (data["rater"], data["raters"], data["status"], data["closed"]) == (
+        "self", ["self"], "open", None)
 
 
-def test_trend_json_single_ors_has_null_classification(fit: Fit) -> None:
-    log(fit, "C001", ["19.2"], None, WEEKS[:1], age_group="child")
+def test_trend_json_single_ors_has_null_classification(fit: Fit, store_dir: Path) -> None:
+    saved(store_dir, "C001", ["19.2"], None, WEEKS[:1], age_group="child")
     data = as_json(fit("trend", "C001", "--json"))
     assert data["classification"] is None and data["etr_target"] is None
     assert data["change"] is None and data["cutoff"] == 32.0
 
 
-def test_trend_follows_norms_setting(fit: Fit) -> None:
-    log(fit, "C001", ["20", "25.5"], None, WEEKS[:2], age_group="child")
+def test_trend_follows_norms_setting(fit: Fit, store_dir: Path) -> None:
+    saved(store_dir, "C001", ["20", "25.5"], None, WEEKS[:2], age_group="child")
     ok(fit("config", "set", "norms", "pcoms"))
     data = as_json(fit("trend", "C001", "--json"))
     assert (data["norms"], data["cutoff"], data["rci"]) == ("pcoms", 28.0, 6.0)
     assert data["classification"] == "no_reliable_change"
 
 
-def test_trend_text_has_chart_table_and_summary_without_ansi(fit: Fit) -> None:
-    log(fit, "C001", ["19.2", "20", "22"], ["36", "37", "38"], WEEKS[:3])
+def test_trend_text_has_chart_table_and_summary_without_ansi(fit: Fit, store_dir: Path) -> None:
+    saved(store_dir, "C001", ["19.2", "20", "22"], ["36", "37", "38"], WEEKS[:3])
     result = ok(fit("trend", "C001", "--width", "60", "--height", "12"))
     out = result.stdout
     assert not ANSI.search(out)
@@ -79,28 +113,73 @@ def test_trend_text_has_chart_table_and_summary_without_ansi(fit: Fit) -> None:
     assert "3  2026-05-18  (total only)  22.0  24.7  38.0  below target" in out
     assert "Classification: no reliable change." in out
     assert "ETR meeting target 24.7: not met (51 % of the expected change)." in out
+    assert "End-of-episode target 27.2: not met (35 % of the expected change)." in out
     assert "ETR model: adult, short-term, from 3 ORS scores" in out
 
 
-def test_trend_no_chart(fit: Fit) -> None:
-    log(fit, "C001", ["19.2", "20"], None, WEEKS[:2])
+def test_trend_no_chart(fit: Fit, store_dir: Path) -> None:
+    saved(store_dir, "C001", ["19.2", "20"], None, WEEKS[:2])
     out = ok(fit("trend", "C001", "--no-chart")).stdout
     assert "┤" not in out and "Intake 19.2, latest 20.0, change +0.8." in out
 
 
-def test_trend_in_norwegian_uses_decimal_comma(fit: Fit) -> None:
-    log(fit, "C001", ["19.2", "20"], None, WEEKS[:2])
+def test_trend_in_norwegian_uses_decimal_comma(fit: Fit, store_dir: Path) -> None:
+    saved(store_dir, "C001", ["19.2", "20"], None, WEEKS[:2])
     out = ok(fit("--lang", "nb", "trend", "C001", "--no-chart")).stdout
     assert "Oppstart 19,2, siste 20,0, endring +0,8." in out
 
 
-def test_trend_errors(fit: Fit) -> None:
+def test_trend_errors(fit: Fit, store_dir: Path) -> None:
     result = fit("trend", "NOPE")
     assert result.exit_code == 3 and "no client 'NOPE'" in result.stderr
     ok(fit("client", "add", "C001"))
     assert fit("trend", "C001", "--width", "5").exit_code == 2
     out = ok(fit("trend", "C001")).stdout
     assert "No ORS yet" in out
+
+
+def test_trend_says_just_below_when_the_shown_numbers_look_equal(fit: Fit,
+                                                                 store_dir: Path) -> None:
+    saved(store_dir, "C001", ["19.2", "22.5"], None, WEEKS[:2])
+    out = ok(fit("trend", "C001", "--no-chart")).stdout
+    assert ("ETR meeting target 22.5: not met: 22.5 is just below the target 22.51 "
+            "(99.8 % of the expected change).") in out
+
+
+def test_trend_rater_option_takes_a_collateral_code(fit: Fit, store_dir: Path) -> None:
+    saved(store_dir, "K1", ["20", "21"], ["38", "39"], WEEKS[:2], age_group="child",
+          parent=[(15.0, 30.0), (22.0, 31.0)])
+    data = as_json(fit("trend", "K1", "--rater", "MOR", "--json"))
+    assert (data["rater"], data["raters"]) == ("mor", ["self", "mor"])
+    assert (data["intake"], data["latest"], data["change"]) == (15.0, 22.0, 7.0)
+    assert [s["srs_total"] for s in data["sessions"]] == [30.0, 31.0]  # the parent's SRS
+    assert as_json(fit("trend", "K1", "--json"))["rater"] == "self"
+    out = ok(fit("trend", "K1", "--rater", "mor", "--no-chart")).stdout
+    assert "Scores of collateral rater 'mor'" in out
+    result = fit("trend", "K1", "--rater", "far")
+    assert result.exit_code == 3, result.output
+    assert result.stderr == ("Error: client 'K1' has no forms from rater 'far'; raters with "
+                             "an ORS: self, mor.\n")
+
+
+def test_trend_of_a_parent_only_child_defaults_to_the_parent(fit: Fit, store_dir: Path) -> None:
+    saved(store_dir, "K2", ["", ""], None, WEEKS[:2], age_group="child",
+          parent=[(15.0, None), (22.0, None)])
+    data = as_json(fit("trend", "K2", "--json"))
+    assert (data["rater"], data["raters"], data["intake"]) == ("mor", ["mor"], 15.0)
+    out = ok(fit("trend", "K2", "--no-chart")).stdout
+    assert ("The client has no ORS of their own: showing the only collateral rater, "
+            "'mor'.") in out
+
+
+def test_trend_of_a_closed_episode_says_when_and_why_it_ended(fit: Fit,
+                                                              store_dir: Path) -> None:
+    saved(store_dir, "C9", ["15", "24"], None, WEEKS[:2], closed=("dropout", "2026-05-20"))
+    out = ok(fit("trend", "C9", "--no-chart")).stdout
+    assert "Episode ended 2026-05-20 (drop-out)." in out
+    data = as_json(fit("trend", "C9", "--json"))
+    assert (data["status"], data["closed"]) == ("closed",
+                                                {"date": "2026-05-20", "reason": "dropout"})
 
 
 def test_flags_json_shape_and_order(caseload: Fit) -> None:

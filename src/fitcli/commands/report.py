@@ -1,4 +1,4 @@
-"""`fit report`: the caseload figures FIT systems are expected to show (FIT-REFERENCE §6)."""
+"""`fit report`: the caseload figures FIT systems are expected to show (OpenFIT, BON)."""
 
 import sys
 from typing import Annotated, Literal
@@ -33,8 +33,13 @@ def report_cmd(
 ) -> None:
     """Caseload outcomes: change categories, effect sizes, ETR target, endings, SRS, with n.
 
-    Outcome figures compare each client's first and latest own ORS; clients with fewer than
-    2 ORS, an intake above 32 or an unscored age group are left out and counted by reason.
+    Outcome figures compare each client's first and latest own ORS (a client without any uses a
+    collateral rater's, counted as such); clients with fewer than 2 ORS, an intake above 32, an
+    unscored age group or excluded with 'fit client exclude' are left out and counted by
+    reason. Open episodes are judged against the ETR meeting target, closed ones against the
+    end-of-episode target (Better Outcomes Now progress-23). Both severity-adjusted effect
+    sizes are shown, each named: OpenFIT-normalised (0 = as expected) and Seidel, Miller &
+    Chow 2014 (comparable to published benchmarks, about 0.8).
 
     Example: fit report --from 2026-01-01 --to 2026-06-30 --status closed
     """

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fitcli.commands._common import echo, emit_json, store
-from fitcli.commands._params import ClientIdArg, JsonOpt, RaterOpt
+from fitcli.commands._params import ClientIdArg, JsonOpt
 
 WidthOpt = Annotated[int | None, typer.Option(
     "--width", metavar="W", min=30, show_default=False,
@@ -17,6 +17,10 @@ HeightOpt = Annotated[int | None, typer.Option(
     "--height", metavar="H", min=10, show_default=False,
     help="Chart height in rows (default: 20).")]
 NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Table and summary only.")]
+TrendRaterOpt = Annotated[str | None, typer.Option(
+    "--rater", metavar="CODE", show_default=False,
+    help="Whose scores: self (the client) or a collateral rater's code, e.g. mother. Default: "
+         "the client's own; for a client with no own ORS and one collateral rater, that rater.")]
 
 
 def trend(
@@ -25,26 +29,38 @@ def trend(
     no_chart: NoChartOpt = False,
     width: WidthOpt = None,
     height: HeightOpt = None,
-    rater: RaterOpt = "self",
+    rater: TrendRaterOpt = None,
 ) -> None:
     """Show a client's ORS per meeting against the expected treatment response (ETR).
 
     Chart: ORS, ETR path, clinical cutoff and SRS on a 0-40 axis; then a table per meeting.
 
-    Summary: intake, latest, change classification, ETR target, % of expected change met.
+    Summary: intake, latest, change classification, the ETR meeting target and the
+    end-of-episode target, % of expected change met and the 50 % / 67 % milestones.
 
-    ETR model: Better Outcomes Now's algorithms-23 (MIT licence).
+    ETR model and targets: Better Outcomes Now's algorithms-23 and progress-23 (MIT licence);
+    every comparison uses the unrounded values, the display rounds to one decimal.
 
     Example: fit trend C001 --no-chart
     """
     # Imported here, not at the top: every other command would pay for them at start-up.
     from fitcli.commands._rules import norms_and_rules
-    from fitcli.model.trajectory import trajectory
+    from fitcli.model.problems import DomainError
+    from fitcli.model.scores import SELF, validate_rater
+    from fitcli.model.trajectory import default_rater, trajectory
     from fitcli.render import trend as view
 
     client = store().load(client_id)
+    fallback = False
+    if rater is None:
+        who, fallback = default_rater(client)
+    else:
+        who = validate_rater(rater)
+        if who != SELF and who not in client.all_raters:
+            raise DomainError("error.trend_rater_unknown", kind="not_found", client=client.id,
+                              rater=who, raters=", ".join(client.raters) or "-")
     profile, rules = norms_and_rules()
-    result = trajectory(client, profile, rater=rater, max_intake=rules.etr_max_intake,
+    result = trajectory(client, profile, rater=who, max_intake=rules.etr_max_intake,
                         amber_min_pct=rules.below_target_amber_min_pct)
     if as_json:
         emit_json(view.trend_dict(client, result))
@@ -58,5 +74,5 @@ def trend(
         lines.append(view.chart(result, w, h, colour))
     if client.sessions:
         lines += view.table(client, result)
-    lines += view.summary(client, result)
+    lines += view.summary(client, result, fallback)
     echo("\n".join(lines))

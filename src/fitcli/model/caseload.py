@@ -1,10 +1,24 @@
-"""Caseload figures for `fit report` (FIT-REFERENCE.md section 6). Pure: clients in, numbers out.
+"""Caseload figures for `fit report`. Pure: clients in, numbers out.
 
 Each figure carries the n it rests on. Outcome figures (change categories, effect sizes, the
-ETR target) use each client's own ORS scores (rater "self"), first against latest, and leave
-out, counted by reason: clients in an unscored age group, clients with fewer than 2 ORS
-scores, and clients whose intake is above 32 (no ETR target: FIT-REFERENCE §4). Clients who
-start at or above the clinical cutoff stay in, and are also counted separately (§3).
+ETR target) use each client's own ORS scores (rater "self"), first against latest; a client
+with no ORS of their own but a collateral rater's (a parent-only child) is judged on that
+rater's scores (the first such rater in alphabetical order) and counted under
+``collateral_trajectories``. Left out, counted by reason: clients the practitioner excluded
+(``fit client exclude``), clients in an unscored age group, clients with fewer than 2 ORS
+scores, and clients whose intake is above 32 (no ETR target: Better Outcomes Now progress-23
+``Exclusions``). Clients who start above the clinical cutoff stay in, and are also counted
+separately (Jacobson & Truax 1991; progress-23 ``ClinicalCutoff``).
+
+Targets (BON progress-23): an open episode is judged against the ETR meeting target
+(``EtrMtgTarget``), a closed one against the end-of-episode target (``EtrTarget``); both are
+compared unrounded.
+
+Effect sizes (change / SD of the age group's norms): the pre-post effect size; the
+severity-adjusted effect size in the OpenFIT-normalised form (change minus the ETR-expected
+change at the latest meeting, / SD: 0 = as expected); and in the Seidel, Miller & Chow 2014 form
+(the same residual plus the expected end-of-episode change of the ETR reference sample, / SD:
+comparable with published pre-post benchmarks around 0.8).
 
 Period filters: meetings after ``end`` are ignored (the caseload as it stood that day, a
 closing after it too); with ``start`` or ``end``, only clients with a meeting in the period
@@ -19,19 +33,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from fitcli.model.change import Classification, change, classify
-from fitcli.model.etr import MAX_INTAKE_FOR_TARGET, expected, round1, select_model
+from fitcli.model.change import Classification, above_cutoff, change, classify
+from fitcli.model.etr import MAX_INTAKE_FOR_TARGET, end_of_episode_target, expected, select_model
 from fitcli.model.norms import NormProfile
-from fitcli.model.scores import AGE_GROUPS, AgeGroup, Client, Session, tenths
+from fitcli.model.scores import AGE_GROUPS, SELF, AgeGroup, Client, Rater, Session, tenths
 
 StatusFilter = Literal["open", "closed", "all"]
-ExclusionReason = Literal["unscored_age_group", "fewer_than_2_ors", "intake_above_32"]
+ExclusionReason = Literal["unscored_age_group", "fewer_than_2_ors", "intake_above_32", "user"]
 EXCLUSION_REASONS: tuple[ExclusionReason, ...] = (
-    "fewer_than_2_ors", "intake_above_32", "unscored_age_group")
-# Age groups whose forms are scored (FIT-REFERENCE §2: the under-6 tools never are).
+    "fewer_than_2_ors", "intake_above_32", "unscored_age_group", "user")
+TargetKind = Literal["meeting", "end_of_episode"]
+# Age groups whose forms are scored (the under-6 tools never are).
 SCORED_AGE_GROUPS: frozenset[str] = frozenset(AGE_GROUPS)
 CLASSIFICATIONS: tuple[Classification, ...] = tuple(Classification)
-UNPLANNED_REASON = "dropout"  # FIT-REFERENCE §6: unplanned ending = drop-out
+UNPLANNED_REASON = "dropout"  # OpenFIT: an unplanned ending is a drop-out
 
 
 @dataclass(frozen=True)
@@ -68,7 +83,8 @@ class Share:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One included client: first vs latest ORS, its category and the ETR target."""
+    """One included client: first vs latest ORS, its category and the ETR targets (unrounded);
+    ``etr_target`` is the one the episode is judged against (``target_kind``)."""
 
     client_id: str
     age_group: AgeGroup
@@ -80,10 +96,15 @@ class Outcome:
     etr_target: float
     target_met: bool
     sd: float
+    rater: Rater = SELF
+    meeting_target: float = 0.0
+    end_target: float = 0.0
+    target_kind: TargetKind = "meeting"
 
     @property
     def clinical_intake(self) -> bool:
-        return self.intake < self.cutoff
+        """At or below the cutoff (progress-23 ``ClinicalCutoff::isAbove`` is strictly above)."""
+        return not above_cutoff(self.intake, self.cutoff)
 
 
 @dataclass(frozen=True)
@@ -116,7 +137,7 @@ class Report:
     excluded: dict[ExclusionReason, int]
     outcomes: list[Outcome]
     effect_size: Mean
-    severity_adjusted_effect_size: Mean
+    severity_adjusted_effect_size: Mean  # OpenFIT-normalised: 0 = as expected
     etr_target_met: Share
     intake_by_age_group: dict[AgeGroup, Mean]
     meetings_per_episode: Mean
@@ -126,6 +147,9 @@ class Report:
     srs_below_cutoff: Share
     meetings_without_srs: Share
     counts: dict[Classification, int]
+    severity_adjusted_effect_size_smc: Mean = Mean(None, 0)  # Seidel, Miller & Chow 2014
+    intake_srs: Mean = Mean(None, 0)
+    collateral_trajectories: int = 0
 
     @property
     def included(self) -> int:
@@ -137,7 +161,7 @@ class Report:
 
     @property
     def non_clinical_intake(self) -> list[Outcome]:
-        """Started at or above the cutoff: little room to improve (FIT-REFERENCE §3)."""
+        """Started above the cutoff: little room to improve (Jacobson & Truax 1991)."""
         return [o for o in self.outcomes if not o.clinical_intake]
 
 
@@ -172,12 +196,21 @@ def select(clients: Iterable[Client], filters: Filters) -> Iterator[Client]:
         yield client
 
 
+def outcome_rater(client: Client) -> Rater:
+    """Whose trajectory the outcome figures use: the client's own; without any own ORS, the
+    first collateral rater with one (a parent-only child)."""
+    raters = client.raters
+    return raters[0] if raters and SELF not in raters else SELF
+
+
 def exclusion(client: Client, max_intake: float = MAX_INTAKE_FOR_TARGET,
               ) -> ExclusionReason | None:
     """Why a client is left out of the outcome figures, or None when it is included."""
+    if client.excluded is not None:
+        return "user"
     if client.age_group not in SCORED_AGE_GROUPS:
         return "unscored_age_group"
-    ors = client.ors_ratings("self")
+    ors = client.ors_ratings(outcome_rater(client))
     if len(ors) < 2:
         return "fewer_than_2_ors"
     if tenths(ors[0][1].total) > tenths(max_intake):
@@ -186,17 +219,22 @@ def exclusion(client: Client, max_intake: float = MAX_INTAKE_FOR_TARGET,
 
 
 def outcome(client: Client, profile: NormProfile) -> Outcome:
-    """First vs latest own ORS of an included client (see ``exclusion``)."""
-    ors = client.ors_ratings("self")
+    """First vs latest ORS of an included client (see ``exclusion`` and ``outcome_rater``)."""
+    rater = outcome_rater(client)
+    ors = client.ors_ratings(rater)
     intake, latest = ors[0][1].total, ors[-1][1].total
     cutoff = profile.cutoff(client.age_group)
-    target = round1(expected(intake, len(ors), select_model(client.age_group, len(ors))))
+    meeting = expected(intake, len(ors), select_model(client.age_group, len(ors)))
+    end = end_of_episode_target(intake, client.age_group)
+    kind: TargetKind = "end_of_episode" if client.closed is not None else "meeting"
+    target = end if kind == "end_of_episode" else meeting
     return Outcome(
         client_id=client.id, age_group=client.age_group, intake=intake, latest=latest,
         change=change(intake, latest),
         classification=classify(intake, latest, cutoff, profile.rci), cutoff=cutoff,
-        etr_target=target, target_met=tenths(latest) >= tenths(target),
-        sd=profile.sd(client.age_group),
+        etr_target=target, target_met=latest >= target,
+        sd=profile.sd(client.age_group), rater=rater, meeting_target=meeting,
+        end_target=end, target_kind=kind,
     )
 
 
@@ -211,31 +249,42 @@ class _Tally:
     meetings: int = 0
     meetings_without_srs: int = 0
     srs_totals: list[float] = field(default_factory=list)
+    intake_srs: list[float] = field(default_factory=list)
     intakes: dict[AgeGroup, list[float]] = field(
         default_factory=lambda: {g: [] for g in AGE_GROUPS})
     episode_meetings: list[float] = field(default_factory=list)
     spans: list[float] = field(default_factory=list)
     endings: dict[str, int] = field(default_factory=dict)
 
-    def add(self, client: Client, result: Outcome | None, filters: Filters) -> None:
+    def count(self, client: Client) -> None:
+        """A client in the caseload (user-excluded ones too: they are clients, left out of
+        the figures)."""
         self.clients += 1
         self.by_age_group[client.age_group] = self.by_age_group.get(client.age_group, 0) + 1
         self.open += client.status == "open"
+
+    def add(self, client: Client, result: Outcome | None, filters: Filters) -> None:
+        self.count(client)
         self.collateral += _has_collateral(client)
         for session in client.sessions:
             if _in_period(session, filters):
-                self.meetings += 1
+                self.meetings += 1  # a visit is one meeting, however many raters took part
                 if session.srs is None:
-                    self.meetings_without_srs += 1
+                    if not any(c.srs is not None for c in session.collateral):
+                        self.meetings_without_srs += 1  # nobody gave feedback on the alliance
                 else:
                     self.srs_totals.append(session.srs.total)
         ors = client.ors_ratings("self")
         if ors and client.age_group in SCORED_AGE_GROUPS:
             self.intakes[client.age_group].append(ors[0][1].total)
+        own_srs = client.srs_ratings("self")
+        if result is not None and own_srs:
+            self.intake_srs.append(own_srs[0][1].total)
         if client.sessions:
             self.episode_meetings.append(float(len(client.sessions)))
-        if len(client.sessions) >= 2:
-            self.spans.append(float((client.sessions[-1].date - client.sessions[0].date).days))
+        end = client.closed.date if client.closed is not None else client.last_date
+        if end is not None:
+            self.spans.append(float((end - client.start).days))
         if client.closed is not None:
             self._ending(client.closed.reason, result)
 
@@ -263,6 +312,10 @@ def report(clients: Iterable[Client], profile: NormProfile, filters: Filters | N
     tally = _Tally()
     for client in select(clients, filters):
         reason = exclusion(client, max_intake)
+        if reason == "user":
+            excluded[reason] += 1
+            tally.count(client)  # counted as a client, left out of every other figure
+            continue
         result = None
         if reason is None:
             result = outcome(client, profile)
@@ -286,7 +339,12 @@ def report(clients: Iterable[Client], profile: NormProfile, filters: Filters | N
         outcomes=outcomes,
         effect_size=Mean.of([o.change / o.sd for o in outcomes]),
         severity_adjusted_effect_size=Mean.of(
-            [(o.change - (o.etr_target - o.intake)) / o.sd for o in outcomes]),
+            [(o.change - (o.meeting_target - o.intake)) / o.sd for o in outcomes]),
+        severity_adjusted_effect_size_smc=Mean.of(
+            [(o.change - (o.meeting_target - o.intake) + (o.end_target - o.intake)) / o.sd
+             for o in outcomes]),
+        intake_srs=Mean.of(tally.intake_srs),
+        collateral_trajectories=sum(1 for o in outcomes if o.rater != SELF),
         etr_target_met=Share(sum(1 for o in outcomes if o.target_met), len(outcomes)),
         intake_by_age_group={g: Mean.of(v) for g, v in tally.intakes.items()},
         meetings_per_episode=Mean.of(tally.episode_meetings),
@@ -308,5 +366,5 @@ def category_counts(outcomes: list[Outcome]) -> dict[Classification, int]:
 
 
 def _has_collateral(client: Client) -> bool:
-    return any(r is not None and r.rater == "other"
-               for s in client.sessions for r in (s.ors, s.srs))
+    """At least one collateral rater (a parent, partner, teacher) gave a form."""
+    return any(s.collateral for s in client.sessions)

@@ -1,8 +1,9 @@
-"""Change classification of an episode, first vs latest ORS (FIT-REFERENCE.md section 3).
+"""Change classification of an episode, first vs latest ORS.
 
-Jacobson-Truax style: recovered = change >= RCI and crossing the cutoff from below;
-reliably improved = change >= RCI otherwise; reliably deteriorated = change <= -RCI;
-no reliable change in between.
+Jacobson & Truax 1991 style, with the boundaries of Better Outcomes Now progress-23
+(``Milestones``): recovered (clinically significant change) = change >= RCI, first at or
+below the cutoff and latest strictly above it; reliably improved = change >= RCI otherwise;
+reliably deteriorated = change <= -RCI; no reliable change in between.
 """
 
 from __future__ import annotations
@@ -22,10 +23,16 @@ def change(intake: float, latest: float) -> float:
     return (round(latest * 10) - round(intake * 10)) / 10
 
 
+def above_cutoff(score: float, cutoff: float) -> bool:
+    """Outside the clinical range: strictly above the cutoff (progress-23 ``ClinicalCutoff``);
+    a score equal to the cutoff is in the clinical range."""
+    return round(score * 10) > round(cutoff * 10)
+
+
 def classify(intake: float, latest: float, cutoff: float, rci: float) -> Classification:
     delta = change(intake, latest)
     if delta >= rci:
-        if intake < cutoff <= latest:
+        if not above_cutoff(intake, cutoff) and above_cutoff(latest, cutoff):
             return Classification.RECOVERED
         return Classification.RELIABLY_IMPROVED
     if delta <= -rci:

@@ -1,10 +1,13 @@
-"""Expected treatment response (FIT-REFERENCE.md section 4).
+"""Expected treatment response (Better Outcomes Now algorithms-23 and progress-23).
 
 The model and coefficients are Better Outcomes Now's "algorithms-23" (MIT licence,
 github.com/bluewinginc/algorithms-23). For a rater with intake x and c = x - 20:
 b_k = mean_k + by_intake_k * c; ETR(1) = x; ETR(m) = b0 + b1*i + b2*i^2 + b3*i^3 with
 i = min(m - 1, flatten). Short model while the rater has <= 12 ORS scores, long after;
 adult coefficients for adults, youth coefficients for adolescents and children.
+
+The end-of-episode target is progress-23's ``EtrTarget``: always the short model, with i fixed
+at 5 (algorithms-23 ``targetFlattenMeeting``); progress-23 judges a closed episode against it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from fitcli.model.scores import AgeGroup
 
-SHORT_MODEL_MAX_SCORES = 12  # FIT-REFERENCE §4: short model while <= 12 ORS scores
-END_OF_EPISODE_I = 5  # FIT-REFERENCE §4: end-of-episode target uses i = 5, short model
-MAX_INTAKE_FOR_TARGET = 32.0  # FIT-REFERENCE §4: no ETR target when intake is above 32
+SHORT_MODEL_MAX_SCORES = 12  # algorithms-23 BonAlgorithmManager: short model while <= 12
+END_OF_EPISODE_I = 5  # algorithms-23 targetFlattenMeeting (short models)
+MAX_INTAKE_FOR_TARGET = 32.0  # progress-23 EtrMtgTarget/EtrTarget: no target above 32
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class EtrModel:
     by_intake: tuple[float, float, float, float]
 
 
-# FIT-REFERENCE §4 coefficient table (algorithms-23).
+# algorithms-23 coefficients (src/Base/*Base.php).
 ADULT_SHORT = EtrModel("adult-short", 9, (20.192794, 3.391172, -0.51855, 0.027243),
                        (0.968895, -0.281445, 0.049636, -0.002821))
 ADULT_LONG = EtrModel("adult-long", 22, (20.729503, 1.241249, -0.080747, 0.001847),
@@ -57,6 +60,7 @@ def expected(intake: float, meeting: int, model: EtrModel) -> float:
 
 
 def end_of_episode_target(intake: float, age_group: AgeGroup) -> float:
+    """Unrounded end-of-episode target (progress-23 ``EtrTarget``): short model, i = 5."""
     model = ADULT_SHORT if age_group == "adult" else YOUTH_SHORT
     return expected(intake, END_OF_EPISODE_I + 1, model)
 

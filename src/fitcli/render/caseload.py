@@ -18,6 +18,7 @@ from fitcli.model.caseload import (
     category_counts,
 )
 from fitcli.model.change import Classification
+from fitcli.model.etr import round1
 from fitcli.model.scores import AGE_GROUPS
 
 # Scatter markers, one per change category: readable without colour.
@@ -31,7 +32,7 @@ CHART_MAX_WIDTH = 100
 SCATTER_HEIGHT = 24
 
 
-# -- JSON (script API: these keys never change; README "fit report") ----------------------------
+# -- JSON (script API: existing keys never change; README "fit report") -------------------------
 
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
@@ -75,6 +76,12 @@ def report_dict(r: Report) -> dict[str, Any]:
         "effect_size_n": r.effect_size.n,
         "severity_adjusted_effect_size": _round(r.severity_adjusted_effect_size.value, 2),
         "severity_adjusted_effect_size_n": r.severity_adjusted_effect_size.n,
+        # the same figure under its convention's name, and the Seidel, Miller & Chow 2014 form
+        "severity_adjusted_effect_size_normalised": _round(r.severity_adjusted_effect_size.value,
+                                                           2),
+        "severity_adjusted_effect_size_smc": _round(r.severity_adjusted_effect_size_smc.value, 2),
+        "intake_srs_mean": _mean(r.intake_srs),
+        "collateral_trajectories": r.collateral_trajectories,
         "etr_target_met": _share(r.etr_target_met),
         "mean_intake_ors": {g: _mean(r.intake_by_age_group[g]) for g in AGE_GROUPS},
         "mean_meetings_per_episode": _mean(r.meetings_per_episode),
@@ -93,7 +100,10 @@ def report_dict(r: Report) -> dict[str, Any]:
         "outcomes": [
             {"client": o.client_id, "age_group": o.age_group, "intake": o.intake,
              "latest": o.latest, "change": o.change, "classification": o.classification.value,
-             "cutoff": o.cutoff, "etr_target": o.etr_target, "target_met": o.target_met}
+             "cutoff": o.cutoff, "etr_target": round1(o.etr_target),
+             "target_met": o.target_met, "target_kind": o.target_kind, "rater": o.rater,
+             "meeting_target": round(o.meeting_target, 2),
+             "end_target": round(o.end_target, 2)}
             for o in r.outcomes
         ],
     }
@@ -133,11 +143,13 @@ def summary_lines(r: Report) -> list[str]:
     reasons = ", ".join(f"{t(f'report.excluded.{k}', max=num(r.max_intake, 0))} {r.excluded[k]}"
                         for k in EXCLUSION_REASONS)
     lines.append(t("report.included", included=r.included, clients=r.clients, reasons=reasons))
+    if r.collateral_trajectories:
+        lines.append(t("report.collateral_trajectories", count=r.collateral_trajectories))
     return lines
 
 
 def outcome_table(r: Report) -> Any:
-    """Change categories for all included clients, split by where they started (§3)."""
+    """Change categories for all included clients, split by where they started."""
     from rich.table import Table
 
     columns = [(t("report.col.all"), r.outcomes),
@@ -171,10 +183,13 @@ def figures_table(r: Report) -> Any:
     row("report.fig.effect_size", num(r.effect_size.value, 2), r.effect_size.n)
     row("report.fig.severity_adjusted", num(r.severity_adjusted_effect_size.value, 2),
         r.severity_adjusted_effect_size.n)
+    row("report.fig.severity_adjusted_smc", num(r.severity_adjusted_effect_size_smc.value, 2),
+        r.severity_adjusted_effect_size_smc.n)
     row("report.fig.etr_target_met", _count_share(r.etr_target_met), r.etr_target_met.n)
     for g in AGE_GROUPS:
         m = r.intake_by_age_group[g]
         row("report.fig.intake", num(m.value), m.n, age_group=t(f"age_group.{g}"))
+    row("report.fig.intake_srs", num(r.intake_srs.value), r.intake_srs.n)
     row("report.fig.srs_mean", num(r.srs.value), r.srs.n)
     row("report.fig.srs_below", _count_share(r.srs_below_cutoff), r.srs_below_cutoff.n,
         cutoff=num(r.srs_cutoff, 0))
@@ -230,7 +245,8 @@ def categories_chart(r: Report, width: int | None = None) -> str:
 
 def scatter_chart(r: Report, width: int | None = None, height: int = SCATTER_HEIGHT) -> str:
     """Jacobson-Truax style: intake (x) against latest ORS (y), 0-40 on both axes, with the
-    RCI band around "no change" and each age group's cutoff on both axes (FIT-REFERENCE §3)."""
+    RCI band around "no change" and each age group's cutoff on both axes (Jacobson & Truax
+    1991)."""
     figure = _figure()
     figure.plot_size(chart_width(width), height)
     figure.title(t("report.chart.scatter", n=r.included))
