@@ -24,7 +24,8 @@ def c1(fit: Fit) -> str:
 
 def test_ors_then_srs_share_a_meeting(fit: Fit, c1: str) -> None:
     first = ok(fit("ors", c1, "4.5", "6", "5,5", "7", "--date", "2026-05-04"))
-    assert first.stdout == "C1 visit 1 (2026-05-04, new visit): ORS 23.0, rated by the client - first ORS\n"
+    assert first.stdout == ("C1 visit 1 (2026-05-04, new visit): ORS 23.0, rated by the client"
+                            " - first ORS\n")
     assert first.stderr == ""
     srs = ok(fit("srs", c1, "9", "9,5", "8.8", "9.3", "--date", "2026-05-04"))
     assert srs.stdout == "C1 visit 1 (2026-05-04): SRS 36.6, rated by the client\n"
@@ -80,7 +81,8 @@ def test_session_corrects_and_keeps_history(fit: Fit, c1: str) -> None:
     ok(fit("ors", c1, "4", "4", "4", "4", "--date", "2026-05-04"))
     ok(fit("ors", c1, "5", "5", "5", "5", "--date", "2026-05-11"))
     fixed = ok(fit("ors", c1, "4.5", "4", "4", "4", "--session", "1", "--date", "2026-05-05"))
-    assert fixed.stdout == "C1 visit 1 (2026-05-05) corrected: ORS 16.5, rated by the client - first ORS\n"
+    assert fixed.stdout == ("C1 visit 1 (2026-05-05) corrected: ORS 16.5, rated by the client"
+                            " - first ORS\n")
     fixed2 = ok(fit("ors", c1, "6", "5", "5", "5", "--session", "2"))
     assert fixed2.stdout == ("C1 visit 2 (2026-05-11) corrected: ORS 21.0, rated by the client"
                              " - change since "
@@ -279,4 +281,5 @@ def test_prompts_on_a_real_terminal(tmp_path: Path) -> None:
     for label in ("Individually", "Interpersonally", "Socially", "Overall"):
         assert f"ORS {label} (0-10):" in text
     assert "the item score 12 is out of range" in text
-    assert "C1 visit 1 (2026-06-15, new visit): ORS 23.0, rated by the client - first ORS" in text
+    assert ("C1 visit 1 (2026-06-15, new visit): ORS 23.0, rated by the client - first ORS"
+            in text)

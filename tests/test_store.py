@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from fitcli import store as store_module
 from fitcli.errors import InvalidData, NotFound, StoreProblem
-from fitcli.model.scores import Client, Closure, Correction, Rating, RaterForms, Session
+from fitcli.model.scores import Client, Closure, Correction, RaterForms, Rating, Session
 from fitcli.store import SCHEMA_VERSION, Store, atomic_write, decode, encode
 
 POSIX = os.name == "posix"

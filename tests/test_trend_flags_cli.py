@@ -314,36 +314,6 @@ def test_broken_config_value_is_a_clear_error(fit: Fit, isolated: Path) -> None:
     assert result.exit_code == 5 and "srs-drop.points" in result.stderr
 
 
-CHART_SCRIPT = """
-import sys
-{prelude}
-from rules_helpers import client
-from fitcli.model.norms import PROFILES
-from fitcli.model.trajectory import trajectory
-from fitcli.render.trend import chart
-trend = trajectory(client([19.2, 21.0, 20.0, 25.0], [36.0, 37.0, 35.5, 38.0]), PROFILES["fit"])
-sys.stdout.write(chart(trend, 70, 16, colour={colour}))
-"""
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("colour", [False, True])
-def test_fast_plotext_import_draws_the_same_chart(colour: bool) -> None:
-    """render/plot.py skips plotext's doc build: the chart must be identical to the plain
-    import's, with and without colour."""
-    import subprocess
-    import sys
-
-    here = Path(__file__).parent
-    outputs = []
-    for prelude in ("", "import plotext"):
-        script = CHART_SCRIPT.format(prelude=prelude, colour=colour)
-        done = subprocess.run([sys.executable, "-c", script], cwd=here, capture_output=True,
-                              text=True, check=True)
-        outputs.append(done.stdout)
-    assert outputs[0] == outputs[1]
-    assert "40┤" in re.sub(r"\x1b\[[0-9;]*m", "", outputs[0])
-    assert bool(ANSI.search(outputs[0])) is colour
 
 
 @pytest.mark.slow

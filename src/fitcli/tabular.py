@@ -26,10 +26,10 @@ from fitcli.model.migrate import v1_to_v2
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import (
     AGE_GROUPS,
-    SELF,
     CLOSE_REASONS,
     FORMS,
     ITEM_COUNT,
+    SELF,
     AgeGroup,
     Client,
     Closure,

@@ -221,7 +221,7 @@ def chart_width(width: int | None = None) -> int:
 
 
 def _figure() -> Any:
-    from fitcli.render.plot import load  # plotext without its ~80 ms help system
+    from fitcli.render.plot import load
 
     figure = load().figure
     figure.clear()  # one global figure in plotext 6: never inherit a previous chart
