@@ -299,3 +299,25 @@ def test_ors_ratings_are_per_rater_in_meeting_order() -> None:
 def test_total_of_is_the_sum_in_tenths_whatever_the_items(items: list[float]) -> None:
     """The table lookup for four valid items gives what the tenths arithmetic gives."""
     assert total_of(tuple(items)) == sum(in_tenths(i) for i in items) / 10
+
+
+@pytest.mark.parametrize("session", [
+    pytest.param({"ors": {"items": None, "total": 20.0, "rater": "mor"}}, id="own-slot-other"),
+    pytest.param({"collateral": [{"rater": "mor", "ors": {"items": None, "total": 20.0,
+                                                          "rater": "far"}}]},
+                 id="collateral-slot-other"),
+    pytest.param({"collateral": [{"rater": "mor"}]}, id="collateral-without-forms"),
+    pytest.param({"collateral": [{"rater": "self", "ors": {"items": None, "total": 2.0,
+                                                           "rater": "self"}}]},
+                 id="collateral-self"),
+    pytest.param({"collateral": [
+        {"rater": "mor", "ors": {"items": None, "total": 2.0, "rater": "mor"}},
+        {"rater": "far", "ors": {"items": None, "total": 2.0, "rater": "far"}}]},
+        id="collateral-out-of-order"),
+    pytest.param({"ors": {"items": None, "total": 2.0, "rater": "Mor"}}, id="code-not-lower"),
+])
+def test_a_form_in_the_wrong_slot_is_not_a_valid_client(session: dict[str, object]) -> None:
+    doc = {"id": "C1", "start": "2026-01-01",
+           "sessions": [{"session": 1, "date": "2026-01-02", **session}]}
+    with pytest.raises(ValueError):
+        Client.model_validate(doc)

@@ -221,17 +221,6 @@ class RaterForms(BaseModel):
     ors: Rating | None = None
     srs: Rating | None = None
 
-    @model_validator(mode="after")
-    def _own_forms(self) -> RaterForms:
-        if self.rater == SELF:
-            raise ValueError("the client's own forms are not a collateral rater's")
-        for rating in (self.ors, self.srs):
-            if rating is not None and rating.rater != self.rater:
-                raise ValueError(f"a form of rater {rating.rater!r} filed under {self.rater!r}")
-        if self.ors is None and self.srs is None:
-            raise ValueError(f"rater {self.rater!r} has no form")
-        return self
-
     def get(self, form: Form) -> Rating | None:
         return self.ors if form == "ors" else self.srs
 
@@ -250,17 +239,6 @@ class Session(BaseModel):
     collateral: tuple[RaterForms, ...] = ()
     corrections: tuple[Correction, ...] = ()
     formerly: tuple[int, ...] = ()
-
-    @model_validator(mode="after")
-    def _one_form_each(self) -> Session:
-        for rating in (self.ors, self.srs):
-            if rating is not None and rating.rater != SELF:
-                raise ValueError(f"a form of rater {rating.rater!r} filed as the client's own")
-        if self.collateral:
-            codes = [c.rater for c in self.collateral]
-            if codes != sorted(set(codes)):
-                raise ValueError("collateral raters are listed once each, in order")
-        return self
 
     @classmethod
     def new_meeting(cls, number: int, date: dt.date, ors: Rating | None,
@@ -324,6 +302,25 @@ class Session(BaseModel):
             "collateral": tuple(entries[code] for code in sorted(entries))})
 
 
+def _check_slots(visit: Session) -> None:
+    """The client's own forms are rater "self"; each collateral rater is listed once, in
+    order, holds at least one form, and only their own."""
+    for rating in (visit.ors, visit.srs):
+        if rating is not None and rating.rater != SELF:
+            raise ValueError(f"a form of rater {rating.rater!r} filed as the client's own")
+    if visit.collateral:
+        codes = [c.rater for c in visit.collateral]
+        if codes != sorted(set(codes)):
+            raise ValueError("collateral raters are listed once each, in order")
+        for forms in visit.collateral:
+            if forms.rater == SELF or (forms.ors is None and forms.srs is None):
+                raise ValueError(f"collateral rater {forms.rater!r} without forms")
+            for rating in (forms.ors, forms.srs):
+                if rating is not None and rating.rater != forms.rater:
+                    raise ValueError(f"a form of rater {rating.rater!r} filed under "
+                                     f"{forms.rater!r}")
+
+
 class RemovedVisit(BaseModel):
     """A whole visit taken out with ``fit meeting remove``: kept, with when it was removed."""
 
@@ -370,7 +367,9 @@ class Client(BaseModel):
 
     @model_validator(mode="after")
     def _meetings_in_order(self) -> Client:
-        # Visits are numbered 1..n without gaps and never dated before the one before.
+        # Visits are numbered 1..n without gaps and never dated before the one before; each
+        # holds every rater's forms in that rater's slot. (Checked here, once per client,
+        # rather than by a validator per visit: `fit flags` reads hundreds of thousands.)
         before: dt.date | None = None
         for number, session in enumerate(self.sessions, 1):
             if session.session != number:
@@ -378,6 +377,9 @@ class Client(BaseModel):
             if before is not None and session.date < before:
                 raise ValueError(f"meeting {session.session} is dated before the one before")
             before = session.date
+            _check_slots(session)
+        for gone in self.removed:
+            _check_slots(gone.visit)
         return self
 
     @property
