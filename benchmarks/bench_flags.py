@@ -1,6 +1,6 @@
 """`fit flags` over big synthetic stores, against a plain read + json.loads loop, in one run.
 
-Goals (issue #3), each checked and printed:
+Goals, each checked and printed:
 - 10,000 clients x 12 meetings: `fit flags` <= 2.5x a plain Python loop (its own process)
   that reads and ``json.loads`` the same files;
 - its peak memory (the child's max RSS) < 200 MB;

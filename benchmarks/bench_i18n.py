@@ -1,6 +1,6 @@
 """What languages and label overrides cost: side by side in one run, ratios printed.
 
-Goal (issue #6, "fit ors is a hot path"): choosing a language and having a label file must not
+Goal (`fit ors` is a hot path): choosing a language and having a label file must not
 make `fit ors` measurably slower; the label file is read only by commands that show labels.
 
 Measured, interleaved in shuffled order each round (load on a shared machine hits all alike),

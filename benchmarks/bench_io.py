@@ -1,4 +1,4 @@
-"""Import and export speed against plain Python loops, side by side in one run (issue #4).
+"""Import and export speed against plain Python loops, side by side in one run.
 
     .venv/bin/python benchmarks/bench_io.py [--clients 10000] [--meetings 10]
 

@@ -1,6 +1,6 @@
 """`fit report` over a big synthetic caseload, side by side with reading the same files, in one run.
 
-No goal is set for `fit report` (issue #5); this shows what it costs and that it streams the
+No goal is set for `fit report`; this shows what it costs and that it streams the
 store (peak memory stays flat as the store grows). Compared, interleaved, median of ``--runs``:
 a plain Python loop that reads and ``json.loads`` every file; `fit flags --json` (reads and
 validates every file too); `fit report --json`; `fit report` with its tables and charts.

@@ -1,6 +1,6 @@
 """How fast `fit ors` feels: its wall time against the import floor, measured side by side.
 
-Issue #2's goal: `fit ors ID I1 I2 I3 I4 --date D` takes at most 1.3x the wall time of
+The original goal: `fit ors ID I1 I2 I3 I4 --date D` takes at most 1.3x the wall time of
 `python -c "import typer, pydantic, platformdirs"` on the same machine in the same run.
 
 Measured, interleaved in shuffled order each round (so load on a shared machine hits all
@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-TARGET = 1.3  # issue #2: fit ors <= 1.3x the import floor
+TARGET = 1.3  # fit ors <= 1.3x the import floor
 DATE = "2026-06-15"
 
 BARE_APP = '''

@@ -1,6 +1,6 @@
 """`fit trend` start-to-finish time against its floor, side by side in one run.
 
-Goal (issue #3): `fit trend ID` (chart, table and summary; output not a terminal) takes at most
+Goal: `fit trend ID` (chart, table and summary; output not a terminal) takes at most
 1.3x the floor = `python -c "import typer, pydantic, platformdirs"` + `python -c "import
 plotext"` (two processes, timed separately and added). Every command runs as its own process,
 the three are interleaved, and the median of ``--runs`` rounds is compared.

@@ -112,7 +112,7 @@ def test_list_open_clients(fit: Fit) -> None:
     result = ok(fit("client", "list"))
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["ID", "Age", "group", "Status", "Meetings", "ORS", "SRS", "Last",
-                                "meeting", "Label", "Flag"]  # Flag: the most severe (issue #3)
+                                "meeting", "Label", "Flag"]  # Flag: the most severe
     assert lines[1].split() == ["a1", "child", "open", "0", "-", "-", "-",
                                 "AMBER", "no-recent-meeting"]
     assert lines[2].split() == ["B2", "adult", "open", "2", "23.0", "36.5", "2026-05-11",

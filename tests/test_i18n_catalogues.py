@@ -185,7 +185,7 @@ def test_item_labels_are_four_distinct_words(lang: str, form: str) -> None:
                  id="nb-reference"),
 ])
 def test_known_scandinavian_labels(lang: str, ors: list[str], srs: list[str] | None) -> None:
-    """FIT-REFERENCE §2: the known labels are used exactly."""
+    """The published Swedish and Danish labels are used exactly."""
     catalogue = i18n.load_catalogue(lang)
     assert [catalogue[f"item.ors.{n}"] for n in range(1, 5)] == ors
     if srs is not None:

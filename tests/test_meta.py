@@ -173,8 +173,8 @@ def test_internal_error_is_one_line_without_client_data(fit: Fit,
                              "written. Run again with FIT_DEBUG=1 for details and report it.\n")
 
 
-def test_exit_codes_match_the_readme() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_exit_codes_match_the_docs() -> None:
+    readme = (ROOT / "docs" / "exit-codes.md").read_text(encoding="utf-8")
     table = dict(re.findall(r"^\| (\d+) \| ([^|]+) \|$", readme, flags=re.M))
     assert {int(code) for code in table} >= {
         errors.EXIT_OK, errors.EXIT_FLAGS_FOUND, errors.EXIT_USAGE, errors.EXIT_NOT_FOUND,

@@ -1,4 +1,4 @@
-"""Item and total parsing, ratings and the client record (FIT-REFERENCE §2)."""
+"""Item and total parsing, ratings and the client record (four items 0-10, one decimal)."""
 
 from __future__ import annotations
 

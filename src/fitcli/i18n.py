@@ -5,7 +5,7 @@ all merged), so adding or fixing a language is editing data, not code. Lookup is
 key; ``{name}`` placeholders are filled with ``str.format``. Stdlib only, loaded lazily.
 
 Item labels can be overridden per language and form by the user's ``labels.toml`` (beside the
-config file), so they match the wording of the licensed form in use (FIT-REFERENCE §2).
+config file), so they match the wording of the licensed form in use (Socialstyrelsen's Swedish forms; the Danish and Norwegian forms).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _DECIMAL_COMMA = frozenset({"nb", "da", "sv"})
 
 # Forms whose labels a user may override: cors = child ORS, csrs = child SRS.
 LABEL_FORMS: tuple[str, ...] = ("ors", "srs", "cors", "csrs")
-ITEMS = 4  # FIT-REFERENCE §2: four items per form
+ITEMS = 4  # four items per form
 
 _current = DEFAULT
 _cache: dict[str, dict[str, str]] = {}

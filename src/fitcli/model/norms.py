@@ -1,4 +1,4 @@
-"""Norm profiles: clinical cutoffs, reliable change and SDs (FIT-REFERENCE.md section 3).
+"""Norm profiles: clinical cutoffs, reliable change and SDs (ICCE/Miller and Better Outcomes Now/Duncan; Miller et al. 2003, Duncan et al. 2006).
 
 Two published parameter sets: ``fit`` (ICCE / Miller) and ``pcoms`` (Better Outcomes Now /
 Duncan). These are the defaults; each value can be overridden by a user setting.
@@ -32,7 +32,7 @@ class NormProfile:
         return self.sd_adult if age_group == "adult" else self.sd_youth
 
 
-# FIT-REFERENCE §3 table. The ICCE publishes no SD; the PCOMS figures are used for both.
+# The ICCE publishes no SD; the PCOMS (BON algorithms-23) figures are used for both.
 PROFILES: dict[str, NormProfile] = {
     "fit": NormProfile("fit", 25.0, 28.0, 32.0, 5.0, 7.75, 7.25, 36.0),
     "pcoms": NormProfile("pcoms", 25.0, 28.0, 28.0, 6.0, 7.75, 7.25, 36.0),

@@ -1,7 +1,7 @@
 """A synthetic caseload for training and demonstrations. Pure and deterministic: the same
 seed and the same "today" always give the same clients. No real data is involved.
 
-The first clients are archetypes a FIT trainer wants to show (FIT-REFERENCE.md sections 3-5),
+The first clients are archetypes a FIT trainer wants to show (change classification, ETR, alert rules),
 each built so that it shows its pattern for every seed: the random parts are bounded. After
 them come "typical" clients drawn from a realistic mix (most improve, some do not, a few get
 worse). ORS paths are built around the expected treatment response (model/etr.py), items are
@@ -127,7 +127,7 @@ def _flat(rng: random.Random, intake: float, meetings: int, low: float, high: fl
 
 # -- the archetypes -------------------------------------------------------------------------
 # Each returns a plan whose pattern holds whatever the seed; the comments say what it shows
-# under the default norm profile (FIT-REFERENCE §3: adult cutoff 25, RCI 5; pcoms RCI 6).
+# under the default norm profile (adult cutoff 25, RCI 5; pcoms RCI 6).
 
 def _early_responder(rng: random.Random) -> _Plan:
     # +5.5 or more by meeting 2, then a plateau at or above 26: recovered, above target.
@@ -258,7 +258,7 @@ _BUILDERS: dict[str, Callable[[random.Random], _Plan]] = {
 # -- typical clients --------------------------------------------------------------------------
 
 def _typical(rng: random.Random) -> _Plan:
-    """A client from a realistic mix: about 40 % respond early (FIT-REFERENCE §1), a quarter
+    """A client from a realistic mix: about 40 % respond early (as Norwegian FIT training material reports), a quarter
     hardly change, a few get worse; most are open, some ended as planned, some dropped out."""
     age_group: AgeGroup = rng.choices(("adult", "adolescent", "child"), (75, 15, 10))[0]
     meetings = rng.choices(range(1, 15), (3, 6, 8, 10, 11, 11, 10, 9, 8, 7, 6, 5, 4, 2))[0]
