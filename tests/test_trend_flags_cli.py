@@ -13,7 +13,7 @@ from conftest import Fit, as_json, ok
 ANSI = re.compile(r"\x1b\[")
 TREND_KEYS = {"client", "age_group", "norms", "cutoff", "rci", "sessions", "intake", "latest",
               "change", "classification", "etr_target", "expected_change_met_pct"}
-FLAG_KEYS = {"client", "rule", "severity", "session", "message"}
+FLAG_KEYS = {"client", "rule", "severity", "session", "message", "rater", "also"}
 
 
 def log(fit: Fit, cid: str, ors: list[str], srs: list[str] | None, dates: list[str],
@@ -31,8 +31,8 @@ WEEKS = ["2026-05-04", "2026-05-11", "2026-05-18", "2026-05-25", "2026-06-01", "
 
 @pytest.fixture
 def caseload(fit: Fit) -> Fit:
-    log(fit, "A1", ["19.2", "22.5"], ["38", "38"], WEEKS[-2:])  # on target, no flags
-    log(fit, "B2", ["20", "14"], ["38", "37"], WEEKS[-2:])  # deterioration, srs-drop: red
+    log(fit, "A1", ["19.2", "22.6"], ["38", "38"], WEEKS[-2:])  # above target 22.505: none
+    log(fit, "B2", ["20", "14"], ["38", "37"], WEEKS[-2:])  # deterioration red, srs-drop amber
     log(fit, "C3", ["20"], ["35"], WEEKS[-1:])  # srs-low amber + ors-single info
     return fit
 
@@ -108,10 +108,13 @@ def test_flags_json_shape_and_order(caseload: Fit) -> None:
     assert all(set(f) == FLAG_KEYS for f in data)
     assert [f["client"] for f in data][:1] == ["B2"]
     b2 = [(f["rule"], f["severity"], f["session"]) for f in data if f["client"] == "B2"]
-    assert ("ors-deterioration", "red", 2) in b2 and ("srs-drop", "red", 2) in b2
+    assert b2 == [("ors-deterioration", "red", 2), ("srs-drop", "amber", 2)]
     deterioration = next(f for f in data if f["rule"] == "ors-deterioration")
     assert deterioration["message"] == ("ORS 14.0 is 6.0 below the intake 20.0: reliable "
-                                        "deterioration (reliable change 5.0)")
+                                        "deterioration (reliable change 5.0); also below the "
+                                        "ETR target 23.1: 0.0 % of the expected change met")
+    assert deterioration["also"] == ["ors-below-target"]
+    assert {f["rater"] for f in data} == {"self"}
     assert not [f for f in data if f["client"] == "A1"]
 
 
@@ -120,7 +123,8 @@ def test_flags_human_grouped_red_first(caseload: Fit) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("B2 (") and "RED" in lines[0]
     assert lines[1].startswith("  RED")
-    assert lines[-1] == "5 flags for 2 of 3 clients checked: 3 RED, 1 AMBER, 1 info."
+    assert lines[1].endswith("[ors-deterioration; Jacobson & Truax 1991]")
+    assert lines[-1] == "4 flags for 2 of 3 clients checked: 1 RED, 2 AMBER, 1 info."
     assert not ANSI.search(out)
 
 
@@ -178,7 +182,8 @@ def test_ors_prints_flags_it_raised(fit: Fit) -> None:
     assert "[ors-deterioration]" in out
     out = ok(fit("srs", "C001", "--total", "38")).stdout
     assert "!" not in out  # ORS flags are not repeated after the SRS
-    assert "!" not in ok(fit("srs", "C001", "--total", "39", "--json")).stdout
+    assert "!" not in ok(fit("srs", "C001", "--total", "39", "--session", "3",
+                             "--json")).stdout
 
 
 def test_client_list_shows_worst_flag(caseload: Fit) -> None:
@@ -197,13 +202,17 @@ def test_config_show_lists_rules_with_sources(fit: Fit) -> None:
     assert rows["cutoff.adult"]["value"] == 25.0 and rows["cutoff.adult"]["source"] == "profile"
     assert rows["srs-drop.points"]["value"] == 1.0
     assert rows["srs-drop.points"]["source"] == "default"
-    assert rows["no-recent-meeting.days"]["reference"].startswith("FIT-REFERENCE")
+    assert rows["rci"]["reference"] == "Jacobson & Truax 1991"
+    assert rows["ors-sawtooth.points"]["reference"] == "BON progress-23"
+    assert rows["srs-drop.severity"]["value"] == "amber"
+    assert not [r["key"] for r in rows.values() if "FIT-REFERENCE" in r["reference"]]
     for rule in ("ors-deterioration", "ors-no-change", "ors-below-target",
                  "ors-intake-above-cutoff", "ors-single", "ors-sawtooth", "srs-low",
                  "srs-item-low", "srs-drop", "srs-missing", "no-recent-meeting"):
         assert rows[f"{rule}.enabled"]["value"] is True
     text = ok(fit("config", "show")).stdout
-    assert "cutoff.adult = 25  [profile fit; allowed: 0..40; FIT-REFERENCE §3]" in text
+    assert ("cutoff.adult = 25  [profile fit; allowed: 0..40; Miller et al. 2003; "
+            "Duncan et al. 2006; BON progress-23]") in text
     assert "rci = 6  [config file;" in text
 
 
@@ -280,3 +289,51 @@ def test_cli_start_up_loads_no_trend_or_flags_machinery() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.fixture
+def parent_rated(fit: Fit) -> Fit:
+    """K1: a child whose mother fills in the ORS (20 -> 17 -> 14 -> 12); the child rates
+    only the SRS. S2: an adult with their own ORS and no collateral rater."""
+    ok(fit("client", "add", "K1", "--age-group", "child", "--start", WEEKS[0]))
+    for total, date in zip(["20", "17", "14", "12"], WEEKS[3:], strict=True):
+        ok(fit("ors", "K1", "--total", total, "--rater", "mother", "--date", date))
+        ok(fit("srs", "K1", "--total", "38", "--date", date))
+    log(fit, "S2", ["20"], ["38"], WEEKS[-1:])
+    return fit
+
+
+def test_flags_json_names_the_rater(parent_rated: Fit) -> None:
+    data = as_json(parent_rated("flags", "--json"))
+    k1 = [(f["rule"], f["severity"], f["rater"]) for f in data if f["client"] == "K1"]
+    assert k1 == [("ors-deterioration", "red", "mother")]
+    message = next(f["message"] for f in data if f["client"] == "K1")
+    assert "reliable deterioration (reliable change 5.0) (rated by mother);" in message
+    assert [f["rater"] for f in data if f["client"] == "S2"] == ["self"]
+
+
+@pytest.mark.parametrize(("rater", "clients"), [
+    pytest.param("mother", {"K1"}, id="mother"),
+    pytest.param("MOTHER", {"K1"}, id="case-ignored"),
+    pytest.param("self", {"S2"}, id="self"),
+    pytest.param("teacher", set(), id="nobody"),
+])
+def test_flags_rater_filter(parent_rated: Fit, rater: str, clients: set[str]) -> None:
+    data = as_json(parent_rated("flags", "--rater", rater, "--json"))
+    assert {f["client"] for f in data} == clients
+    assert {f["rater"] for f in data} <= {rater.lower()}
+
+
+def test_flags_rater_filter_text_and_bad_code(parent_rated: Fit) -> None:
+    out = ok(parent_rated("flags", "--rater", "mother")).stdout
+    assert out.splitlines()[0] == "K1 (1 RED)"
+    assert "(rated by mother)" in out and "S2" not in out
+    result = parent_rated("flags", "--rater", "no good")
+    assert result.exit_code == 4 and not result.stdout
+
+
+def test_flags_text_cites_sources_in_norwegian(parent_rated: Fit) -> None:
+    out = ok(parent_rated("--lang", "nb", "flags", "K1")).stdout
+    assert "(vurdert av mother)" in out
+    assert "[ors-deterioration; Jacobson & Truax 1991]" in out
+    assert "FIT-REFERENCE" not in out
