@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -34,7 +35,7 @@ FIT = PROFILES["fit"]
 DEFAULT = RuleSettings()
 
 
-def recent(ors: list[float | None], srs: list[float | None] | None = None,
+def recent(ors: Sequence[float | None], srs: Sequence[float | None] | None = None,
            **kw: Any) -> Client:
     start = TODAY - dt.timedelta(days=7 * (len(ors) - 1))
     return client(ors, srs, start=start, **kw)
