@@ -11,7 +11,7 @@ import pytest
 
 import fitcli.commands._flagcheck as flagcheck
 from conftest import Fit
-from fitcli.model.scores import Client, Closure, Rating, Session
+from fitcli.model.scores import Client, Closure, RaterForms, Rating, Session
 from fitcli.store import encode
 
 TODAY = dt.date(2026, 6, 15)
@@ -31,11 +31,15 @@ def _client(n: int, rng: random.Random) -> Client:
     sessions = []
     for m in range(count):
         ors = _rating(rng, 60, 380) if rng.random() > 0.1 else None
-        if ors is not None and rng.random() < 0.15:
-            ors = ors.model_copy(update={"rater": "other"})
         srs = _rating(rng, 250, 400) if rng.random() > 0.2 else None
+        collateral: tuple[RaterForms, ...] = ()
+        if rng.random() < 0.25:  # a parent's ORS (and sometimes SRS) about the client
+            parent_srs = _rating(rng, 250, 400) if rng.random() < 0.5 else None
+            collateral = (RaterForms(
+                rater="mother", ors=_rating(rng, 60, 380).model_copy(update={"rater": "mother"}),
+                srs=parent_srs.model_copy(update={"rater": "mother"}) if parent_srs else None),)
         sessions.append(Session(session=m + 1, date=start + dt.timedelta(days=7 * m),
-                                ors=ors, srs=srs))
+                                ors=ors, srs=srs, collateral=collateral))
     closed = Closure(reason="planned", date=last) if rng.random() < 0.1 else None
     return Client(id=f"P{n:03d}", start=start, sessions=tuple(sessions), closed=closed,
                   age_group=rng.choice(("adult", "adolescent", "child")))
@@ -66,6 +70,7 @@ ARGS = [
     pytest.param(["--json"], id="json"),
     pytest.param(["--severity", "amber", "--fail-on", "red"], id="amber-fail-on-red"),
     pytest.param(["--lang", "nb", "--json"], id="json-nb"),
+    pytest.param(["--rater", "mother"], id="rater-mother"),
 ]
 
 

@@ -150,8 +150,8 @@ def test_each_archetype_shows_its_pattern(seed: int) -> None:
 
     assert k["adolescent"].age_group == "adolescent" and k["child"].age_group == "child"
     collateral = k["collateral_rater"]
-    assert collateral.raters == ("self", "parent")
-    assert len(collateral.ors_ratings("parent")) == 3
+    assert collateral.raters == ("self", "mother")
+    assert len(collateral.ors_ratings("mother")) == 3
     assert len(collateral.ors_ratings("self")) >= 2
     # the parent's forms are part of the client's visits, not visits of their own
     assert all(s.ors is not None for s in collateral.sessions)

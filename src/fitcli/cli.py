@@ -14,6 +14,7 @@ from fitcli.commands import (
     io_cmd,
     meeting,
     report,
+    rules,
     scores,
     store_cmd,
     trend,
@@ -60,6 +61,7 @@ app.add_typer(store_cmd.app, name="store")
 app.add_typer(config_cmd.app, name="config")
 app.command("trend")(trend.trend)
 app.command("flags")(flags.flags)
+app.command("rules")(rules.rules)
 app.command("import")(io_cmd.import_cmd)
 app.command("export")(io_cmd.export_cmd)
 app.command("report")(report.report_cmd)

@@ -48,6 +48,7 @@ class Job:
     fail_level: Severity | None  # --fail-on
     as_json: bool
     closed_too: bool  # clients named on the command line are checked even when closed
+    rater: str | None = None  # --rater: only this rater's flags ("self": the client's own)
 
 
 @dataclass
@@ -95,7 +96,7 @@ def check(job: Job, entries: Iterable[Entry],
         if not job.closed_too and client.closed is not None:
             continue
         found.checked += 1
-        client_flags = evaluate(client, job.profile, job.rules, job.today)
+        client_flags = evaluate(client, job.profile, job.rules, job.today, rater=job.rater)
         if job.fail_level is not None and at_or_above(client_flags, job.fail_level):
             found.failing = True
         shown = at_or_above(client_flags, job.only)

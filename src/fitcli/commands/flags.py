@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 import typer
 
 from fitcli.commands._common import echo, fail_line, store, today
+from fitcli.commands._params import RaterFilterOpt
 from fitcli.errors import EXIT_FLAGS_FOUND, EXIT_STORE, NotFound
 from fitcli.i18n import t
 from fitcli.model.ids import id_key
@@ -41,10 +42,13 @@ def flags(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of text.")]
     = False,
     fail_on: FailOnOpt = None,
+    rater: RaterFilterOpt = None,
 ) -> None:
-    """List alert flags (red, amber, info) per client, most severe first.
+    """List alert flags (red, amber, info) per client and rater, most severe first.
 
-    Rules and thresholds: FIT-REFERENCE sections 3-5; change them with `fit config set`.
+    Each rater (the client, a parent, a teacher...) is judged on their own scores.
+
+    The rules, their settings and published sources: `fit rules`.
 
     Exit code 0 whatever is found; 1 if --fail-on LEVEL finds a flag at or above LEVEL.
 
@@ -57,14 +61,16 @@ def flags(
     from fitcli.commands._rules import norms_and_rules
     from fitcli.i18n import current_language
     from fitcli.model.alerts import Severity
+    from fitcli.model.scores import validate_rater
     from fitcli.render import flags as view
 
+    code = validate_rater(rater) if rater is not None else None  # "Mor" is "mor"
     profile, rules = norms_and_rules()
     given = _resolve(client_ids) if client_ids else None
     job = Job(root=store().root, lang=current_language(), profile=profile, rules=rules,
               today=today(), only=Severity(severity) if severity else Severity.INFO,
               fail_level=Severity(fail_on) if fail_on else None, as_json=as_json,
-              closed_too=given is not None)
+              closed_too=given is not None, rater=code)
     # Clients stream through (on several cores for a big store); only their rendered flags
     # are kept, to be listed most severe client first.
     found = run(job, store(), given, report=fail_line)

@@ -86,56 +86,81 @@ def parse(setting: Setting, raw: Value) -> Value:
     return number
 
 
-# FIT-REFERENCE §5: the alert rules, in the order they are listed there.
+# The alert rules, in the order `fit rules` lists them.
 RULE_IDS: tuple[str, ...] = (
     "ors-single", "ors-deterioration", "ors-no-change", "ors-below-target",
     "ors-intake-above-cutoff", "ors-sawtooth", "srs-low", "srs-item-low", "srs-drop",
     "srs-missing", "no-recent-meeting",
 )
-_REF3 = "FIT-REFERENCE §3"
-_REF4 = "FIT-REFERENCE §4 (algorithms-23)"
-_REF5 = "FIT-REFERENCE §5"
-_PCOMS = "FIT-REFERENCE §5 (PCOMS checkpoints)"
+
+# The published source of each rule, short enough for a flag line and precise enough to look
+# up (docs/rules.md and `fit rules` give the full citations).
+RULE_SOURCES: dict[str, str] = {
+    "ors-single": "OpenFIT alert table",
+    "ors-deterioration": "Jacobson & Truax 1991",
+    "ors-no-change": "Norwegian FIT training material (no primary study)",
+    "ors-below-target": "OpenFIT alert table; BON progress-23",
+    "ors-intake-above-cutoff": "BON progress-23; Miller et al. 2003",
+    "ors-sawtooth": "BON progress-23",
+    "srs-low": "Duncan et al. 2003; OpenFIT alert table",
+    "srs-item-low": "ICCE practice",
+    "srs-drop": "OpenFIT alert table (stricter: any drop red)",
+    "srs-missing": "Duncan et al. 2003 (an SRS at every meeting)",
+    "no-recent-meeting": "fitcli default (no published threshold)",
+}
+_NORMS = "Miller et al. 2003; Duncan et al. 2006; BON progress-23"
+_ETR = "BON algorithms-23"
 
 
-def _norm(key: str, maximum: float = 40.0, minimum: float = 0.0) -> Setting:
+def _norm(key: str, source: str, maximum: float = 40.0, minimum: float = 0.0) -> Setting:
     """A norm-profile value: ``None`` until the user overrides it (shown as "profile")."""
-    return Setting(key, "float", None, _REF3, minimum=minimum, maximum=maximum, nullable=True)
+    return Setting(key, "float", None, source, minimum=minimum, maximum=maximum, nullable=True)
 
 
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("lang", "choice", None, "issue #6", choices=("en", "nb", "da", "sv")),
-        Setting("norms", "choice", "fit", _REF3, choices=tuple(PROFILES)),
-        # Overrides of the active profile's numbers (FIT-REFERENCE §3 table).
-        _norm("cutoff.adult"),
-        _norm("cutoff.adolescent"),
-        _norm("cutoff.child"),
-        _norm("rci", minimum=0.1),
-        _norm("sd.adult", minimum=0.1),
-        _norm("sd.youth", minimum=0.1),
-        _norm("srs-cutoff"),
-        # FIT-REFERENCE §4: no ETR target when the intake is above 32.
-        Setting("etr.max-intake", "float", 32.0, _REF4, minimum=0.0, maximum=40.0),
-        *(Setting(f"{rule}.enabled", "bool", True, _REF5) for rule in RULE_IDS),
-        # FIT-REFERENCE §5: no reliable improvement by meeting 3 (amber), 6 (red), 9 (red).
-        Setting("ors-no-change.amber-at", "int", 3, _PCOMS, minimum=2, maximum=100),
-        Setting("ors-no-change.red-at", "int", 6, _PCOMS, minimum=2, maximum=100),
-        Setting("ors-no-change.last-chance-at", "int", 9, _PCOMS, minimum=2, maximum=100),
-        # FIT-REFERENCE §4/§5: below target is amber with >= 50 % of expected change met.
-        Setting("ors-below-target.amber-min-pct", "float", 50.0, _REF4, minimum=0.0,
-                maximum=100.0),
-        # FIT-REFERENCE §4: sawtooth = 4+ direction changes, each a move of 6+ points.
-        Setting("ors-sawtooth.changes", "int", 4, _REF4, minimum=1, maximum=100),
-        Setting("ors-sawtooth.points", "float", 6.0, _REF4, minimum=0.1, maximum=40.0),
-        # FIT-REFERENCE §5: SRS below the cutoff amber; below 30 red (0 switches it off).
-        Setting("srs-low.red-below", "float", 30.0, _REF5, minimum=0.0, maximum=40.0),
-        Setting("srs-item-low.below", "float", 9.0, _REF5, minimum=0.0, maximum=10.0),
-        # FIT-REFERENCE §5: a drop of 1 point or more since the previous SRS (OpenFIT).
-        Setting("srs-drop.points", "float", 1.0, "FIT-REFERENCE §5 (OpenFIT)", minimum=0.1,
+        Setting("lang", "choice", None, "system locale", choices=("en", "nb", "da", "sv")),
+        Setting("norms", "choice", "fit", _NORMS, choices=tuple(PROFILES)),
+        # Overrides of the active profile's numbers (model/norms.py).
+        _norm("cutoff.adult", _NORMS),
+        _norm("cutoff.adolescent", _NORMS),
+        _norm("cutoff.child", _NORMS),
+        _norm("rci", "Jacobson & Truax 1991", minimum=0.1),
+        _norm("sd.adult", "Seidel, Miller & Chow 2014", minimum=0.1),
+        _norm("sd.youth", "Seidel, Miller & Chow 2014", minimum=0.1),
+        _norm("srs-cutoff", "Duncan et al. 2003"),
+        # No ETR target when the intake is above 32 (the expected change is <= 0).
+        Setting("etr.max-intake", "float", 32.0, _ETR, minimum=0.0, maximum=40.0),
+        *(Setting(f"{rule}.enabled", "bool", True, RULE_SOURCES[rule]) for rule in RULE_IDS),
+        # No reliable improvement and below the ETR target by the rater's ORS score 3 (amber),
+        # 8 (red) and 10 (red: the last-chance review).
+        Setting("ors-no-change.amber-at", "int", 3, RULE_SOURCES["ors-no-change"], minimum=2,
+                maximum=100),
+        Setting("ors-no-change.red-at", "int", 8, RULE_SOURCES["ors-no-change"], minimum=2,
+                maximum=100),
+        Setting("ors-no-change.last-chance-at", "int", 10, RULE_SOURCES["ors-no-change"],
+                minimum=2, maximum=100),
+        # Below target is amber with >= 50 % of the expected change met (progress-23's
+        # milestone), red below it.
+        Setting("ors-below-target.amber-min-pct", "float", 50.0,
+                RULE_SOURCES["ors-below-target"], minimum=0.0, maximum=100.0),
+        # Sawtooth: 4+ direction changes, each a move of 6+ points (progress-23 constants).
+        Setting("ors-sawtooth.changes", "int", 4, "BON progress-23", minimum=1, maximum=100),
+        Setting("ors-sawtooth.points", "float", 6.0, "BON progress-23", minimum=0.1,
                 maximum=40.0),
-        Setting("no-recent-meeting.days", "int", 30, _REF5, minimum=1, maximum=3650),
+        # SRS below the cutoff amber; below 30 red (0 switches the red level off).
+        Setting("srs-low.red-below", "float", 30.0, "OpenFIT alert table", minimum=0.0,
+                maximum=40.0),
+        Setting("srs-item-low.below", "float", 9.0, "ICCE practice", minimum=0.0, maximum=10.0),
+        # A drop of 1 point or more since the previous SRS; amber unless it also ends below
+        # the SRS cutoff. "red" restores the OpenFIT alert table's rule: every drop is red.
+        Setting("srs-drop.points", "float", 1.0, "OpenFIT alert table", minimum=0.1,
+                maximum=40.0),
+        Setting("srs-drop.severity", "choice", "amber", "OpenFIT alert table (red)",
+                choices=("amber", "red")),
+        Setting("no-recent-meeting.days", "int", 30, RULE_SOURCES["no-recent-meeting"],
+                minimum=1, maximum=3650),
     )
 }
 

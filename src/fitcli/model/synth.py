@@ -1,7 +1,7 @@
 """A synthetic caseload for training and demonstrations. Pure and deterministic: the same
 seed and the same "today" always give the same clients. No real data is involved.
 
-The first clients are archetypes a FIT trainer wants to show (change classification, ETR, alert rules),
+The first clients are archetypes a FIT trainer wants to show (the patterns `fit flags` names),
 each built so that it shows its pattern for every seed: the random parts are bounded. After
 them come "typical" clients drawn from a realistic mix (most improve, some do not, a few get
 worse). ORS paths are built around the expected treatment response (model/etr.py), items are
@@ -36,9 +36,9 @@ from fitcli.model.scores import (
     Session,
 )
 
-_TENTHS_MAX = 400  # totals 0.0-40.0
-PARENT = "parent"  # the collateral rater code of the demo's parents
+_TENTHS_MAX = 400  # totals 0.0-40.0 (Miller et al. 2003)
 _ITEM_TENTHS_MAX = 100  # items 0.0-10.0
+PARENT: Rater = "mother"  # the collateral rater of the collateral_rater archetype
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def _flat(rng: random.Random, intake: float, meetings: int, low: float, high: fl
 
 # -- the archetypes -------------------------------------------------------------------------
 # Each returns a plan whose pattern holds whatever the seed; the comments say what it shows
-# under the default norm profile (adult cutoff 25, RCI 5; pcoms RCI 6).
+# under the default norm profile (`fit`: adult cutoff 25, RCI 5; `pcoms`: RCI 6).
 
 def _early_responder(rng: random.Random) -> _Plan:
     # +5.5 or more by meeting 2, then a plateau at or above 26: recovered, above target.
@@ -213,8 +213,8 @@ def _child(rng: random.Random) -> _Plan:
 
 
 def _collateral_rater(rng: random.Random) -> _Plan:
-    # An adolescent, and a parent who joins visits 1, 3 and 5 and fills in an ORS about
-    # them and an SRS of their own (kept as the parent's, rater "parent").
+    # An adolescent, and a parent who joins meetings 1, 3 and 5 and fills in an ORS about
+    # them and an SRS of their own (kept as the parent's, rater "mother", in the same visit).
     x = rng.uniform(17.0, 20.0)
     ors = _around_etr(rng, x, 5, "adolescent", (1.0, 1.15), (0.2, 1.0))
     parent_start = x - rng.uniform(2.0, 4.0)
@@ -258,7 +258,7 @@ _BUILDERS: dict[str, Callable[[random.Random], _Plan]] = {
 # -- typical clients --------------------------------------------------------------------------
 
 def _typical(rng: random.Random) -> _Plan:
-    """A client from a realistic mix: about 40 % respond early (as Norwegian FIT training material reports), a quarter
+    """A client from a realistic mix: about 40 % respond early, a quarter
     hardly change, a few get worse; most are open, some ended as planned, some dropped out."""
     age_group: AgeGroup = rng.choices(("adult", "adolescent", "child"), (75, 15, 10))[0]
     meetings = rng.choices(range(1, 15), (3, 6, 8, 10, 11, 11, 10, 9, 8, 7, 6, 5, 4, 2))[0]
@@ -318,14 +318,15 @@ def _client(rng: random.Random, client_id: str, label: str, plan: _Plan,
                 offsets = [0.6, 0.6, -1.8, 0.6]
             srs = _rating(rng, srs_total, offsets, plan.srs_spread)
         ors = _rating(rng, plan.ors[i], ors_offsets, 0.5)
-        visit = Session(session=len(sessions) + 1, date=dates[i], ors=ors, srs=srs)
+        collateral: tuple[RaterForms, ...] = ()
         if plan.collateral and i in plan.collateral:
             parent_ors, parent_srs = plan.collateral[i]
-            visit = visit.model_copy(update={"collateral": (RaterForms(
+            collateral = (RaterForms(
                 rater=PARENT,
                 ors=_rating(rng, parent_ors, parent_offsets, 0.5, rater=PARENT),
-                srs=_rating(rng, parent_srs, srs_offsets, 0.3, rater=PARENT)),)})
-        sessions.append(visit)
+                srs=_rating(rng, parent_srs, srs_offsets, 0.3, rater=PARENT)),)
+        sessions.append(Session(session=len(sessions) + 1, date=dates[i], ors=ors, srs=srs,
+                                collateral=collateral))
     closed = None
     if plan.ending is not None:
         on = min(today, last + dt.timedelta(days=plan.ending_after))

@@ -6,23 +6,40 @@ flags a meeting raised on its hot path.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from fitcli.i18n import (
     DEFAULT,
     current_language,
+    decimal_mark,
     in_language,
     item_labels,
     label_generation,
-    num,
     t,
     template,
 )
-from fitcli.model.alerts import Flag, Severity
-from fitcli.model.scores import AgeGroup
+from fitcli.model.alerts import Flag, RuleRow, Severity
+from fitcli.model.scores import SELF, AgeGroup
 
 _PCT = frozenset({"pct", "amber_min_pct"})
 _SIGNED = frozenset({"change"})
+_STEPS = {1: Decimal("0.1"), 2: Decimal("0.01")}
+
+# The short citations the source texts of the catalogue name (names and years, the same in
+# every language; docs/rules.md gives them in full).
+CITATIONS = {
+    "jt": "Jacobson & Truax 1991",
+    "bon": "BON progress-23",
+    "miller": "Miller et al. 2003",
+    "duncan": "Duncan et al. 2003",
+}
+
+
+def _half_up(value: float, decimals: int = 1) -> str:
+    """Rounded half up (as the published calculator shows numbers), the language's mark."""
+    text = str(Decimal(repr(float(value))).quantize(_STEPS[decimals], rounding=ROUND_HALF_UP))
+    return text.replace(".", decimal_mark())
 
 
 def _shown(name: str, value: float | int | str) -> str:
@@ -30,11 +47,11 @@ def _shown(name: str, value: float | int | str) -> str:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if name in _PCT:
-        return num(value, 0)
+    if name in _PCT:  # a share below target never shows as 100 %
+        return _half_up(min(value, 99.9) if name == "pct" else value)
     if name in _SIGNED:
-        return ("+" if value > 0 else "") + num(value)
-    return num(value)
+        return ("+" if value > 0 else "") + _half_up(value)
+    return _half_up(value)
 
 
 # The same few hundred numbers recur across thousands of flags: word each once per language.
@@ -49,15 +66,14 @@ def _shown_cached(lang: str, name: str, value: float | int | str) -> str:
     return text
 
 
-# Each rule's catalogue text per language (t() would look it up again for every flag).
-_TEMPLATES: dict[tuple[str, str, str], str] = {}
+# Each message's catalogue text per language (t() would look it up again for every flag).
+_TEMPLATES: dict[tuple[str, str], str] = {}
 
 
-def _template(lang: str, flag: Flag) -> str:
-    key = (lang, flag.rule, flag.variant)
-    text = _TEMPLATES.get(key)
+def _template(lang: str, key: str) -> str:
+    text = _TEMPLATES.get((lang, key))
     if text is None:
-        text = _TEMPLATES[key] = template(flag.message_key)
+        text = _TEMPLATES[(lang, key)] = template(key)
     return text
 
 
@@ -72,30 +88,68 @@ def _srs_labels(lang: str, age_group: AgeGroup) -> list[str]:
     return labels
 
 
+def _number(flag: Flag, name: str) -> float:
+    value = flag.values[name]
+    assert isinstance(value, int | float)
+    return value
+
+
+def _also_key(rule: str, flag: Flag, just: bool) -> str:
+    """The catalogue key of a folded rule's clause."""
+    if rule == "ors-no-change":
+        return f"flag.also.ors-no-change.{flag.values['stage']}"
+    if rule == "ors-below-target":
+        return "flag.also.ors-below-target.just" if just else "flag.also.ors-below-target"
+    if rule == "srs-low":
+        return f"flag.also.srs-low.{flag.values['level']}"
+    return f"flag.also.{rule}"
+
+
 def message(flag: Flag, age_group: AgeGroup = "adult") -> str:
-    """The flag as one translated line, with the numbers that triggered it."""
+    """The flag as one translated line, with the numbers that triggered it, the facts folded
+    into it, and who rated when it is not the client."""
     lang = current_language()
     shown = _SHOWN
     params: dict[str, str] = {}
     for name, value in flag.values.items():
+        if isinstance(value, tuple):
+            continue
         text = shown.get((lang, name, type(value), value))
         params[name] = text if text is not None else _shown_cached(lang, name, value)
     params["session"] = str(flag.session) if flag.session is not None else "-"
-    if flag.rule == "srs-item-low":
-        params["label"] = _srs_labels(lang, age_group)[int(flag.values["item"]) - 1]
-    elif flag.rule == "ors-deterioration":
-        params["fall"] = _shown_cached(lang, "fall", abs(float(flag.values["change"])))
-    return _template(lang, flag).format_map(params)
+    if "item" in params:
+        params["label"] = _srs_labels(lang, age_group)[int(_number(flag, "item")) - 1]
+    if flag.rule == "ors-deterioration":
+        params["fall"] = _shown_cached(lang, "fall", abs(_number(flag, "change")))
+    # Below a target whose shown value equals the score: say so in words, target to 0.01.
+    just = "target" in params and params["target"] == params.get("latest")
+    if just:
+        params["target"] = _half_up(_number(flag, "target"), 2)
+    key = flag.message_key
+    if just and flag.rule == "ors-below-target":
+        key += ".just"
+    text = _template(lang, key).format_map(params)
+    if flag.rater != SELF:
+        text += " " + t("flags.rated_by", rater=flag.rater)
+    for rule in flag.also:
+        text += "; " + _template(lang, _also_key(rule, flag, just)).format_map(params)
+    return text
+
+
+def source(flag: Flag) -> str:
+    """The rule's short published source, in the user's language."""
+    return _template(current_language(), f"source.{flag.rule}").format_map(CITATIONS)
 
 
 def flag_dict(flag: Flag, age_group: AgeGroup = "adult") -> dict[str, Any]:
-    """One element of `fit flags --json` (a stable script API: the keys never change).
+    """One element of `fit flags --json` (a stable script API: keys are added, never changed).
 
     The message is always English with plain numbers: JSON is the same in every language."""
     with in_language(DEFAULT):
         text = message(flag, age_group)
     return {"client": flag.client, "rule": flag.rule, "severity": flag.severity.value,
-            "session": flag.session, "message": text}
+            "session": flag.session, "message": text, "rater": flag.rater,
+            "also": list(flag.also)}
 
 
 def severity_word(severity: Severity) -> str:
@@ -126,7 +180,7 @@ def flag_line(flag: Flag, age_group: AgeGroup = "adult", indent: str = "  ",
     column = column or _severity_column()
     where = _where(flag.session)
     return (f"{indent}{column[flag.severity]}  {where}: "
-            f"{message(flag, age_group)}  [{flag.rule}; {flag.source}]")
+            f"{message(flag, age_group)}  [{flag.rule}; {source(flag)}]")
 
 
 def tally(flags: list[Flag], into: dict[Severity, int] | None = None) -> dict[Severity, int]:
@@ -169,3 +223,51 @@ def summary(counted: dict[Severity, int], clients: int, checked: int) -> str:
     """The last line of `fit flags`: how many flags, for how many of the clients checked."""
     return t("flags.summary", flags=sum(counted.values()), clients=clients, checked=checked,
              counts=counts(counted))
+
+
+# -- `fit rules` ------------------------------------------------------------------------------
+
+# Which setting fills each placeholder of a rule's trigger text.
+_TRIGGER_PARAMS: dict[str, dict[str, str]] = {
+    "ors-no-change": {"amber": "ors-no-change.amber-at", "red": "ors-no-change.red-at",
+                      "last": "ors-no-change.last-chance-at"},
+    "ors-below-target": {"pct": "ors-below-target.amber-min-pct",
+                         "max_intake": "etr.max-intake"},
+    "ors-sawtooth": {"points": "ors-sawtooth.points", "changes": "ors-sawtooth.changes"},
+    "srs-low": {"red_below": "srs-low.red-below"},
+    "srs-item-low": {"below": "srs-item-low.below"},
+    "srs-drop": {"points": "srs-drop.points"},
+    "no-recent-meeting": {"days": "no-recent-meeting.days"},
+}
+
+
+def _setting_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", decimal_mark())
+    return "-" if value is None else str(value)
+
+
+def rules_listing(rows: list[RuleRow]) -> list[str]:
+    """`fit rules` as text: per rule its severities, what triggers it (with the thresholds in
+    effect), its settings with their values, and its source, in the user's language."""
+    lines = [t("rules.title")]
+    for row in rows:
+        words = "/".join(severity_word(s) for s in row.severities)
+        params = {name: _setting_value(row.settings[key])
+                  for name, key in _TRIGGER_PARAMS.get(row.rule, {}).items()}
+        settings = ", ".join(f"{key} = {_setting_value(value)}"
+                             for key, value in row.settings.items())
+        lines += ["", t("rules.rule", rule=row.rule, severity=words),
+                  t("rules.when", text=t(f"rule.{row.rule}.trigger", **params)),
+                  t("rules.settings", settings=settings),
+                  t("rules.source", source=_template(current_language(),
+                                                     f"source.{row.rule}").format_map(CITATIONS))]
+    return lines
+
+
+def rule_dict(row: RuleRow) -> dict[str, Any]:
+    """One element of `fit rules --json`."""
+    return {"rule": row.rule, "severity": "/".join(s.value for s in row.severities),
+            "settings": dict(row.settings), "source": row.source}
