@@ -33,7 +33,7 @@ def test_ors_then_srs_share_a_meeting(fit: Fit, c1: str) -> None:
     assert second.stdout == ("C1 visit 2 (2026-06-15, new visit): ORS 24.5, rated by the client"
                              " - change since first ORS "
                              "(23.0): +1.5\n"
-                             "  ! AMBER ORS 24.5 is below the ETR target 25.3: 65 % of the "
+                             "  ! AMBER ORS 24.5 is below the ETR target 25.3: 65.3 % of the "
                              "expected change met [ors-below-target]\n")
     lower = ok(fit("ors", c1, "1", "1", "1", "1", "--session", "3"))
     assert lower.stdout.splitlines()[0].endswith("change since first ORS (23.0): -19.0")

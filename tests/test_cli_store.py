@@ -78,8 +78,9 @@ def test_store_path_help_has_example(fit: Fit) -> None:
 def test_config_show_defaults(fit: Fit, isolated: Path) -> None:
     out = ok(fit("config", "show")).stdout.splitlines()
     assert out[0] == f"Config file: {isolated / 'config' / 'config.toml'}"
-    assert out[1] == "lang = (automatic)  [default; allowed: en, nb, da, sv; issue #6]"
-    assert "norms = fit  [default; allowed: fit, pcoms; FIT-REFERENCE §3]" in out
+    assert out[1] == "lang = (automatic)  [default; allowed: en, nb, da, sv; system locale]"
+    assert ("norms = fit  [default; allowed: fit, pcoms; Miller et al. 2003; Duncan et al. "
+            "2006; BON progress-23]") in out
 
 
 def test_config_set_show_reset(fit: Fit, isolated: Path) -> None:

@@ -120,8 +120,8 @@ def test_flag_messages_use_the_current_label_file(fit: Fit, isolated: Path) -> N
     ok(fit("client", "add", "C001"))
     ok(fit("ors", "C001", "5", "5", "5", "5"))
     ok(fit("srs", "C001", "9", "9", "8", "9"))
-    assert "SRS item 'Approach or method'" in ok(fit("flags")).stdout
+    assert "item 'Approach or method' 8.0" in ok(fit("flags")).stdout
     _labels(isolated, '[en]\nsrs = ["Heard", "Goals", "Way", "All"]\n')
-    assert "SRS item 'Way'" in ok(fit("flags")).stdout
+    assert "item 'Way' 8.0" in ok(fit("flags")).stdout
     _labels(isolated, '[en]\nsrs = ["Heard", "Goals", "Method", "All"]\n')
-    assert "SRS item 'Method'" in ok(fit("flags")).stdout
+    assert "item 'Method' 8.0" in ok(fit("flags")).stdout

@@ -5,7 +5,7 @@ all merged), so adding or fixing a language is editing data, not code. Lookup is
 key; ``{name}`` placeholders are filled with ``str.format``. Stdlib only, loaded lazily.
 
 Item labels can be overridden per language and form by the user's ``labels.toml`` (beside the
-config file), so they match the wording of the licensed form in use (Socialstyrelsen's Swedish forms; the Danish and Norwegian forms).
+config file), so they match the wording of the licensed form in use.
 """
 
 from __future__ import annotations

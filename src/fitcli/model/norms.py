@@ -1,4 +1,7 @@
-"""Norm profiles: clinical cutoffs, reliable change and SDs (ICCE/Miller and Better Outcomes Now/Duncan; Miller et al. 2003, Duncan et al. 2006).
+"""Norm profiles: clinical cutoffs, reliable change and SDs.
+
+Sources: ICCE/Miller (Miller et al. 2003) and Better Outcomes Now/Duncan (Duncan et al. 2006;
+BON algorithms-23).
 
 Two published parameter sets: ``fit`` (ICCE / Miller) and ``pcoms`` (Better Outcomes Now /
 Duncan). These are the defaults; each value can be overridden by a user setting.
