@@ -26,7 +26,7 @@ class NormProfile:
     srs_cutoff: float
 
     def cutoff(self, age_group: AgeGroup) -> float:
-        """ORS clinical cutoff: a total below it is in the clinical range."""
+        """ORS clinical cutoff: a total at or below it is in the clinical range."""
         return {"adult": self.cutoff_adult, "adolescent": self.cutoff_adolescent,
                 "child": self.cutoff_child}[age_group]
 
