@@ -382,7 +382,7 @@ class _RowReader:
                              items_cache[cells[2]], items_cache[cells[3]])
                 except KeyError:
                     items = self._items(cells)
-                rating = Rating.from_checked_items(items, form_rater)
+                rating = Rating.from_items(items, form_rater)
                 if total_raw and tenths(self.cached("total", total_raw, parse_total)) != tenths(
                         rating.total):
                     raise _NotClean
@@ -474,7 +474,7 @@ class _RowReader:
         if len(problems) > before:
             return None
         if items:
-            rating = Rating.from_checked_items((items[0], items[1], items[2], items[3]), rater)
+            rating = Rating.from_items((items[0], items[1], items[2], items[3]), rater)
             if total is not None and tenths(total) != tenths(rating.total):
                 problems.append(Problem(line, self.column(total_field),
                                         "import.error.total_mismatch",
@@ -524,7 +524,7 @@ def _json_rating(value: Any, path: str) -> Rating | None:
     if not isinstance(items, list) or len(items) != ITEM_COUNT:
         raise _JsonProblem(f"{path}.items", "import.error.json_items", count=ITEM_COUNT)
     a, b, c, d = (_number(v, f"{path}.items[{i}]", parse_item) for i, v in enumerate(items))
-    rating = Rating.from_checked_items((a, b, c, d), rater)
+    rating = Rating.from_items((a, b, c, d), rater)
     if total is not None and tenths(_number(total, f"{path}.total", parse_total)) != tenths(
             rating.total):
         raise _JsonProblem(f"{path}.total", "import.error.total_mismatch", total=total,

@@ -128,13 +128,11 @@ def record(
     if companion is not None and (place.index is not None or companion.rater != rater):
         raise ValueError("companion is the same rater's other form at a new visit")
     if place.index is None:
-        visit = Session(session=len(sessions) + 1, date=place.date)
-        visit = visit.with_form(form, rater, rating)
+        forms = {form: rating}
         if companion is not None:
-            visit = visit.with_form("srs" if form == "ors" else "ors", rater, companion)
-        sessions.append(visit)
-        return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), visit,
-                        "added", rater)
+            forms["srs" if form == "ors" else "ors"] = companion
+        added = _append(client, [(place.date, forms.get("ors"), forms.get("srs"))], today)
+        return Recorded(added, added.sessions[-1], "added", rater)
     old = sessions[place.index]
     moved = place.date != old.date
     history = old.corrections
@@ -177,10 +175,17 @@ def _check_after(last: Session | None, date: dt.date) -> None:
 
 def add_meetings(client: Client, new: Sequence[tuple[dt.date, Rating | None, Rating | None]],
                  *, today: dt.date) -> Client:
-    """``client`` with new visits (date, ORS, SRS of the client) appended in the order
-    given: what ``record`` does for each with its number given and the other form as
-    companion, under the same rules, but copying the client once (a batch import adds
-    100,000 visits). Raises the first rule broken; nothing is half-applied."""
+    """``client`` with new visits (date, ORS, SRS of one rater) appended in the order given,
+    under the rules of a new visit in ``record`` (which uses this too), copying the client
+    once (a batch import adds 100,000 visits). Raises the first rule broken; nothing is
+    half-applied."""
+    return _append(client, new, today)
+
+
+def _append(client: Client, new: Sequence[tuple[dt.date, Rating | None, Rating | None]],
+            today: dt.date) -> Client:
+    """The one place new visits are made: not for a closed client, never in the future,
+    never dated before the visit before."""
     if not new:
         return client
     if client.closed is not None:
@@ -192,9 +197,24 @@ def add_meetings(client: Client, new: Sequence[tuple[dt.date, Rating | None, Rat
             raise ValueError("a visit holds an ORS, an SRS or both")
         _check_date(date, today)
         _check_after(last, date)
-        last = Session.new_meeting(len(sessions) + 1, date, ors, srs)
+        last = _new_visit(len(sessions) + 1, date, ors, srs)
         sessions.append(last)
     return client.model_copy(update={"sessions": tuple(sessions)})
+
+
+def _new_visit(number: int, date: dt.date, ors: Rating | None, srs: Rating | None) -> Session:
+    """A new visit holding one rater's forms (the client's own, or a collateral rater's)."""
+    pairs: tuple[tuple[Form, Rating | None], ...] = (("ors", ors), ("srs", srs))
+    given = [(f, r) for f, r in pairs if r is not None]
+    raters = {r.rater for _, r in given}
+    if len(raters) != 1:
+        raise ValueError("a new visit's forms come from one rater")
+    if raters == {SELF}:
+        return Session.new_meeting(number, date, ors, srs)
+    visit = Session(session=number, date=date)
+    for form, rating in given:
+        visit = visit.with_form(form, rating.rater, rating)
+    return visit
 
 
 @dataclass(frozen=True)
