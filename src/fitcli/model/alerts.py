@@ -283,17 +283,9 @@ def _ors_rules(cid: str, who: Rater, age_group: AgeGroup, ors: list[tuple[int, f
                         "amber_min_pct": rules.below_target_amber_min_pct}
 
     if deteriorated:
-        values: dict[str, FlagValue] = {"intake": intake, "latest": latest, "change": delta,
-                                        "rci": profile.rci}
-        also = []
-        if no_change:
-            values.update(no_change)
-            also.append("ors-no-change")
-        if below_target:
-            values.update(below_target)
-            also.append("ors-below-target")
-        if also:
-            values["also"] = tuple(also)
+        values = _folded({"intake": intake, "latest": latest, "change": delta,
+                          "rci": profile.rci},
+                         ("ors-no-change", no_change), ("ors-below-target", below_target))
         flags.append(Flag(cid, "ors-deterioration", Severity.RED, last_session, values,
                           rater=who))
     elif no_change and (not below_target or nc_severity.rank >= bt_severity.rank):
@@ -352,18 +344,10 @@ def _srs_rules(cid: str, who: Rater, srs: list[tuple[int, Rating]], rules: RuleS
             # Amber by default; red when it also ends below the SRS cutoff (or always red:
             # the OpenFIT alert table's stricter rule, setting srs-drop.severity).
             red = below_cutoff or rules.srs_drop_severity == "red"
-            values: dict[str, FlagValue] = {
-                "previous": prev.total, "latest": total, "drop": fell / 10,
-                "previous_session": prev_session, "points": rules.srs_drop_points}
-            also = []
-            if low:
-                values.update(low)
-                also.append("srs-low")
-            if item:
-                values.update(item)
-                also.append("srs-item-low")
-            if also:
-                values["also"] = tuple(also)
+            values = _folded({"previous": prev.total, "latest": total, "drop": fell / 10,
+                              "previous_session": prev_session,
+                              "points": rules.srs_drop_points},
+                             ("srs-low", low), ("srs-item-low", item))
             return [Flag(cid, "srs-drop", Severity.RED if red else Severity.AMBER, session,
                          values, rater=who)]
     if low:
@@ -389,6 +373,20 @@ def _engagement(client: Client, rules: RuleSettings, today: dt.date) -> list[Fla
     session = client.sessions[-1].session if client.sessions else None
     return [Flag(client.id, "no-recent-meeting", Severity.AMBER, session,
                  {"days": days, "last": last.isoformat(), "limit": rules.no_meeting_days})]
+
+
+def _folded(values: dict[str, FlagValue],
+            *facts: tuple[str, Mapping[str, FlagValue] | None]) -> dict[str, FlagValue]:
+    """A headline's values with the facts that follow from it folded in; ``also`` names the
+    rules whose facts they are."""
+    also = []
+    for rule, fact in facts:
+        if fact:
+            values.update(fact)
+            also.append(rule)
+    if also:
+        values["also"] = tuple(also)
+    return values
 
 
 def _sort_key(flag: Flag) -> tuple[int, bool, str, int]:

@@ -388,27 +388,20 @@ class Client(BaseModel):
     def status(self) -> Status:
         return "closed" if self.closed else "open"
 
-    def ors_ratings(self, rater: Rater = SELF) -> list[tuple[Session, Rating]]:
-        """The rater's ORS scores in visit order (visits without one do not count)."""
-        if rater == SELF:
-            return [(s, s.ors) for s in self.sessions if s.ors is not None]
+    def ratings(self, form: Form, rater: Rater = SELF) -> list[tuple[Session, Rating]]:
+        """The rater's forms of one kind in visit order (visits without one do not count)."""
         found = []
         for s in self.sessions:
-            rating = s.get("ors", rater)
+            rating = s.get(form, rater)
             if rating is not None:
                 found.append((s, rating))
         return found
 
+    def ors_ratings(self, rater: Rater = SELF) -> list[tuple[Session, Rating]]:
+        return self.ratings("ors", rater)
+
     def srs_ratings(self, rater: Rater = SELF) -> list[tuple[Session, Rating]]:
-        """The rater's SRS scores in visit order."""
-        if rater == SELF:
-            return [(s, s.srs) for s in self.sessions if s.srs is not None]
-        found = []
-        for s in self.sessions:
-            rating = s.get("srs", rater)
-            if rating is not None:
-                found.append((s, rating))
-        return found
+        return self.ratings("srs", rater)
 
     @property
     def raters(self) -> tuple[Rater, ...]:
