@@ -45,23 +45,36 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 @dataclass
 class Runtime:
-    store_option: Path | None = None
+    store_option: Path | str | None = None
     _config: config_file.Config | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
 
-    def store_dir(self) -> Path:
-        """--store, then FIT_STORE, then the platform's user data folder; always absolute, so
-        messages and `fit store path` name the folder unambiguously."""
-        if self.store_option is not None:
-            return self.store_option.expanduser().absolute()
-        env = os.environ.get(STORE_ENV)
-        if env and env.strip():
-            return Path(env).expanduser().absolute()
+    def store_location(self) -> str | Path:
+        """--store, then FIT_STORE, then the platform's user data folder: a PostgreSQL URL
+        as given, or a folder made absolute, so messages and `fit store path` name it
+        unambiguously."""
+        for raw in (self.store_option, os.environ.get(STORE_ENV)):
+            if raw is None or not str(raw).strip():
+                continue
+            if isinstance(raw, str) and is_database_url(raw):
+                return raw.strip()
+            return Path(raw).expanduser().absolute()
         import platformdirs
 
         return platformdirs.user_data_path("fitcli", appauthor=False).absolute()
 
+    def store_dir(self) -> Path:
+        """The store folder (a database store has none: exit 5 with a clear message)."""
+        location = self.store_location()
+        if isinstance(location, Path):
+            return location
+        return self.store().root
+
     def store(self) -> Store:
-        return Store(self.store_dir())
+        """The store of this command, opened once (one database connection per command)."""
+        if self._store is None:
+            self._store = open_store(self.store_location())
+        return self._store
 
     def config(self) -> config_file.Config:
         if self._config is None:
@@ -70,11 +83,30 @@ class Runtime:
 
 
 RUNTIME = Runtime()
+PRACTITIONER_ENV = "FIT_PRACTITIONER"
 
 
-def start(store_option: Path | None, lang_option: str | None) -> None:
+def is_database_url(text: str) -> bool:
+    """True for a ``postgresql://`` or ``postgres://`` URL (the PostgreSQL store)."""
+    return text.strip().lower().startswith(("postgresql://", "postgres://"))
+
+
+def open_store(location: str | Path) -> Store:
+    """The store at ``location``: a PostgreSQL URL opens the database store (psycopg is
+    imported only then), anything else the store folder."""
+    if isinstance(location, str) and is_database_url(location):
+        from fitcli.pgstore import PgStore
+
+        return PgStore(location)
+    return Store(Path(location))
+
+
+def start(store_option: Path | str | None, lang_option: str | None) -> None:
     """Called by the root callback before every command: fresh state, language chosen."""
     global RUNTIME
+    close = getattr(RUNTIME._store, "close", None)  # a database store's connection
+    if close is not None:
+        close()
     RUNTIME = Runtime(store_option=store_option)
     i18n.use_label_file(config_file.labels_path)
     i18n.set_language(choose_language(lang_option))
