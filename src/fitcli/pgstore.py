@@ -247,9 +247,12 @@ class PgStore(Store):
                 "INSERT INTO clients (id_key, id, document, practitioner, status) "
                 "VALUES (%s, %s, %s::jsonb, %s, %s) ON CONFLICT (id_key) DO NOTHING",
                 self._columns(client))
-            created = cur.rowcount == 1
-        if not created:
-            raise InvalidData("error.client_exists", client=client.id)
+            if cur.rowcount == 1:
+                return
+            # named as stored (C1 for c1), where this login may see it
+            row = cur.execute("SELECT id FROM clients WHERE id_key = %s",
+                              (id_key(client.id),)).fetchone()
+        raise InvalidData("error.client_exists", client=client.id if row is None else row[0])
 
     def save(self, client: Client, *, sync_dir: bool = True,
              stale: list[Path] | None = None) -> None:
