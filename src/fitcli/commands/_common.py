@@ -121,6 +121,24 @@ def settings() -> config_file.Config:
     return RUNTIME.config()
 
 
+def practitioner() -> str | None:
+    """Who is working: FIT_PRACTITIONER, then the config setting ``practitioner``, then on a
+    team database the login role; None in a store folder where none is set."""
+    from fitcli.model.scores import validate_practitioner
+
+    env = os.environ.get(PRACTITIONER_ENV)
+    if env is not None and env.strip():
+        try:
+            return validate_practitioner(env)
+        except DomainError as exc:
+            raise domain(exc) from None
+    configured = settings().get("practitioner")
+    if isinstance(configured, str) and configured:
+        return configured
+    login = getattr(store(), "login", None)  # a database store: current_user
+    return str(login()) if login is not None else None
+
+
 def choose_language(option: str | None) -> str:
     """--lang, then FIT_LANG, then the config setting ``lang``, then the locale, then en."""
     for raw in (option, os.environ.get(LANG_ENV)):

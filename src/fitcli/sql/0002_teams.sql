@@ -21,28 +21,29 @@ CREATE TABLE fitcli_members (
     PRIMARY KEY (login, team)
 );
 
--- The logins in the teams of the current login, for the supervisors' policy. SECURITY
--- DEFINER: nobody but administrators needs to read the membership table itself.
-CREATE FUNCTION fitcli_team_logins() RETURNS SETOF text
+-- The logins in the teams of a login, for the supervisors' policy. SECURITY DEFINER:
+-- nobody but administrators needs to read the membership table itself. (current_user
+-- inside it would be its owner, so the policy passes its own current_user.)
+CREATE FUNCTION fitcli_team_logins(supervisor text) RETURNS SETOF text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT m.login FROM @SCHEMA@.fitcli_members m
     JOIN @SCHEMA@.fitcli_members me ON me.team = m.team
-    WHERE me.login = current_user
+    WHERE me.login = supervisor
 $$;
-REVOKE ALL ON FUNCTION fitcli_team_logins() FROM PUBLIC;
+REVOKE ALL ON FUNCTION fitcli_team_logins(text) FROM PUBLIC;
 
 GRANT USAGE ON SCHEMA @SCHEMA@ TO fitcli_practitioner, fitcli_supervisor, fitcli_admin;
 GRANT SELECT ON fitcli_schema TO fitcli_practitioner, fitcli_supervisor, fitcli_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON clients TO fitcli_practitioner, fitcli_admin;
 GRANT SELECT ON clients TO fitcli_supervisor;
 GRANT SELECT, INSERT, UPDATE, DELETE ON fitcli_members TO fitcli_admin;
-GRANT EXECUTE ON FUNCTION fitcli_team_logins() TO fitcli_supervisor;
+GRANT EXECUTE ON FUNCTION fitcli_team_logins(text) TO fitcli_supervisor;
 
 ALTER TABLE clients ENABLE ROW LEVEL SECURITY;
 CREATE POLICY practitioner_own ON clients FOR ALL TO fitcli_practitioner
     USING (practitioner = current_user) WITH CHECK (practitioner = current_user);
 CREATE POLICY supervisor_team ON clients FOR SELECT TO fitcli_supervisor
-    USING (practitioner IN (SELECT fitcli_team_logins()));
+    USING (practitioner IN (SELECT fitcli_team_logins(current_user)));
 CREATE POLICY admin_all ON clients FOR ALL TO fitcli_admin
     USING (true) WITH CHECK (true);
 
