@@ -104,12 +104,17 @@ def open_store(location: str | Path) -> Store:
 def start(store_option: Path | str | None, lang_option: str | None) -> None:
     """Called by the root callback before every command: fresh state, language chosen."""
     global RUNTIME
-    close = getattr(RUNTIME._store, "close", None)  # a database store's connection
-    if close is not None:
-        close()
+    close_store()
     RUNTIME = Runtime(store_option=store_option)
     i18n.use_label_file(config_file.labels_path)
     i18n.set_language(choose_language(lang_option))
+
+
+def close_store(st: Store | None = None) -> None:
+    """Close a database store's connection (``st``, else this command's store, if opened)."""
+    close = getattr(RUNTIME._store if st is None else st, "close", None)
+    if close is not None:
+        close()
 
 
 def store() -> Store:
@@ -132,7 +137,10 @@ def practitioner() -> str | None:
             return validate_practitioner(env)
         except DomainError as exc:
             raise domain(exc) from None
-    configured = settings().get("practitioner")
+    try:
+        configured = settings().get("practitioner")
+    except FitcliError:
+        configured = None  # logging works with a broken config; `fit config` reports it
     if isinstance(configured, str) and configured:
         return configured
     login = getattr(store(), "login", None)  # a database store: current_user
@@ -252,7 +260,10 @@ class FitGroup(TyperGroup):
         except FitcliError:
             i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
         try:
-            result = super().main(args, prog_name, complete_var, False, **extra)
+            try:
+                result = super().main(args, prog_name, complete_var, False, **extra)
+            finally:
+                close_store()  # a database connection ends with its command
         except FitcliError as exc:
             fail_line(t(exc.key, **exc.params))
             sys.exit(exc.exit_code)

@@ -72,9 +72,15 @@ def copy(
 
     Example: fit store copy ~/fit-data postgresql://anna@db.example/fit
     """
+    from fitcli.commands._common import close_store
     from fitcli.commands._copy import copy_store
 
-    copy_store(open_store(_location(source)), open_store(_location(target)), replace)
+    src, dst = open_store(_location(source)), open_store(_location(target))
+    try:
+        copy_store(src, dst, replace)
+    finally:
+        close_store(src)
+        close_store(dst)
 
 
 def _location(raw: str) -> str:

@@ -302,7 +302,8 @@ class Session(BaseModel):
         the caller (>= 1) and ratings already built (and so validated): nothing to check,
         and pydantic would re-run every rating's validator (batch imports add 100,000)."""
         return _trusted(cls, {"session": number, "date": date, "ors": ors, "srs": srs,
-                              "collateral": (), "corrections": (), "formerly": ()},
+                              "collateral": (), "corrections": (), "formerly": (),
+                              "practitioner": None},
                         ("session", "date", "ors", "srs"))
 
     def get(self, form: Form, rater: Rater = SELF) -> Rating | None:
