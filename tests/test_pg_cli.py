@@ -217,11 +217,19 @@ def test_corrupt_rows_are_named_and_left_alone(fit: Fit, pg_db: str, document: d
     ok(fit("ors", "C1", "--total", "20"))
 
 
-def test_import_export_say_they_need_a_folder_for_now(fit: Fit, pg_db: str,
-                                                      tmp_path: Path) -> None:
+def test_import_export_demo_say_they_need_a_folder_for_now(fit: Fit, pg_db: str,
+                                                           tmp_path: Path) -> None:
+    """Commands still written for store folders stop with a clear message and write
+    nothing: a database is never taken for an empty folder (an export of no clients)."""
+    ok(fit("--store", pg_db, "client", "add", "C1"))
     csv = tmp_path / "in.csv"
-    csv.write_text("client,date,form,total\nC1,2026-06-01,ors,20\n", encoding="utf-8")
-    result = fit("--store", pg_db, "import", str(csv), "--create-clients")
-    assert result.exit_code in (4, 5), result.stderr
+    csv.write_text("client,date,ors_total\nC2,2026-06-01,20\n", encoding="utf-8")
+    message = "works on a store folder only, not yet on the database postgresql://"
+    for args in (("import", str(csv), "--create-clients"), ("export",),
+                 ("export", "--client", "C1"), ("demo",)):
+        result = fit("--store", pg_db, *args)
+        assert result.exit_code == 5, (args, result.stdout, result.stderr)
+        assert message in result.stderr, args
+        assert result.stdout == ""
     with psycopg.connect(pg_db) as conn:
-        assert conn.execute("SELECT count(*) FROM clients").fetchone() == (0,)
+        assert conn.execute("SELECT id FROM clients").fetchall() == [("C1",)]

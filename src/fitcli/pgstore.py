@@ -17,10 +17,16 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+if sys.platform == "win32":
+    from pathlib import WindowsPath as _ConcretePath
+else:
+    from pathlib import PosixPath as _ConcretePath
 
 from fitcli.errors import InvalidData, NotAllowed, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
@@ -38,9 +44,25 @@ GROUP_ROLES = {"practitioner": "fitcli_practitioner", "supervisor": "fitcli_supe
                "admin": "fitcli_admin"}
 # (version, file in fitcli/sql): applied in order, each once, recorded in fitcli_schema.
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "0001_clients.sql"), (2, "0002_teams.sql"))
+STREAM_ROWS = 500  # rows per chunk when streaming many clients (fit flags, fit report)
 _INIT_LOCK = 0x6669_7463_6C69  # advisory lock key: one `fit store init` at a time
 # A path that can never be created: the folder store's mechanics never touch a real folder.
 _NO_FOLDER = Path("/dev/null/fitcli-postgresql")
+
+
+class DatabaseRoot(_ConcretePath):
+    """``PgStore.root``: a Path for code that only passes the store's root along (`fit
+    flags`), which fails with a clear message (exit 5) as soon as anything joins a name to
+    it, as code written for store folders does (``Store(root)``, a demo folder beside the
+    store): a database is never mistaken for an empty folder."""
+
+    store_name = "PostgreSQL"
+
+    def __truediv__(self, key: Any) -> NoReturn:
+        raise StoreProblem("error.pg_folder_only", store=self.store_name)
+
+    def joinpath(self, *other: Any) -> NoReturn:
+        raise StoreProblem("error.pg_folder_only", store=self.store_name)
 
 
 def is_url(text: str) -> bool:
@@ -80,8 +102,15 @@ class PgStore(Store):
     """The folder store's operations on a PostgreSQL database (see the module docstring)."""
 
     def __init__(self, url: str) -> None:
-        super().__init__(_NO_FOLDER)
+        # Not Store.__init__: no folder. The folder store's attributes name a path that can
+        # never be created, and its file mechanics below raise a clear StoreProblem.
         self.url = url.strip()
+        root = DatabaseRoot(_NO_FOLDER)
+        root.store_name = self.describe()
+        self.root = root
+        self.clients_dir = _NO_FOLDER / "clients"
+        self.locks_dir = _NO_FOLDER / "locks"
+        self._batch_ready = False
         self._conn: psycopg.Connection[Any] | None = None
 
     # -- connection and errors --------------------------------------------------------
@@ -207,15 +236,34 @@ class PgStore(Store):
     def entries(self, ids: list[str] | None = None) -> Iterator[Entry]:
         """Every client (or the given ones), each loaded or with its problem: one bad row
         never stops the others. A given ID that does not exist raises NotFound."""
-        for client_id, text in self._rows(ids, missing_ok=False):
+        rows = self._streamed(None) if ids is None else self._rows(ids, missing_ok=False)
+        for client_id, text in rows:
             try:
                 yield Entry(client_id, _row_name(client_id), self._decode(client_id, text),
                             None)
             except StoreProblem as exc:
                 yield Entry(client_id, _row_name(client_id), None, exc)
 
+    def _streamed(self, keys: list[str] | None) -> Iterator[tuple[str, str]]:
+        """(id, document text) in store order (the order of ``ids()``: case-folded ID, then
+        ID, compared by code point as Python compares strings), streamed in chunks, so the
+        caller decodes and checks clients while the server still sends the next ones."""
+        import psycopg
+
+        where = "" if keys is None else "WHERE id_key = ANY(%s) "
+        query = ("SELECT id, document::text FROM clients " + where
+                 + 'ORDER BY id_key COLLATE "C", id COLLATE "C"')
+        conn = self.connection()
+        try:
+            with conn.cursor() as cur:
+                yield from cur.stream(query, None if keys is None else (keys,), size=STREAM_ROWS)
+        except psycopg.Error as exc:
+            self._fail(exc)
+
     def stored_entries(self, stored_ids: list[str]) -> Iterator[Entry]:
-        for client_id, text in self._rows(stored_ids, missing_ok=True):
+        """The entries of IDs as ``ids()`` lists them (all or a slice, in store order), each
+        loaded or with its problem; a client removed meanwhile is skipped."""
+        for client_id, text in self._streamed([id_key(i) for i in stored_ids]):
             try:
                 yield Entry(client_id, _row_name(client_id), self._decode(client_id, text),
                             None)
