@@ -267,3 +267,18 @@ def test_exit_code_6_is_documented() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert errors.NotAllowed.exit_code == errors.EXIT_NOT_ALLOWED == 6
     assert "| 6 | not allowed: the database refused this login" in readme
+
+
+def test_postgres_scheme_and_missing_driver(fit: Fit, pg_db: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    short = pg_db.replace("postgresql://", "postgres://", 1)
+    ok(fit("--store", short, "client", "add", "S1"))
+    assert [c["id"] for c in as_json(fit("--store", pg_db, "client", "list", "--json"))] == [
+        "S1"]
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if installed without the extra
+    result = fit("--store", pg_db, "client", "list")
+    assert result.exit_code == 5
+    assert result.stderr == ("Error: a postgresql:// store needs the psycopg package: pip "
+                             "install 'fitcli[postgresql]'.\n")

@@ -137,7 +137,10 @@ class PgStore(Store):
         """The connection of this command (opened on first use, autocommit: each operation
         opens its own transaction). Failing to connect is one line, exit 5."""
         if self._conn is None or self._conn.closed:
-            import psycopg
+            try:
+                import psycopg
+            except ImportError:  # installed without the extra: fitcli[postgresql]
+                raise StoreProblem("error.pg_missing") from None
 
             options: dict[str, Any] = {"application_name": "fitcli"}
             if "connect_timeout" not in self.url:
@@ -177,9 +180,9 @@ class PgStore(Store):
     def transaction(self) -> Iterator[psycopg.Cursor[Any]]:
         """One transaction (committed when the block ends, rolled back on any error), its
         database errors turned into fitcli errors."""
+        conn = self.connection()  # first: it says so if psycopg is not installed
         import psycopg
 
-        conn = self.connection()
         try:
             with conn.transaction(), conn.cursor() as cur:
                 yield cur
@@ -257,6 +260,7 @@ class PgStore(Store):
         """(id, document text) in store order (the order of ``ids()``: case-folded ID, then
         ID, compared by code point as Python compares strings), streamed in chunks, so the
         caller decodes and checks clients while the server still sends the next ones."""
+        conn = self.connection()  # first: it says so if psycopg is not installed
         import psycopg
         from psycopg.types.json import Jsonb
 
@@ -269,7 +273,6 @@ class PgStore(Store):
                  "THEN (document - 'schema_version')::text ELSE document::text END "
                  "FROM clients " + where + 'ORDER BY id_key COLLATE "C", id COLLATE "C"')
         header = _header()
-        conn = self.connection()
         try:
             with conn.cursor() as cur:
                 for client_id, current, text in cur.stream(
