@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -201,3 +202,32 @@ def ids_by_practitioner(fit: Fit) -> dict[str, list[str]]:
         found[code] = [c["id"] for c in as_json(fit("client", "list", "--practitioner", code,
                                                      "--json"))]
     return found
+
+
+def test_only_administrators_manage_the_team(fit: Fit, team: Team, pg_server: PgServer) -> None:
+    outsider = f"eve{next(_suffix)}"
+    pg_server.login(outsider)
+    for login in (team.anna, team.sup):
+        refused = fit("--store", team.url(login), "team", "grant", outsider, "--role",
+                      "practitioner")
+        assert refused.exit_code == 6, refused.stderr
+        assert "permission denied" in refused.stderr
+    # an administrator names practitioners and supervisors, the owner names administrators
+    no_admin = fit("--store", team.url(team.adm), "team", "grant", outsider, "--role", "admin")
+    assert no_admin.exit_code == 6, no_admin.stderr
+    listed = as_json(fit("--store", team.owner_url, "team", "list", "--json"))
+    assert outsider not in {m["login"] for m in listed}
+
+
+def test_store_init_on_a_folder_just_makes_it(fit: Fit, store_dir: Path) -> None:
+    assert ok(fit("store", "init")).stdout == (f"The store folder {store_dir} is ready (a "
+                                                "folder needs no schema).\n")
+    assert store_dir.is_dir()
+
+
+def test_store_init_needs_the_owner(fit: Fit, team: Team, pg_empty: str,
+                                    pg_server: PgServer) -> None:
+    database = pg_empty.split("@/")[1].split("?")[0]
+    refused = fit("--store", pg_server.url(database, user=team.anna), "store", "init")
+    assert refused.exit_code == 6, refused.stderr
+    assert "permission denied for schema public" in refused.stderr
