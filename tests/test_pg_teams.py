@@ -231,3 +231,45 @@ def test_store_init_needs_the_owner(fit: Fit, team: Team, pg_empty: str,
     refused = fit("--store", pg_server.url(database, user=team.anna), "store", "init")
     assert refused.exit_code == 6, refused.stderr
     assert "permission denied for schema public" in refused.stderr
+
+
+def test_write_batch_as_a_practitioner_is_checked_row_by_row(team: Team) -> None:
+    """COPY is not allowed under row-level security: batched INSERTs are, with the same
+    all-or-nothing transaction."""
+    import datetime as dt
+
+    from fitcli.errors import NotAllowed
+    from fitcli.model.batch import ClientPlan
+    from fitcli.model.scores import Client
+    from fitcli.pgstore import PgStore
+
+    def new(cid: str, who: str) -> ClientPlan:
+        return ClientPlan(cid.casefold(), None,
+                          Client(id=cid, start=dt.date(2026, 6, 1), practitioner=who))
+
+    store = PgStore(team.url(team.anna))
+    try:
+        with pytest.raises(NotAllowed):
+            store.write_batch([new("A2", team.anna), new("A3", team.bo)])
+        assert store.ids() == ["A1"]
+        assert store.write_batch([new("A2", team.anna), new("A3", team.anna)]) == 2
+        assert store.ids() == ["A1", "A2", "A3"]
+        changed = store.load("A2").model_copy(update={"label": "group"})
+        assert store.write_batch([ClientPlan("a2", store.load("A2"), changed)]) == 1
+        assert store.load("A2").label == "group"
+    finally:
+        store.close()
+
+
+def test_a_client_locked_by_another_writer_times_out(fit: Fit, team: Team,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from fitcli import pgstore
+
+    monkeypatch.setattr(pgstore, "LOCK_TIMEOUT_S", 1.0)
+    with psycopg.connect(team.owner_url) as holder:
+        holder.execute("SELECT 1 FROM clients WHERE id = 'A1' FOR UPDATE")
+        waited = fit("--store", team.url(team.anna), "ors", "A1", "--total", "20", "--rater",
+                     "mor")
+        assert waited.exit_code == 5, waited.stderr
+        assert "is being written by someone else and stayed locked for 1 s" in waited.stderr
+    ok(fit("--store", team.url(team.anna), "ors", "A1", "--total", "20", "--rater", "mor"))

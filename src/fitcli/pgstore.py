@@ -33,6 +33,7 @@ from fitcli.model.ids import id_key, validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
 from fitcli.store import (
+    LOCK_TIMEOUT_S,
     SCHEMA_VERSION,
     Document,
     Entry,
@@ -147,6 +148,10 @@ class PgStore(Store):
                 options["connect_timeout"] = 10  # a server that is down: one line, soon
             try:
                 self._conn = psycopg.connect(self.url, autocommit=True, **options)
+                # Like the folder store's lock wait: a client held by another writer for
+                # longer than this is an error to retry, not a command hanging for ever.
+                self._conn.execute("SELECT set_config('lock_timeout', %s, false)",
+                                   (f"{int(LOCK_TIMEOUT_S * 1000)}ms",))
             except psycopg.Error as exc:
                 raise StoreProblem("error.pg_connect", store=self.describe(),
                                    reason=self._clean(str(exc))) from None
@@ -168,6 +173,9 @@ class PgStore(Store):
         if isinstance(exc, pg.InsufficientPrivilege):
             raise NotAllowed("error.pg_not_allowed", store=self.describe(),
                              reason=reason) from None
+        if isinstance(exc, pg.LockNotAvailable):
+            raise StoreProblem("error.pg_locked", store=self.describe(),
+                               seconds=int(LOCK_TIMEOUT_S)) from None
         if isinstance(exc, pg.UndefinedTable | pg.UndefinedFunction):
             raise StoreProblem("error.pg_no_schema", store=self.describe()) from None
         if isinstance(exc, psycopg.OperationalError) and (self._conn is None
