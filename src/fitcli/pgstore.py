@@ -146,12 +146,17 @@ class PgStore(Store):
             options: dict[str, Any] = {"application_name": "fitcli"}
             if "connect_timeout" not in self.url:
                 options["connect_timeout"] = 10  # a server that is down: one line, soon
+            # Like the folder store's lock wait: a client held by another writer for longer
+            # than this is an error to retry, not a command hanging for ever. Sent with the
+            # connection (no extra round trip) unless the URL has its own server options.
+            lock_timeout = f"{int(LOCK_TIMEOUT_S * 1000)}ms"
+            if "options" not in self.url:
+                options["options"] = f"-c lock_timeout={lock_timeout}"
             try:
                 self._conn = psycopg.connect(self.url, autocommit=True, **options)
-                # Like the folder store's lock wait: a client held by another writer for
-                # longer than this is an error to retry, not a command hanging for ever.
-                self._conn.execute("SELECT set_config('lock_timeout', %s, false)",
-                                   (f"{int(LOCK_TIMEOUT_S * 1000)}ms",))
+                if "options" in self.url:
+                    self._conn.execute("SELECT set_config('lock_timeout', %s, false)",
+                                       (lock_timeout,))
             except psycopg.Error as exc:
                 raise StoreProblem("error.pg_connect", store=self.describe(),
                                    reason=self._clean(str(exc))) from None
