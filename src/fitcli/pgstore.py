@@ -16,6 +16,7 @@ Never prints; raises fitcli.errors. Passwords never appear in messages.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -57,7 +58,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "0001_clients.sql"), (2, "0002_te
 STREAM_ROWS = 500  # rows per chunk when streaming many clients (fit flags, fit report)
 _INIT_LOCK = 0x6669_7463_6C69  # advisory lock key: one `fit store init` at a time
 # A path that can never be created: the folder store's mechanics never touch a real folder.
-_NO_FOLDER = Path("/dev/null/fitcli-postgresql")
+_NO_FOLDER = Path(os.devnull) / "fitcli-postgresql"  # /dev/null/..., nul\... on Windows
 
 
 class DatabaseRoot(_ConcretePath):

@@ -88,7 +88,9 @@ PRACTITIONER_ENV = "FIT_PRACTITIONER"
 
 def is_database_url(text: str) -> bool:
     """True for a ``postgresql://`` or ``postgres://`` URL (the PostgreSQL store)."""
-    return text.strip().lower().startswith(("postgresql://", "postgres://"))
+    from fitcli.pgstore import is_url  # cheap: psycopg itself is imported on first use
+
+    return is_url(text)
 
 
 def open_store(location: str | Path) -> Store:
