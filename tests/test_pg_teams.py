@@ -273,3 +273,18 @@ def test_a_client_locked_by_another_writer_times_out(fit: Fit, team: Team,
         assert waited.exit_code == 5, waited.stderr
         assert "is being written by someone else and stayed locked for 1 s" in waited.stderr
     ok(fit("--store", team.url(team.anna), "ors", "A1", "--total", "20", "--rater", "mor"))
+
+
+def test_a_practitioner_copies_their_own_folder_in(fit: Fit, team: Team, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    ok(fit("--store", str(folder), "client", "add", "M1"))
+    ok(fit("--store", str(folder), "ors", "M1", "--total", "15"))
+    anna = team.url(team.anna)
+    refused = fit("store", "copy", str(folder), anna)  # no practitioner: only admins' rows
+    assert refused.exit_code == 6, refused.stderr
+    assert ids(fit, anna) == ["A1"]
+    done = ok(fit("store", "copy", str(folder), anna, "--practitioner", team.anna))
+    assert "(1 new, 0 replaced, 0 already identical)" in done.stdout
+    assert ids(fit, anna) == ["A1", "M1"]
+    again = ok(fit("store", "copy", str(folder), anna, "--practitioner", team.anna))
+    assert "(0 new, 0 replaced, 1 already identical)" in again.stdout

@@ -62,6 +62,10 @@ def copy(
                                           help="Store folder or postgresql:// URL to copy to.")],
     replace: Annotated[bool, typer.Option(
         "--replace", help="Overwrite clients in TO that differ from FROM.")] = False,
+    practitioner: Annotated[str | None, typer.Option(
+        "--practitioner", metavar="CODE", show_default=False,
+        help="Responsible practitioner of copied clients that have none (into a team "
+             "database: your login, to copy your own folder in).")] = None,
 ) -> None:
     """Copy every client from one store to another (folder or database, either way).
 
@@ -70,14 +74,21 @@ def copy(
     copied. The copy is read back and compared before it is reported done. Clients of TO
     that FROM does not have are left as they are.
 
-    Example: fit store copy ~/fit-data postgresql://anna@db.example/fit
+    Example: fit store copy ~/fit-data postgresql://anna@db.example/fit --practitioner anna
     """
-    from fitcli.commands._common import close_store
+    from fitcli.commands._common import close_store, domain
     from fitcli.commands._copy import copy_store
+    from fitcli.model.problems import DomainError
+    from fitcli.model.scores import validate_practitioner
+
+    try:
+        code = None if practitioner is None else validate_practitioner(practitioner)
+    except DomainError as exc:
+        raise domain(exc) from None
 
     src, dst = open_store(_location(source)), open_store(_location(target))
     try:
-        copy_store(src, dst, replace)
+        copy_store(src, dst, replace, code)
     finally:
         close_store(src)
         close_store(dst)
