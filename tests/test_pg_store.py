@@ -8,6 +8,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import Fit, as_json, ok
 from fitcli.errors import InvalidData, NotFound
@@ -15,6 +17,7 @@ from fitcli.model.batch import ClientPlan
 from fitcli.model.scores import Client, Rating, Session
 from fitcli.pgstore import PgStore, mask
 from fitcli.store import Store
+from test_store import clients
 
 
 @pytest.mark.parametrize(("url", "shown"), [
@@ -170,3 +173,20 @@ def test_copy_refuses_an_unreadable_source(fit: Fit, tmp_path: Path, pg_db: str)
 
 def test_copy_to_itself_is_refused(fit: Fit, pg_db: str) -> None:
     assert fit("store", "copy", pg_db, pg_db).exit_code == 2
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(client=clients(), practitioner=st.sampled_from([None, "anna", "Bo.K-2"]))
+def test_any_client_round_trips_through_a_row(pg: PgStore, client: Client,
+                                              practitioner: str | None) -> None:
+    """What the folder store keeps, a row keeps: loaded one by one, streamed, and as the
+    stored document."""
+    client = client.model_copy(update={"practitioner": practitioner})
+    pg.save(client)
+    assert pg.load(client.id.swapcase()) == client
+    [entry] = [e for e in pg.stored_entries(pg.ids()) if e.client_id == client.id]
+    assert entry.client == client
+    [doc] = [d.doc for d in pg.documents([client.id])]
+    assert doc is not None and Client.model_validate(doc) == client
+    pg.remove(client.id)

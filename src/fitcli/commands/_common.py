@@ -63,13 +63,6 @@ class Runtime:
 
         return platformdirs.user_data_path("fitcli", appauthor=False).absolute()
 
-    def store_dir(self) -> Path:
-        """The store folder (a database store has none: exit 5 with a clear message)."""
-        location = self.store_location()
-        if isinstance(location, Path):
-            return location
-        return self.store().root
-
     def store(self) -> Store:
         """The store of this command, opened once (one database connection per command)."""
         if self._store is None:
