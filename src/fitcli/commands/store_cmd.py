@@ -7,8 +7,8 @@ import typer
 from fitcli.commands._common import echo, open_store, store
 from fitcli.i18n import t
 
-app = typer.Typer(no_args_is_help=True, help="Where the client records are kept."
-                  "\n\nExample: fit store path")
+app = typer.Typer(no_args_is_help=True, help="Where the client records are kept: show it, set "
+                  "up a team database, copy between stores.\n\nExample: fit store path")
 
 
 def _describe(where: object) -> str:
