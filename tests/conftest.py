@@ -13,6 +13,8 @@ from typer.testing import CliRunner, Result
 from fitcli import i18n
 from fitcli.cli import app
 
+pytest_plugins = ["pg_helpers"]  # the PostgreSQL server fixtures (pg_server, pg_db, ...)
+
 TODAY = "2026-06-15"  # FIT_TODAY for every test: dates relative to it are stable
 
 

@@ -30,8 +30,8 @@ SAME_WORDS = frozenset({
 })
 # Words that are spelt the same as English in one language only.
 SAME_BY_LANG: dict[str, frozenset[str]] = {
-    "nb": frozenset(),
-    "da": frozenset({"Flag", "Zone"}),
+    "nb": frozenset({"administrator"}),
+    "da": frozenset({"Flag", "Zone", "supervisor", "administrator", "Login", "Teams"}),
     "sv": frozenset(),
 }
 _WORD = re.compile(r"[^\W\d_]+")

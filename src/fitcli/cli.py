@@ -1,6 +1,5 @@
 """The root `fit` command: global options and the sub-commands. No logic here."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,6 +16,7 @@ from fitcli.commands import (
     rules,
     scores,
     store_cmd,
+    team,
     trend,
 )
 from fitcli.commands._common import FitGroup, start
@@ -40,9 +40,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    store: Annotated[Path | None, typer.Option(
-        "--store", metavar="DIR", show_default=False,
-        help="Store folder (default: FIT_STORE, else the user data folder).")] = None,
+    store: Annotated[str | None, typer.Option(
+        "--store", metavar="DIR|URL", show_default=False,
+        help="Store folder, or a postgresql:// URL of a team database (default: FIT_STORE, "
+             "else the user data folder).")] = None,
     lang: Annotated[str | None, typer.Option(
         "--lang", metavar="CODE", show_default=False,
         help="Language: en, nb, da, sv (default: FIT_LANG, config, system locale).")] = None,
@@ -58,6 +59,7 @@ app.add_typer(meeting.app, name="meeting")
 app.command("ors")(scores.ors)
 app.command("srs")(scores.srs)
 app.add_typer(store_cmd.app, name="store")
+app.add_typer(team.app, name="team")
 app.add_typer(config_cmd.app, name="config")
 app.command("trend")(trend.trend)
 app.command("flags")(flags.flags)

@@ -15,6 +15,7 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_INVALID_DATA = 4
 EXIT_STORE = 5
+EXIT_NOT_ALLOWED = 6
 EXIT_INTERNAL = 70
 
 
@@ -54,3 +55,9 @@ class StoreProblem(FitcliError):
     """The store cannot be read or written safely: corrupt file, permissions, lock (exit 5)."""
 
     exit_code = EXIT_STORE
+
+
+class NotAllowed(FitcliError):
+    """The database refused: this login lacks the rights (roles, row-level security) (exit 6)."""
+
+    exit_code = EXIT_NOT_ALLOWED

@@ -45,23 +45,29 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 @dataclass
 class Runtime:
-    store_option: Path | None = None
+    store_option: Path | str | None = None
     _config: config_file.Config | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
 
-    def store_dir(self) -> Path:
-        """--store, then FIT_STORE, then the platform's user data folder; always absolute, so
-        messages and `fit store path` name the folder unambiguously."""
-        if self.store_option is not None:
-            return self.store_option.expanduser().absolute()
-        env = os.environ.get(STORE_ENV)
-        if env and env.strip():
-            return Path(env).expanduser().absolute()
+    def store_location(self) -> str | Path:
+        """--store, then FIT_STORE, then the platform's user data folder: a PostgreSQL URL
+        as given, or a folder made absolute, so messages and `fit store path` name it
+        unambiguously."""
+        for raw in (self.store_option, os.environ.get(STORE_ENV)):
+            if raw is None or not str(raw).strip():
+                continue
+            if isinstance(raw, str) and is_database_url(raw):
+                return raw.strip()
+            return Path(raw).expanduser().absolute()
         import platformdirs
 
         return platformdirs.user_data_path("fitcli", appauthor=False).absolute()
 
     def store(self) -> Store:
-        return Store(self.store_dir())
+        """The store of this command, opened once (one database connection per command)."""
+        if self._store is None:
+            self._store = open_store(self.store_location())
+        return self._store
 
     def config(self) -> config_file.Config:
         if self._config is None:
@@ -70,14 +76,40 @@ class Runtime:
 
 
 RUNTIME = Runtime()
+PRACTITIONER_ENV = "FIT_PRACTITIONER"
 
 
-def start(store_option: Path | None, lang_option: str | None) -> None:
+def is_database_url(text: str) -> bool:
+    """True for a ``postgresql://`` or ``postgres://`` URL (the PostgreSQL store)."""
+    from fitcli.pgstore import is_url  # cheap: psycopg itself is imported on first use
+
+    return is_url(text)
+
+
+def open_store(location: str | Path) -> Store:
+    """The store at ``location``: a PostgreSQL URL opens the database store (psycopg is
+    imported only then), anything else the store folder."""
+    if isinstance(location, str) and is_database_url(location):
+        from fitcli.pgstore import PgStore
+
+        return PgStore(location)
+    return Store(Path(location))
+
+
+def start(store_option: Path | str | None, lang_option: str | None) -> None:
     """Called by the root callback before every command: fresh state, language chosen."""
     global RUNTIME
+    close_store()
     RUNTIME = Runtime(store_option=store_option)
     i18n.use_label_file(config_file.labels_path)
     i18n.set_language(choose_language(lang_option))
+
+
+def close_store(st: Store | None = None) -> None:
+    """Close a database store's connection (``st``, else this command's store, if opened)."""
+    close = getattr(RUNTIME._store if st is None else st, "close", None)
+    if close is not None:
+        close()
 
 
 def store() -> Store:
@@ -87,6 +119,27 @@ def store() -> Store:
 
 def settings() -> config_file.Config:
     return RUNTIME.config()
+
+
+def practitioner() -> str | None:
+    """Who is working: FIT_PRACTITIONER, then the config setting ``practitioner``, then on a
+    team database the login role; None in a store folder where none is set."""
+    from fitcli.model.scores import validate_practitioner
+
+    env = os.environ.get(PRACTITIONER_ENV)
+    if env is not None and env.strip():
+        try:
+            return validate_practitioner(env)
+        except DomainError as exc:
+            raise domain(exc) from None
+    try:
+        configured = settings().get("practitioner")
+    except FitcliError:
+        configured = None  # logging works with a broken config; `fit config` reports it
+    if isinstance(configured, str) and configured:
+        return configured
+    login = getattr(store(), "login", None)  # a database store: current_user
+    return str(login()) if login is not None else None
 
 
 def choose_language(option: str | None) -> str:
@@ -202,7 +255,10 @@ class FitGroup(TyperGroup):
         except FitcliError:
             i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
         try:
-            result = super().main(args, prog_name, complete_var, False, **extra)
+            try:
+                result = super().main(args, prog_name, complete_var, False, **extra)
+            finally:
+                close_store()  # a database connection ends with its command
         except FitcliError as exc:
             fail_line(t(exc.key, **exc.params))
             sys.exit(exc.exit_code)

@@ -122,7 +122,8 @@ def run(job: Job, store: Store, given: list[str] | None,
     if given is not None:
         return check(job, store.entries(given), report)
     ids = store.ids()
-    workers = worker_count(len(ids))
+    # worker processes reopen a store folder by its path; a database store is read here
+    workers = worker_count(len(ids)) if type(store) is Store else 1
     if workers > 1:
         found = _in_processes(job, ids, workers)
         if found is not None:

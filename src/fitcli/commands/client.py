@@ -21,13 +21,17 @@ from fitcli.i18n import t
 from fitcli.model import meetings
 from fitcli.model.ids import validate_client_id
 from fitcli.model.problems import DomainError
-from fitcli.model.scores import Client
+from fitcli.model.scores import Client, validate_practitioner
 from fitcli.render.data import client_dict, summary_dict
 
 app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen, exclude and remove "
                   "clients."
                   "\n\nExample: fit client add C001 --age-group adult")
 
+PractitionerOpt = Annotated[str | None, typer.Option(
+    "--practitioner", metavar="CODE", show_default=False,
+    help="The practitioner responsible (default: you: FIT_PRACTITIONER, the 'practitioner' "
+         "setting, or your login on a team database).")]
 LABEL_MAX = 80  # a short note for the practitioner, shown in one table cell
 
 
@@ -48,6 +52,7 @@ def add(
     start: Annotated[str | None, typer.Option(
         "--start", metavar="YYYY-MM-DD", help="Start of the episode (default: today).",
         show_default=False)] = None,
+    practitioner: PractitionerOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a client with a pseudonymous ID.
@@ -56,6 +61,8 @@ def add(
     """
     try:
         validate_client_id(client_id)
+        responsible = (validate_practitioner(practitioner) if practitioner is not None
+                       else _common.practitioner())
     except DomainError as exc:
         raise domain(exc) from None
     clean_label = _label(label)
@@ -63,7 +70,8 @@ def add(
     if start_date > today():
         raise domain(DomainError("error.date_future", date=start_date.isoformat(),
                                  today=today().isoformat()))
-    client = Client(id=client_id, age_group=age_group, label=clean_label, start=start_date)
+    client = Client(id=client_id, age_group=age_group, label=clean_label, start=start_date,
+                    practitioner=responsible)
     store().create(client)
     if as_json:
         emit_json(client_dict(client))
@@ -86,15 +94,20 @@ def _loaded_or_report(ids: list[str] | None = None) -> tuple[list[Client], int]:
 @app.command("list")
 def list_clients(
     show_all: Annotated[bool, typer.Option("--all", help="Include closed clients.")] = False,
+    practitioner: Annotated[str | None, typer.Option(
+        "--practitioner", metavar="CODE", show_default=False,
+        help="Only the clients this practitioner is responsible for.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List open clients (all with --all): meetings, latest ORS and SRS, last date.
 
-    Example: fit client list --all
+    Example: fit client list --all --practitioner anna
     """
     clients, problems = _loaded_or_report()
     if not show_all:
         clients = [c for c in clients if c.status == "open"]
+    if practitioner is not None:
+        clients = [c for c in clients if c.practitioner == practitioner.strip()]
     if as_json:
         emit_json([summary_dict(c) for c in clients])
     elif not clients:
@@ -196,6 +209,34 @@ def include(client_id: ClientIdArg) -> None:
     """
     done = store().update(client_id, lambda c: (updated := meetings.include(c), updated))
     echo(t("client.included", client=done.id))
+
+
+@app.command("assign")
+def assign(
+    client_id: ClientIdArg,
+    practitioner: Annotated[str, typer.Argument(
+        metavar="CODE", show_default=False,
+        help="The practitioner now responsible (on a team database: their login).")],
+) -> None:
+    """Make another practitioner responsible for a client.
+
+    On a team database only an administrator may hand a client to someone else.
+
+    Example: fit client assign C001 anna
+    """
+    try:
+        code = validate_practitioner(practitioner)
+    except DomainError as exc:
+        raise domain(exc) from None
+
+    def apply(c: Client) -> tuple[Client, Client]:
+        if c.practitioner == code:
+            return c, c
+        updated = Client.model_validate({**c.model_dump(), "practitioner": code})
+        return updated, updated
+
+    done = store().update(client_id, apply)
+    echo(t("client.assigned", client=done.id, practitioner=code))
 
 
 @app.command("remove")

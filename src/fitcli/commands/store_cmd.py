@@ -1,17 +1,102 @@
-"""`fit store ...`: where the client records are kept."""
+"""`fit store ...`: where the client records are kept; set up and copy stores."""
+
+from typing import Annotated
 
 import typer
 
-from fitcli.commands._common import echo, store
+from fitcli.commands._common import echo, open_store, store
+from fitcli.i18n import t
 
-app = typer.Typer(no_args_is_help=True, help="Where the client records are kept."
-                  "\n\nExample: fit store path")
+app = typer.Typer(no_args_is_help=True, help="Where the client records are kept: show it, set "
+                  "up a team database, copy between stores.\n\nExample: fit store path")
+
+
+def _describe(where: object) -> str:
+    describe = getattr(where, "describe", None)  # a database: its URL, password masked
+    return str(describe()) if describe is not None else str(getattr(where, "root", where))
 
 
 @app.command("path")
 def path() -> None:
-    """Print the store folder in use (--store, then FIT_STORE, then the user data folder).
+    """Print the store in use: a folder, or a database URL with the password masked
+    (--store, then FIT_STORE, then the user data folder).
 
     Example: fit store path
     """
-    echo(str(store().root))
+    echo(_describe(store()))
+
+
+@app.command("init")
+def init() -> None:
+    """Create or upgrade the schema of a team database (run by the database owner).
+
+    Creates the tables, the group roles fitcli_practitioner, fitcli_supervisor and
+    fitcli_admin, and the row-level security policies; running it again applies only
+    what is missing. A store folder needs no schema: it is just created.
+
+    Example: fit --store postgresql://owner@db.example/fit store init
+    """
+    from fitcli.pgstore import MIGRATIONS, PgStore
+
+    st = store()
+    if not isinstance(st, PgStore):
+        from fitcli.store import ensure_private_dir
+
+        ensure_private_dir(st.root)
+        echo(t("store.init_folder", store=_describe(st)))
+        return
+    applied = st.init()
+    newest = MIGRATIONS[-1][0]
+    if applied:
+        echo(t("store.init_done", store=st.describe(), version=newest,
+               applied=", ".join(str(v) for v in applied)))
+    else:
+        echo(t("store.init_current", store=st.describe(), version=newest))
+
+
+@app.command("copy")
+def copy(
+    source: Annotated[str, typer.Argument(metavar="FROM", show_default=False,
+                                          help="Store folder or postgresql:// URL to copy.")],
+    target: Annotated[str, typer.Argument(metavar="TO", show_default=False,
+                                          help="Store folder or postgresql:// URL to copy to.")],
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Overwrite clients in TO that differ from FROM.")] = False,
+    practitioner: Annotated[str | None, typer.Option(
+        "--practitioner", metavar="CODE", show_default=False,
+        help="Responsible practitioner of copied clients that have none (into a team "
+             "database: your login, to copy your own folder in).")] = None,
+) -> None:
+    """Copy every client from one store to another (folder or database, either way).
+
+    Clients already identical in TO are left alone, so copying again changes nothing. A
+    client that differs in TO is only overwritten with --replace; without it nothing is
+    copied. The copy is read back and compared before it is reported done. Clients of TO
+    that FROM does not have are left as they are.
+
+    Example: fit store copy ~/fit-data postgresql://anna@db.example/fit --practitioner anna
+    """
+    from fitcli.commands._common import close_store, domain
+    from fitcli.commands._copy import copy_store
+    from fitcli.model.problems import DomainError
+    from fitcli.model.scores import validate_practitioner
+
+    try:
+        code = None if practitioner is None else validate_practitioner(practitioner)
+    except DomainError as exc:
+        raise domain(exc) from None
+
+    src, dst = open_store(_location(source)), open_store(_location(target))
+    try:
+        copy_store(src, dst, replace, code)
+    finally:
+        close_store(src)
+        close_store(dst)
+
+
+def _location(raw: str) -> str:
+    from pathlib import Path
+
+    from fitcli.commands._common import is_database_url
+
+    return raw.strip() if is_database_url(raw) else str(Path(raw).expanduser().absolute())

@@ -52,6 +52,24 @@ def validate_rater(raw: str) -> Rater:
     return code
 
 
+PRACTITIONER_MAX = 63  # PostgreSQL's longest role name: a team store's code is the login
+_PRACTITIONER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")  # fullmatch, like client IDs
+
+
+def validate_practitioner(raw: str) -> str:
+    """A practitioner code: pseudonymous, 1-63 letters, digits, ``.``, ``-`` and ``_``, case
+    kept (on a team database it is the login name, which PostgreSQL compares exactly).
+    Raises ``error.practitioner_code``."""
+    code = raw.strip()
+    if not _PRACTITIONER.fullmatch(code):
+        raise DomainError("error.practitioner_code", value=raw, max=PRACTITIONER_MAX)
+    return code
+
+
+def _no_practitioner(value: str | None) -> bool:
+    return value is None  # not written at all: files without one stay byte for byte as before
+
+
 _RATER_OK: dict[str, Rater] = {}
 
 
@@ -241,6 +259,13 @@ class Session(BaseModel):
     collateral: tuple[RaterForms, ...] = ()
     corrections: tuple[Correction, ...] = ()
     formerly: tuple[int, ...] = ()
+    # who held the visit (optional: older visits and solo stores have none)
+    practitioner: str | None = Field(default=None, exclude_if=_no_practitioner)
+
+    @field_validator("practitioner")
+    @classmethod
+    def _practitioner_code(cls, value: str | None) -> str | None:
+        return None if value is None else validate_practitioner(value)
 
     @classmethod
     def new_meeting(cls, number: int, date: dt.date, ors: Rating | None,
@@ -249,7 +274,8 @@ class Session(BaseModel):
         the caller (>= 1) and ratings already built (and so validated): nothing to check,
         and pydantic would re-run every rating's validator (batch imports add 100,000)."""
         return _trusted(cls, {"session": number, "date": date, "ors": ors, "srs": srs,
-                              "collateral": (), "corrections": (), "formerly": ()},
+                              "collateral": (), "corrections": (), "formerly": (),
+                              "practitioner": None},
                         ("session", "date", "ors", "srs"))
 
     def get(self, form: Form, rater: Rater = SELF) -> Rating | None:
@@ -361,6 +387,13 @@ class Client(BaseModel):
     excluded: Exclusion | None = None
     sessions: tuple[Session, ...] = ()
     removed: tuple[RemovedVisit, ...] = ()
+    # the responsible practitioner (optional: solo stores and older files have none)
+    practitioner: str | None = Field(default=None, exclude_if=_no_practitioner)
+
+    @field_validator("practitioner")
+    @classmethod
+    def _practitioner_code(cls, value: str | None) -> str | None:
+        return None if value is None else validate_practitioner(value)
 
     @field_validator("id")
     @classmethod

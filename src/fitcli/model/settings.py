@@ -122,6 +122,8 @@ SETTINGS: dict[str, Setting] = {
     for s in (
         Setting("lang", "choice", None, "system locale", choices=("en", "nb", "da", "sv")),
         Setting("norms", "choice", "fit", _NORMS, choices=tuple(PROFILES)),
+        # Who you are in the records (FIT_PRACTITIONER wins; on a team database: the login).
+        Setting("practitioner", "code", None, "team store"),
         # Overrides of the active profile's numbers (model/norms.py).
         _norm("cutoff.adult", _NORMS),
         _norm("cutoff.adolescent", _NORMS),

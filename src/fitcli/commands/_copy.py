@@ -1,0 +1,107 @@
+"""The work behind `fit store copy`: every client of one store into another, verified."""
+
+from __future__ import annotations
+
+from fitcli.commands._common import echo
+from fitcli.errors import InvalidData, StoreProblem, UsageProblem
+from fitcli.i18n import t
+from fitcli.model.batch import ClientPlan
+from fitcli.model.ids import id_key
+from fitcli.model.scores import Client
+from fitcli.store import Store
+
+
+def _name(st: Store) -> str:
+    describe = getattr(st, "describe", None)
+    return str(describe()) if describe is not None else str(st.root)
+
+
+def _readable(st: Store, role: str) -> dict[str, Client]:
+    """Every client of ``st`` by ID key; any unreadable client stops the copy (a copy that
+    silently leaves clients behind, or overwrites what nobody could read, is no copy)."""
+    found: dict[str, Client] = {}
+    bad: list[str] = []
+    for entry in st.entries():
+        if entry.client is None:
+            bad.append(entry.client_id)
+        else:
+            found[id_key(entry.client.id)] = entry.client
+    if bad:
+        raise StoreProblem("error.copy_unreadable", store=_name(st), count=len(bad),
+                           first=bad[0], side=role)
+    return found
+
+
+def copy_store(source: Store, target: Store, replace: bool,
+               practitioner: str | None = None) -> None:
+    """Copy, then read the target back and compare, then say done. ``practitioner``: the
+    responsible practitioner of copied clients that have none."""
+    import gc
+
+    # Every client of both stores is held at once: without this the collector walks the
+    # whole growing heap again and again (measured: 10,000 clients 13 s instead of 4 s).
+    gc.disable()
+    try:
+        _copy(source, target, replace, practitioner)
+    finally:
+        gc.enable()
+
+
+def _copy(source: Store, target: Store, replace: bool, practitioner: str | None) -> None:
+    if _name(source) == _name(target):
+        raise UsageProblem("error.copy_same", store=_name(source))
+    wanted = _readable(source, "source")
+    if practitioner is not None:
+        wanted = {key: c if c.practitioner is not None
+                  else c.model_copy(update={"practitioner": practitioner})
+                  for key, c in wanted.items()}
+    existing = _readable(target, "target")
+    plans: list[ClientPlan] = []
+    same = 0
+    differing: list[str] = []
+    for key, client in wanted.items():
+        old = existing.get(key)
+        if old is None:
+            plans.append(ClientPlan(key, None, client))
+        elif old == client:
+            same += 1
+        else:
+            differing.append(client.id)
+            plans.append(ClientPlan(key, old, client))
+    if differing and not replace:
+        raise InvalidData("error.copy_differs", count=len(differing), first=differing[0],
+                          source=_name(source), target=_name(target))
+    _write(target, plans)
+    _verify(source, target, wanted)
+    new = sum(1 for p in plans if p.base is None)
+    echo(t("store.copy_done", source=_name(source), target=_name(target),
+           copied=len(plans), new=new, replaced=len(plans) - new, same=same,
+           total=len(wanted)))
+
+
+def _write(target: Store, plans: list[ClientPlan]) -> None:
+    if not plans:
+        return
+    from fitcli.pgstore import PgStore
+
+    if isinstance(target, PgStore):  # one transaction: all or nothing
+        target.write_batch(plans)
+        return
+    target.prepare_batch()
+    for plan in plans:  # each client one atomic file write under its lock
+        with target.lock(plan.result.id):
+            if plan.base is not None and plan.base.id != plan.result.id:
+                # the ID's case differs: the old file goes, so one client has one file
+                target.path_for(plan.base.id).unlink(missing_ok=True)
+            target.save(plan.result, sync_dir=False)
+    target.sync()
+
+
+def _verify(source: Store, target: Store, wanted: dict[str, Client]) -> None:
+    """Read every copied client back from the target and compare it with the source."""
+    got = {id_key(e.client.id): e.client for e in target.entries(list(
+        c.id for c in wanted.values())) if e.client is not None}
+    for key, client in wanted.items():
+        if got.get(key) != client:
+            raise StoreProblem("error.copy_verify", source=_name(source),
+                               target=_name(target), client=client.id)
