@@ -13,8 +13,9 @@ from typing import Any, Literal
 
 from fitcli.model.norms import PROFILES, NormProfile
 from fitcli.model.problems import DomainError
+from fitcli.model.scores import validate_practitioner
 
-Kind = Literal["choice", "float", "int", "bool"]
+Kind = Literal["choice", "float", "int", "bool", "code"]
 Value = str | float | int | bool
 
 
@@ -39,6 +40,8 @@ class Setting:
             return ", ".join(self.choices)
         if self.kind == "bool":
             return "true, false"
+        if self.kind == "code":
+            return "1-63 letters, digits, '.', '-', '_'"
         return f"{self.minimum:g}..{self.maximum:g}"
 
 
@@ -62,6 +65,11 @@ def parse(setting: Setting, raw: Value) -> Value:
         if value not in setting.choices:
             raise bad()
         return value
+    if setting.kind == "code":  # a pseudonymous code (the practitioner's)
+        try:
+            return validate_practitioner(str(raw))
+        except DomainError:
+            raise bad() from None
     if setting.kind == "bool":
         if isinstance(raw, bool):
             return raw
@@ -123,7 +131,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("lang", "choice", None, "system locale", choices=("en", "nb", "da", "sv")),
         Setting("norms", "choice", "fit", _NORMS, choices=tuple(PROFILES)),
         # Who you are in the records (FIT_PRACTITIONER wins; on a team database: the login).
-        Setting("practitioner", "code", None, "team store"),
+        Setting("practitioner", "code", None, "fitcli team store"),
         # Overrides of the active profile's numbers (model/norms.py).
         _norm("cutoff.adult", _NORMS),
         _norm("cutoff.adolescent", _NORMS),
