@@ -66,8 +66,9 @@ def test_add_with_options_json(fit: Fit) -> None:
     pytest.param(("C9", "--age-group", "senior"), 2, "Error: Invalid value for '--age-group': "
                  "'senior' is not one of 'adult', 'adolescent', 'child'. "
                  "(see 'fit client add --help')\n", id="age-group"),
-    pytest.param(("C9", "--label", "line\nbreak"), 2, "Error: the label must be one line of at "
-                 "most 80 characters; keep it a short note, never a name.\n", id="label-newline"),
+    pytest.param(("C9", "--label", "line\nbreak"), 2, "Error: the label contains an invisible "
+                 "or control character (U+000A); type it as plain text on one line.\n",
+                 id="label-newline"),
     pytest.param(("C9", "--label", "x" * 81), 2, "Error: the label must be one line of at most "
                  "80 characters; keep it a short note, never a name.\n", id="label-long"),
     pytest.param((), 2, "Error: Missing argument 'ID'. (see 'fit client add --help')\n",

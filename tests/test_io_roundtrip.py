@@ -77,7 +77,7 @@ def clients(draw: st.DrawFn, client_id: str) -> Client:
     if draw(st.booleans()):
         closed = Closure(reason=draw(st.sampled_from(CLOSE_REASONS)),
                          date=day + dt.timedelta(days=draw(st.integers(0, 30))))
-    label = draw(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+    label = draw(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")), max_size=12))
     return Client(id=client_id, age_group=draw(st.sampled_from(AGE_GROUPS)), label=label,
                   start=start, closed=closed, sessions=tuple(sessions))
 

@@ -310,6 +310,7 @@ class Document:
     client_id: str
     doc: dict[str, Any] | None
     problem: StoreProblem | None
+    client: Client | None = None  # with ``documents(validated=True)``
 
 
 @dataclass(frozen=True)
@@ -489,11 +490,13 @@ class Store:
             except NotFound:
                 pass
 
-    def documents(self, ids: list[str] | None = None, *,
-                  missing_ok: bool = False) -> Iterator[Document]:
+    def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
+                  validated: bool = False) -> Iterator[Document]:
         """Like ``entries`` but each file as its stored JSON document (see decode_document).
         A given ID without a file is NotFound, unless ``missing_ok`` (IDs as ``ids()``
-        listed them, from a file another process may have removed since)."""
+        listed them, from a file another process may have removed since). ``validated``:
+        every document is checked by the model, exactly as ``entries`` reads it (a file
+        `fit client list` reports is a problem here too), and carries its client."""
         folder = os.path.join(self.clients_dir, "")
         for client_id in self.ids() if ids is None else ids:
             path = f"{folder}{client_id}.json"  # a str: Path objects cost ~7 us a file here
@@ -509,7 +512,14 @@ class Store:
                     "error.store_corrupt", path=path, reason=str(exc)))
                 continue
             try:
-                yield Document(client_id, decode_document(data, path), None)
+                if validated:
+                    client = decode(data.decode("utf-8"), Path(path))
+                    yield Document(client_id, client.model_dump(mode="json"), None, client)
+                else:
+                    yield Document(client_id, decode_document(data, path), None)
+            except UnicodeDecodeError as exc:
+                yield Document(client_id, None, StoreProblem(
+                    "error.store_corrupt", path=path, reason=str(exc)))
             except StoreProblem as exc:
                 yield Document(client_id, None, exc)
 

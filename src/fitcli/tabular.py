@@ -39,6 +39,7 @@ from fitcli.model.scores import (
     parse_total,
     tenths,
 )
+from fitcli.model.text import validate_label
 
 Format = Literal["csv", "jsonl", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "jsonl", "json")
@@ -643,6 +644,10 @@ def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
     label = raw.get("label", "")
     if not isinstance(label, str):
         raise _JsonProblem(f"{path}.label", "import.error.json_type", expected="string")
+    try:  # the rule of `fit client add --label`: one short line of visible text
+        validate_label(label)  # (kept as stored: a restore is exact)
+    except DomainError as exc:
+        raise _JsonProblem(f"{path}.label", exc.key, **exc.params) from None
     closed = raw.get("closed")
     closure: Closure | None = None
     if closed is not None:

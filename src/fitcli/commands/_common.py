@@ -31,6 +31,7 @@ from fitcli.errors import (
 )
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
+from fitcli.render.safe import json_safe, printable
 from fitcli.store import Store
 
 STORE_ENV = "FIT_STORE"
@@ -176,15 +177,19 @@ def confirm(question: str) -> bool:
 
 
 def echo(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    """A line (or lines) of plain text on stdout; data in it never reaches the terminal as
+    control characters (see render/safe.py)."""
+    sys.stdout.write(printable(text, lines=True) + "\n")
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False)) + "\n")
 
 
 def fail_line(message: str) -> None:
-    sys.stderr.write(f"{t('error.prefix')} {message}\n")
+    """``Error: message`` on stderr, on one line: anything unprintable in the data it quotes
+    (a CSV cell, a file name) is shown escaped."""
+    sys.stderr.write(f"{t('error.prefix')} {printable(message)}\n")
 
 
 class FitGroup(TyperGroup):

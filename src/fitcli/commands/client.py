@@ -22,20 +22,21 @@ from fitcli.model import meetings
 from fitcli.model.ids import validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
+from fitcli.model.text import validate_label
 from fitcli.render.data import client_dict, summary_dict
 
 app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen and remove clients."
                   "\n\nExample: fit client add C001 --age-group adult")
 
-LABEL_MAX = 80  # a short note for the practitioner, shown in one table cell
 
 
 def _label(raw: str) -> str:
-    """A label is one short line: no control characters (they would break tables)."""
-    label = raw.strip()
-    if len(label) > LABEL_MAX or any(ch < " " or ch == "\x7f" for ch in label):
-        raise UsageProblem("error.label", max=LABEL_MAX)
-    return label
+    """A label is one short line of visible text: control and format characters (ESC, C1
+    controls, U+2028, bidi overrides) would break tables or command the terminal."""
+    try:
+        return validate_label(raw)
+    except DomainError as exc:
+        raise UsageProblem(exc.key, **exc.params) from None
 
 
 @app.command("add")

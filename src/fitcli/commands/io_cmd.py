@@ -22,9 +22,10 @@ from fitcli.commands._common import echo, emit_json, fail_line, now, store, toda
 from fitcli.commands._params import JsonOpt
 from fitcli.errors import InvalidData, StoreProblem, UsageProblem
 from fitcli.i18n import DEFAULT, in_language, t
-from fitcli.model import batch
+from fitcli.model import batch, restorable
 from fitcli.model.ids import id_key
 from fitcli.model.scores import AgeGroup, Client
+from fitcli.render.safe import printable
 from fitcli.store import (
     Store,
     atomic_write,
@@ -97,6 +98,17 @@ def _existing(st: Store, keys: set[str]) -> dict[str, Client]:
     return clients
 
 
+def _restore_flaws(plan: batch.Plan, parsed: tabular.Parsed) -> list[batch.Problem]:
+    """What a backup would restore that no person could have typed (see model/restorable)."""
+    found = []
+    for write in plan.writes:
+        template = parsed.templates.get(write.key)
+        if write.base is None and template is not None:
+            found += [batch.Problem(None, f"{template.path}.{flaw.where}", flaw.key, flaw.params)
+                      for flaw in restorable.flaws(write.result, today=today(), now=now())]
+    return found
+
+
 def problem_text(problem: batch.Problem) -> str:
     reason = t(problem.key, **problem.params)
     if problem.line is None:
@@ -120,7 +132,7 @@ def _refuse(problems: list[batch.Problem], source: str, as_json: bool) -> Invali
                    "problems": [problem_dict(p) for p in problems]})
     else:
         for problem in problems[:REPORT_LIMIT]:
-            sys.stderr.write(problem_text(problem) + "\n")
+            sys.stderr.write(printable(problem_text(problem)) + "\n")
         if len(problems) > REPORT_LIMIT:
             sys.stderr.write(t("import.more_problems", count=len(problems) - REPORT_LIMIT) + "\n")
     return InvalidData("import.error.refused", count=len(problems))
@@ -349,12 +361,13 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
                                 replace=replace)
         plan = batch.plan(parsed.rows, existing, today=today(), now=now(), options=options,
                           templates=parsed.templates)
-    problems = sorted(parsed.problems + plan.problems, key=batch.Problem.sort_key)
+    problems = sorted(parsed.problems + plan.problems + _restore_flaws(plan, parsed),
+                      key=batch.Problem.sort_key)
     if problems:
         raise _refuse(problems, name, as_json)
     if parsed.ignored_columns:
-        sys.stderr.write(t("import.ignored_columns",
-                           columns=", ".join(parsed.ignored_columns)) + "\n")
+        sys.stderr.write(printable(t("import.ignored_columns",
+                                     columns=", ".join(parsed.ignored_columns))) + "\n")
 
     if not dry_run and plan.writes:
         rows: dict[str, list[batch.Row]] = {}
@@ -388,12 +401,20 @@ def _export_text(st: Store, ids: list[str] | None, open_only: bool,
     # --client: resolve each ID like every command does (case, not found: exit 3)
     wanted = [st.load(client_id).id for client_id in ids] if ids else None
     done = _exportwork.run(_exportwork.Job(st.root, fmt, exported_at, open_only), wanted)
-    broken = [StoreProblem(key, **params) for key, params in done.problems]
-    for problem in broken[:-1]:
+    broken = [StoreProblem(key, **_reason(params)) for key, params in done.problems]
+    for problem in broken:
         fail_line(t(problem.key, **problem.params))
     if broken:  # an export is a backup: never a silently incomplete one
-        raise broken[-1]
+        raise StoreProblem("export.error.incomplete", count=len(broken))
     return layout(fmt, exported_at).join(done.pieces), len(done.pieces), done.meetings
+
+
+def _reason(params: dict[str, Any]) -> dict[str, Any]:
+    """A problem's values; a restorability flaw (see model/restorable.py) in words."""
+    if "flaw" not in params:
+        return params
+    reason = t(params["flaw"], **params["flaw_params"])
+    return {"path": params["path"], "reason": f"{params['where']}: {reason}"}
 
 
 def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Format:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fitcli.i18n import item_labels, num, t
 from fitcli.model.scores import Client, Rating
 from fitcli.render.data import latest_total
+from fitcli.render.safe import cell
 
 
 def _items(rating: Rating | None) -> str:
@@ -15,6 +17,15 @@ def _items(rating: Rating | None) -> str:
     if rating.items is None:
         return t("show.total_only")
     return " ".join(num(i) for i in rating.items)
+
+
+def _local(moment: dt.datetime) -> str:
+    """A stored time in local time; one that local time cannot hold (year 9999 in a zone
+    west of UTC, from a hand-edited file) is shown as stored rather than crashing."""
+    try:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, ValueError, OSError):
+        return moment.isoformat()
 
 
 def client_list(clients: list[Client], extra: dict[str, list[str]] | None = None) -> Any:
@@ -26,66 +37,64 @@ def client_list(clients: list[Client], extra: dict[str, list[str]] | None = None
     for key in ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
                 "list.latest_srs", "list.last_date", "list.label"):
         # IDs, numbers and dates never wrap or get cut; words wrap instead on narrow terminals.
-        table.add_column(t(key), justify="right" if key in numeric else "left",
+        table.add_column(cell(t(key)), justify="right" if key in numeric else "left",
                          no_wrap=key in (*numeric, "list.id", "list.last_date"))
     extra = extra or {}
     for header in extra:
-        table.add_column(header)
+        table.add_column(cell(header))
     for row, client in enumerate(clients):
-        table.add_row(
+        table.add_row(*map(cell, (
             client.id, t(f"age_group.{client.age_group}"), t(f"status.{client.status}"),
             str(len(client.sessions)), num(latest_total(client, "ors")),
             num(latest_total(client, "srs")),
             client.last_date.isoformat() if client.last_date else "-", client.label,
             *(cells[row] for cells in extra.values()),
-        )
+        )))
     return table
 
 
 def client_detail(client: Client) -> Any:
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
-
     head = t("show.header", client=client.id, age_group=t(f"age_group.{client.age_group}"),
              status=t(f"status.{client.status}"), start=client.start.isoformat())
-    lines: list[Any] = [Text(head, style="bold")]
+    lines: list[Any] = [cell(head, style="bold")]
     if client.label:
-        lines.append(Text(t("show.label", label=client.label)))
+        lines.append(cell(t("show.label", label=client.label)))
     if client.closed:
-        lines.append(Text(t("show.closed", reason=t(f"close_reason.{client.closed.reason}"),
+        lines.append(cell(t("show.closed", reason=t(f"close_reason.{client.closed.reason}"),
                             date=client.closed.date.isoformat())))
     if not client.sessions:
-        lines.append(Text(t("show.no_meetings", client=client.id)))
+        lines.append(cell(t("show.no_meetings", client=client.id)))
         return Group(*lines)
     ors_labels = " / ".join(item_labels("ors", client.age_group))
     srs_labels = " / ".join(item_labels("srs", client.age_group))
-    lines.append(Text(t("show.items_legend", ors=ors_labels, srs=srs_labels), style="dim"))
+    lines.append(cell(t("show.items_legend", ors=ors_labels, srs=srs_labels), style="dim"))
     table = Table(box=None, pad_edge=False, header_style="bold")
     for key, justify in (("show.session", "right"), ("show.date", "left"),
                          ("show.ors_items", "left"), ("show.ors_total", "right"),
                          ("show.srs_items", "left"), ("show.srs_total", "right"),
                          ("show.rater", "left")):
-        table.add_column(t(key), justify=justify)  # type: ignore[arg-type]
+        table.add_column(cell(t(key)), justify=justify)  # type: ignore[arg-type]
     for s in client.sessions:
         raters = sorted({r.rater for r in (s.ors, s.srs) if r is not None})
-        table.add_row(
+        table.add_row(*map(cell, (
             str(s.session), s.date.isoformat(), _items(s.ors),
             num(s.ors.total) if s.ors else "-", _items(s.srs),
             num(s.srs.total) if s.srs else "-",
             ", ".join(t(f"rater.{r}") for r in raters),
-        )
+        )))
     lines.append(table)
     history = [(s, c) for s in client.sessions for c in s.corrections]
     if history:
-        lines.append(Text(t("show.corrections"), style="bold"))
+        lines.append(cell(t("show.corrections"), style="bold"))
         for s, c in history:
             before = (t("show.correction_empty") if c.previous is None else
                       f"{_items(c.previous)} = {num(c.previous.total)}")
             date_note = (t("show.correction_date", date=c.previous_date.isoformat())
                          if c.previous_date else "")
-            lines.append(Text(t("show.correction_line", session=s.session,
+            lines.append(cell(t("show.correction_line", session=s.session,
                                 form=c.form.upper(),
-                                at=c.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                                at=_local(c.at),
                                 before=before) + date_note))
     return Group(*lines)
