@@ -77,7 +77,8 @@ def clients(draw: st.DrawFn, client_id: str) -> Client:
     if draw(st.booleans()):
         closed = Closure(reason=draw(st.sampled_from(CLOSE_REASONS)),
                          date=day + dt.timedelta(days=draw(st.integers(0, 30))))
-    label = draw(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")), max_size=12))
+    visible = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp"))
+    label = draw(st.text(visible, max_size=12))
     return Client(id=client_id, age_group=draw(st.sampled_from(AGE_GROUPS)), label=label,
                   start=start, closed=closed, sessions=tuple(sessions))
 
