@@ -15,6 +15,7 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_INVALID_DATA = 4
 EXIT_STORE = 5
+EXIT_OUTPUT = 74  # standard output could not be written (sysexits' EX_IOERR)
 EXIT_INTERNAL = 70
 
 
@@ -48,6 +49,13 @@ class InvalidData(FitcliError):
     """A value, row or file that breaks the rules of the data (exit 4)."""
 
     exit_code = EXIT_INVALID_DATA
+
+
+class OutputFailed(FitcliError):
+    """Standard output could not be written (full disk, closed, I/O error): exit 74. The
+    message says whether the command's change was saved before, so nobody repeats it."""
+
+    exit_code = EXIT_OUTPUT
 
 
 class StoreProblem(FitcliError):

@@ -37,6 +37,25 @@ _POSIX = os.name == "posix"
 
 T = TypeVar("T")
 
+# Whether this run has changed anything on disk (a client file, the config, an export file):
+# if its output then fails, the message must say the change was made, or a retry repeats it.
+_written = False
+
+
+def wrote_anything() -> bool:
+    return _written
+
+
+def forget_writes() -> None:
+    """Start of a command (tests run many in one process)."""
+    global _written
+    _written = False
+
+
+def _note_written() -> None:
+    global _written
+    _written = True
+
 # Migrations: MIGRATIONS[n] turns a schema n document into schema n + 1 (in memory; the file
 # is rewritten in the new schema on its next save). Empty while there is one schema.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -286,6 +305,7 @@ def atomic_write(path: Path, data: str | bytes, *, sync_dir: bool = True) -> Non
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    _note_written()
     if sync_dir:  # the temp file is gone once renamed: nothing to remove after this
         _fsync_dir(path.parent)
 
@@ -554,6 +574,7 @@ class Store:
             for old in stale:
                 old.unlink(missing_ok=True)
             _replace(tmp, path)
+            _note_written()
         except OSError as exc:
             raise StoreProblem("error.store_unwritable", path=str(self.clients_dir),
                                reason=exc.strerror or str(exc)) from None
@@ -593,6 +614,7 @@ class Store:
             self._read(path)  # an unreadable file is left for a person to restore or move
             try:
                 path.unlink()
+                _note_written()
                 for tmp in stale_temps(path):  # a copy a killed writer left is erased too
                     tmp.unlink(missing_ok=True)
                 _fsync_dir(path.parent)

@@ -8,6 +8,8 @@ fitcli errors, model refusals and the parser's usage errors all end as one trans
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import io
 import json
 import os
 import re
@@ -22,11 +24,13 @@ from typer.core import TyperGroup
 
 from fitcli import config as config_file
 from fitcli import i18n
+from fitcli import store as store_module
 from fitcli.errors import (
     EXIT_INTERNAL,
     FitcliError,
     InvalidData,
     NotFound,
+    OutputFailed,
     UsageProblem,
 )
 from fitcli.i18n import t
@@ -201,13 +205,22 @@ class FitGroup(TyperGroup):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        _utf8_when_redirected()
-        try:  # parser errors before the root callback runs are in the user's language too
-            i18n.set_language(choose_language(_lang_in(sys.argv[1:] if args is None else args)))
-        except FitcliError:
-            i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
         try:
+            _python_handles_ctrl_c()
+            _closed_streams_fail_loudly()
+            _utf8_when_redirected()
+            store_module.forget_writes()
+            try:  # parser errors before the root callback runs are in the user's language too
+                i18n.set_language(choose_language(
+                    _lang_in(sys.argv[1:] if args is None else args)))
+            except FitcliError:
+                i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
             result = super().main(args, prog_name, complete_var, False, **extra)
+            _flush_stdout()
+        except OutputFailed as exc:
+            _stdout_to_nowhere()
+            fail_line(t(exc.key, **exc.params))
+            sys.exit(exc.exit_code)
         except FitcliError as exc:
             fail_line(t(exc.key, **exc.params))
             sys.exit(exc.exit_code)
@@ -219,8 +232,14 @@ class FitGroup(TyperGroup):
             sys.stderr.write("\n" + t("error.aborted") + "\n")
             sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
+            _stdout_to_nowhere()
             sys.exit(0)
         except Exception as exc:
+            failed = _output_failure(exc)
+            if failed is not None:
+                _stdout_to_nowhere()
+                fail_line(t(failed.key, **failed.params))
+                sys.exit(failed.exit_code)
             if type(exc).__name__ == "NoArgsIsHelpError":
                 sys.exit(2)  # the help was shown; there is no error to add
             if _is_usage_error(exc):
@@ -236,6 +255,78 @@ class FitGroup(TyperGroup):
             fail_line(t("error.internal", kind=type(exc).__name__))
             sys.exit(EXIT_INTERNAL)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _python_handles_ctrl_c() -> None:
+    """From here on Ctrl+C is KeyboardInterrupt again (see fitcli/_entry.py), so that the
+    code it interrupts cleans up and this boundary reports it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    current = signal.getsignal(signal.SIGINT)
+    if getattr(current, "__name__", "") == "abort_before_start":
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+class _ClosedStream(io.TextIOBase):
+    """Standard output or error that the caller closed (``fit ... >&-``): Python then has
+    None there. Writing fails like a write to a closed descriptor, so the boundary reports
+    it instead of crashing on None."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+
+def _closed_streams_fail_loudly() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:  # nowhere to report anything: the exit code says it
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        failed = _output_failure(exc)
+        if failed is None:
+            raise
+        raise failed from None
+
+
+def _output_failure(exc: BaseException) -> OutputFailed | None:
+    """``exc`` as the failure to write standard output it is, or None. A store or file
+    problem never arrives here as a bare OSError with no file name (the store turns its own
+    into StoreProblem); one writing to stdout does."""
+    if isinstance(exc, ValueError) and "closed file" in str(exc):
+        reason = str(exc)
+    elif isinstance(exc, OSError) and exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
+        reason = exc.strerror or str(exc)
+    else:
+        return None
+    key = "error.output_after_save" if store_module.wrote_anything() else "error.output_failed"
+    return OutputFailed(key, reason=reason)
+
+
+_OUTPUT_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EBADF", "EIO", "EPIPE", "EDQUOT", "EFBIG",
+                                      "EINVAL", "ENXIO", "EROFS") if hasattr(errno, name))
+
+
+def _stdout_to_nowhere() -> None:
+    """After output failed, what is still buffered would fail again when Python exits
+    (a second message, exit 120): send the rest to the null device."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 def _utf8_when_redirected() -> None:
