@@ -1,6 +1,5 @@
 """The root `fit` command: global options and the sub-commands. No logic here."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -38,7 +37,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    store: Annotated[Path | None, typer.Option(
+    store: Annotated[str | None, typer.Option(
         "--store", metavar="DIR", show_default=False,
         help="Store folder (default: FIT_STORE, else the user data folder).")] = None,
     lang: Annotated[str | None, typer.Option(

@@ -27,6 +27,7 @@ from fitcli import i18n
 from fitcli import store as store_module
 from fitcli.errors import (
     EXIT_INTERNAL,
+    EXIT_STORE,
     FitcliError,
     InvalidData,
     NotFound,
@@ -77,10 +78,13 @@ class Runtime:
 RUNTIME = Runtime()
 
 
-def start(store_option: Path | None, lang_option: str | None) -> None:
+def start(store_option: str | None, lang_option: str | None) -> None:
     """Called by the root callback before every command: fresh state, language chosen."""
     global RUNTIME
-    RUNTIME = Runtime(store_option=store_option)
+    if store_option is not None and not store_option.strip():
+        # Path("") is the current folder: a store there by accident is worse than an error
+        raise UsageProblem("error.store_empty")
+    RUNTIME = Runtime(store_option=None if store_option is None else Path(store_option))
     i18n.use_label_file(config_file.labels_path)
     i18n.set_language(choose_language(lang_option))
 
@@ -206,6 +210,14 @@ class FitGroup(TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
+            return self._boundary(args, prog_name, complete_var, **extra)
+        except KeyboardInterrupt:  # Ctrl+C while an error was being reported
+            sys.stderr.write("\n" + t("error.aborted") + "\n")
+            sys.exit(EXIT_INTERRUPTED)
+
+    def _boundary(self, args: Sequence[str] | None, prog_name: str | None,
+                  complete_var: str | None, **extra: Any) -> Any:
+        try:
             _python_handles_ctrl_c()
             _closed_streams_fail_loudly()
             _utf8_when_redirected()
@@ -240,6 +252,12 @@ class FitGroup(TyperGroup):
                 _stdout_to_nowhere()
                 fail_line(t(failed.key, **failed.params))
                 sys.exit(failed.exit_code)
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # a file or folder fit could not reach (no permission, gone, not a folder):
+                # the store's own problems are StoreProblem already; this is the safety net
+                fail_line(t("error.file_access", path=str(exc.filename),
+                            reason=exc.strerror or str(exc)))
+                sys.exit(EXIT_STORE)
             if type(exc).__name__ == "NoArgsIsHelpError":
                 sys.exit(2)  # the help was shown; there is no error to add
             if _is_usage_error(exc):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -424,6 +425,24 @@ def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Form
     return next((f for f in tabular.FORMATS if f == suffix), "csv")
 
 
+def _check_target(target: Path, force: bool) -> None:
+    """An existing --output is replaced only with --force, and only if it is a regular file:
+    never a device (/dev/null), a FIFO, a folder or a symbolic link."""
+    import stat
+
+    try:
+        info = os.lstat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise StoreProblem("export.error.unwritable", path=str(target),
+                           reason=exc.strerror or str(exc)) from None
+    if not force:
+        raise UsageProblem("export.error.exists", path=str(target))
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreProblem("export.error.not_regular", path=str(target))
+
+
 def export_cmd(
     fmt: Annotated[Literal["csv", "jsonl", "json"] | None, typer.Option(
         "--format", case_sensitive=False, show_default=False,
@@ -461,8 +480,8 @@ def _export(fmt: tabular.Format | None, output: Path | None, force: bool,
         raise UsageProblem("export.error.selection")
     chosen = _format_for(fmt, output)
     target = None if output is None or str(output) == STDIN else output.expanduser()
-    if target is not None and target.exists() and not force:
-        raise UsageProblem("export.error.exists", path=str(target))
+    if target is not None:
+        _check_target(target, force)
     data, exported, meetings = _export_text(store(), clients, open_only, chosen)
     if target is None:
         # into a file or a pipe: UTF-8 with "\n" line ends on every platform (a Windows
