@@ -170,10 +170,11 @@ class NotRegularFile(OSError):
     """A path in the store that is a link, a pipe, a device or a folder: never opened."""
 
 
-def read_regular(path: str | Path, limit: int = MAX_CLIENT_BYTES) -> bytes:
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
     """The bytes of the regular file at ``path``: never through a symbolic link, never from
     a FIFO or a device (opened without blocking, checked before reading), at most ``limit``
     bytes (more raises OSError). FileNotFoundError when there is none."""
+    limit = MAX_CLIENT_BYTES if limit is None else limit
     fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0))
     try:
         info = os.fstat(fd)
