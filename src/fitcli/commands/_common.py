@@ -212,7 +212,7 @@ class FitGroup(TyperGroup):
         try:
             return self._boundary(args, prog_name, complete_var, **extra)
         except KeyboardInterrupt:  # Ctrl+C while an error was being reported
-            sys.stderr.write("\n" + t("error.aborted") + "\n")
+            sys.stderr.write("\n" + t(_aborted_key()) + "\n")
             sys.exit(EXIT_INTERRUPTED)
 
     def _boundary(self, args: Sequence[str] | None, prog_name: str | None,
@@ -241,7 +241,7 @@ class FitGroup(TyperGroup):
             fail_line(t(err.key, **err.params))
             sys.exit(err.exit_code)
         except KeyboardInterrupt:
-            sys.stderr.write("\n" + t("error.aborted") + "\n")
+            sys.stderr.write("\n" + t(_aborted_key()) + "\n")
             sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             _stdout_to_nowhere()
@@ -266,13 +266,18 @@ class FitGroup(TyperGroup):
                     fail_line(line)
                 sys.exit(int(getattr(exc, "exit_code", 2)))
             if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt
-                sys.stderr.write("\n" + t("error.aborted") + "\n")
+                sys.stderr.write("\n" + t(_aborted_key()) + "\n")
                 sys.exit(EXIT_INTERRUPTED)
             if os.environ.get("FIT_DEBUG"):
                 raise
             fail_line(t("error.internal", kind=type(exc).__name__))
             sys.exit(EXIT_INTERNAL)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _aborted_key() -> str:
+    """Ctrl+C: "nothing was written" only when that is true."""
+    return "error.aborted_after_save" if store_module.wrote_anything() else "error.aborted"
 
 
 def _python_handles_ctrl_c() -> None:

@@ -194,103 +194,88 @@ def _replanned(st: Store, job: _Job, rows: list[batch.Row], template: batch.Temp
     return None if redone is None else encode(redone.result)
 
 
-def _write_one(st: Store, job: _Job, rows: list[batch.Row], template: batch.Template | None,
-               options: batch.Options) -> None:
-    """One atomic write of one client under its lock (re-planned if it changed meanwhile)."""
-    with st.batch_lock(job.client_id):
-        data = _replanned(st, job, rows, template, options)
-        if data is not None:
-            st.write_file(job.path, data, sync_dir=False, stale=job.stale)
-
-
 def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
            templates: dict[str, batch.Template], options: batch.Options, show_bar: bool) -> None:
-    """Write every planned client, each in one atomic write under its own lock (so a crash
-    at any moment leaves every file whole), and one folder fsync at the end. Everything
-    needing Python (encoding, paths, folders) is done first."""
+    """Write every planned client, all or nothing as far as the disk allows:
+
+    1. every new file is written as a temp file beside its client file and made durable
+       (one file-system sync where trusted, else an fsync each, a few at once); a full
+       disk or an I/O error here leaves every client as it was;
+    2. every client's lock is taken (sorted, so two imports cannot deadlock); one held too
+       long by another fit, or a locks folder that cannot be written, leaves every client
+       as it was;
+    3. under all the locks, a client another fit wrote since the check is planned again
+       (a new temp file), still before anything is replaced;
+    4. only then each temp file replaces its client file: renames, which do not need free
+       space. Should one still fail, the message names the clients already written.
+
+    A crash at any moment leaves every file whole (old or new); temp files it leaves are
+    removed by the client's next write or a re-run."""
     from fitcli.render.progress import bar
 
     st.prepare_batch()
     jobs = _prepare(st, plan.writes, stale_temps_by_file(st.clients_dir))
+    temps: dict[int, Path] = {}
     try:
         with bar(len(jobs), t("import.progress"), show_bar) as tick:
             large = BATCH_SYNC and len(jobs) >= BATCH_SYNC_MIN_CLIENTS
             syncer = filesystem_syncer(st.clients_dir) if large else None
-            if syncer is not None:
-                _write_synced(st, jobs, syncer, rows, templates, options, tick)
-            else:
-                _write_each(st, jobs, rows, templates, options, tick)
-    finally:
+            _write_temps(jobs, temps, syncer, tick)
+            with _all_locks(st, jobs):
+                final = _replan_all(st, jobs, temps, rows, templates, options)
+                _replace_all(st, jobs, temps, final, tick)
+    finally:  # on an error or Ctrl-C: temp files not renamed are removed
+        for tmp in temps.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         st.sync()
 
 
-def _write_synced(st: Store, jobs: list[_Job], syncer: Callable[[], None],
-                  rows: dict[str, list[batch.Row]], templates: dict[str, batch.Template],
-                  options: batch.Options, tick: Callable[[float], None]) -> None:
-    """Where the file system can be synced in one call (``filesystem_syncer``): every new
-    file is written as a temp file, one sync makes them all durable (the work of an fsync
-    each, ~5-10x faster), then each replaces its client file under the client's lock. Before
-    the renames nothing a reader sees has changed; a crash leaves old or new files, whole,
-    and temp files that the client's next write (or a re-run) removes."""
-    temps: list[Path | None] = []
+def _unwritable(st: Store, exc: OSError) -> StoreProblem:
+    return StoreProblem("error.store_unwritable", path=str(st.clients_dir),
+                        reason=exc.strerror or str(exc))
+
+
+def _write_temps(jobs: list[_Job], temps: dict[int, Path],
+                 syncer: Callable[[], None] | None, tick: Callable[[float], None]) -> None:
+    """Phase 1: every job's temp file, durable. With ``syncer`` (see filesystem_syncer) the
+    files are written and then synced in one call; else each is fsynced, a few at once
+    (the waits overlap; the disk batches them)."""
     try:
-        for job in jobs:
-            temps.append(write_temp(job.path, job.data))
-            tick(0.5)  # half of a client's work: the bar is halfway when the sync starts
-        syncer()
-        for index, job in enumerate(jobs):
-            with st.batch_lock(job.client_id):
-                data = _replanned(st, job, rows.get(job.write.key, []),
-                                  templates.get(job.write.key), options)
-                tmp = temps[index]
-                assert tmp is not None
-                if data is job.data and tmp.exists():  # as planned: the synced temp file
-                    st.replace_with_temp(tmp, job.path, job.stale)
-                else:  # planned again (or the temp file was taken for a dead writer's by
-                    # another fit that held this lock before us): written on its own
-                    tmp.unlink(missing_ok=True)
-                    if data is not None:
-                        st.write_file(job.path, data, sync_dir=False, stale=job.stale)
-                temps[index] = None
-            tick(0.5)
-    except OSError as exc:  # writing a temp file or the sync: nothing was replaced
-        raise StoreProblem("error.store_unwritable", path=str(st.clients_dir),
+        if syncer is not None:
+            for index, job in enumerate(jobs):
+                temps[index] = write_temp(job.path, job.data)
+                tick(0.5)
+            syncer()
+            return
+        _fsync_each(jobs, temps, tick)
+    except OSError as exc:
+        raise StoreProblem("error.store_unwritable", path=str(jobs[0].path.parent),
                            reason=exc.strerror or str(exc)) from None
-    finally:  # on an error or Ctrl-C: clients not replaced yet stay as they were
-        for tmp in temps:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
 
 
-def _write_each(st: Store, jobs: list[_Job], rows: dict[str, list[batch.Row]],
-                templates: dict[str, batch.Template], options: batch.Options,
+def _fsync_each(jobs: list[_Job], temps: dict[int, Path],
                 tick: Callable[[float], None]) -> None:
-    """An fsync for every client file. The writes wait on fsync, not on Python, so a few run
-    at once; the writers take jobs from one shared list (no future per client: waiting on
-    10,000 futures costs this thread more GIL time than the writing does)."""
     import threading
 
-    pending = iter(jobs)
+    pending = iter(enumerate(jobs))
     taking = threading.Lock()
     failures: list[BaseException] = []
-    written: list[int] = []  # one entry per client written (list.append is atomic)
-    stop = threading.Event()  # a failure or Ctrl-C: writers finish their current client only
+    stop = threading.Event()
 
     def writer() -> None:
         while not stop.is_set():
             with taking:
-                job = next(pending, None)
-            if job is None:
+                item = next(pending, None)
+            if item is None:
                 return
+            index, job = item
             try:
-                _write_one(st, job, rows.get(job.write.key, []), templates.get(job.write.key),
-                           options)
-            except BaseException as exc:  # reported by the main thread, which stops the rest
+                temps[index] = write_temp(job.path, job.data, sync=True)
+            except BaseException as exc:  # reported by the main thread
                 failures.append(exc)
                 stop.set()
                 return
-            written.append(1)
 
     threads = [threading.Thread(target=writer, daemon=True)
                for _ in range(min(WRITERS, len(jobs)))]
@@ -301,16 +286,109 @@ def _write_each(st: Store, jobs: list[_Job], rows: dict[str, list[batch.Row]],
         for thread in threads:
             while thread.is_alive():
                 thread.join(0.2)
-                count = len(written)
-                tick(count - shown)
+                count = len(temps)
+                tick((count - shown) / 2)
                 shown = count
+        tick((len(temps) - shown) / 2)
     finally:
-        # on an error or Ctrl-C, clients not started yet are not written; a re-run does them
         stop.set()
         for thread in threads:
             thread.join()
     if failures:
-        raise failures[0]  # a failed write stops the import (the others stay whole)
+        raise failures[0]
+
+
+@contextlib.contextmanager
+def _all_locks(st: Store, jobs: list[_Job]) -> Iterator[None]:
+    """Phase 2: the locks of every client in the batch, held together (each is an open
+    file: the soft limit of open files is raised to the hard one where it is too low)."""
+    _enough_open_files(len(jobs))
+    with contextlib.ExitStack() as held:
+        for job in sorted(jobs, key=lambda j: st.lock_path(j.client_id).name):
+            held.enter_context(st.batch_lock(job.client_id))
+        yield
+
+
+def _enough_open_files(locks: int) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit on handles that matters here
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = locks + 256  # the interpreter, the store, the progress bar
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = hard if hard == resource.RLIM_INFINITY else min(hard, max(needed, soft))
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def _replan_all(st: Store, jobs: list[_Job], temps: dict[int, Path],
+                rows: dict[str, list[batch.Row]], templates: dict[str, batch.Template],
+                options: batch.Options) -> dict[int, bool]:
+    """Phase 3, under every lock: which jobs to replace (True), with a new temp file for a
+    client another fit wrote since it was checked (or whose temp file another fit removed
+    as a dead writer's while it held that client's lock)."""
+    final: dict[int, bool] = {}
+    try:
+        for index, job in enumerate(jobs):
+            data = _replanned(st, job, rows.get(job.write.key, []),
+                              templates.get(job.write.key), options)
+            tmp = temps[index]
+            if data is job.data and tmp.exists():
+                final[index] = True
+                continue
+            tmp.unlink(missing_ok=True)
+            del temps[index]
+            if data is not None:
+                temps[index] = write_temp(job.path, data, sync=True)
+            final[index] = data is not None
+    except OSError as exc:
+        raise _unwritable(st, exc) from None
+    return final
+
+
+def _replace_all(st: Store, jobs: list[_Job], temps: dict[int, Path], final: dict[int, bool],
+                 tick: Callable[[float], None]) -> None:
+    """Phase 4: the renames. Ctrl+C waits until they are done (a second or two for a large
+    batch), so that an interruption never leaves a part; a rename that fails is reported
+    with the clients already written."""
+    written: list[str] = []
+    with _sigint_deferred():
+        for index, job in enumerate(jobs):
+            if not final.get(index):
+                tick(0.5)
+                continue
+            try:
+                st.replace_with_temp(temps[index], job.path, job.stale)
+            except StoreProblem as exc:
+                if written:
+                    shown = ", ".join(written[:REPORT_LIMIT])
+                    more = len(written) - REPORT_LIMIT
+                    raise StoreProblem("import.error.partial", done=len(written),
+                                       total=sum(final.values()), reason=exc.params["reason"],
+                                       clients=shown + (f" (+{more})" if more > 0 else "")
+                                       ) from None
+                raise
+            del temps[index]
+            written.append(job.client_id)
+            tick(0.5)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Ctrl+C is held back while the block runs (POSIX, main thread) and acted on after."""
+    import signal
+    import threading
+
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def import_cmd(
