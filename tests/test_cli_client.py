@@ -339,3 +339,35 @@ def test_remove_interrupted_at_the_prompt(fit: Fit, store_dir: Path,
     assert result.exit_code == 130
     assert result.stderr.endswith("Aborted; nothing was written.\n")
     assert (store_dir / "clients" / "B2.json").exists()
+
+
+# -- a long list --------------------------------------------------------------------------------
+
+def _many(fit: Fit, count: int) -> None:
+    rows = "".join(f"L{i:03d},2026-03-02,{10 + i % 20}\n" for i in range(count))
+    ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
+    ok(fit("client", "add", "W1", "--label", "æøå [b]x[/b]"))
+
+
+def test_long_list_is_laid_out_like_the_table(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above RICH_MAX_ROWS the list is plain text with the same columns and cells."""
+    from fitcli.render import tables
+
+    _many(fit, 12)
+    rich = ok(fit("client", "list")).stdout
+    monkeypatch.setattr(tables, "RICH_MAX_ROWS", 1)
+    plain = ok(fit("client", "list")).stdout
+    assert [line.rstrip() for line in plain.splitlines()] == [
+        line.rstrip() for line in rich.splitlines()]
+
+
+def test_list_in_worker_processes_is_the_same(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fitcli.commands import _listwork
+
+    _many(fit, 30)
+    one = [ok(fit("client", "list", *extra)).stdout for extra in ((), ("--json",), ("--all",))]
+    monkeypatch.setattr(_listwork, "PARALLEL_MIN_CLIENTS", 1)
+    monkeypatch.setattr(_listwork, "CHUNK_SIZE", 7)
+    monkeypatch.setattr(_listwork, "MP_START_METHOD", "spawn")
+    many = [ok(fit("client", "list", *extra)).stdout for extra in ((), ("--json",), ("--all",))]
+    assert many == one

@@ -17,13 +17,14 @@ from fitcli.commands._common import (
 )
 from fitcli.commands._params import AgeGroupOpt, ClientIdArg, DateOpt, JsonOpt, YesOpt
 from fitcli.errors import EXIT_STORE, UsageProblem
-from fitcli.i18n import t
+from fitcli.i18n import current_language, t
 from fitcli.model import meetings
 from fitcli.model.ids import validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
 from fitcli.model.text import validate_label
-from fitcli.render.data import client_dict, summary_dict
+from fitcli.render.data import client_dict
+from fitcli.render.safe import json_safe
 
 app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen and remove clients."
                   "\n\nExample: fit client add C001 --age-group adult")
@@ -71,18 +72,6 @@ def add(
         echo(t("client.added", client=client_id, age_group=t(f"age_group.{age_group}")))
 
 
-def _loaded_or_report(ids: list[str] | None = None) -> tuple[list[Client], int]:
-    """Every readable client; unreadable files are reported on stderr and counted."""
-    clients, problems = [], 0
-    for entry in store().entries(ids):
-        if entry.client is not None:
-            clients.append(entry.client)
-        elif entry.problem is not None:
-            fail_line(t(entry.problem.key, **entry.problem.params))
-            problems += 1
-    return clients, problems
-
-
 @app.command("list")
 def list_clients(
     show_all: Annotated[bool, typer.Option("--all", help="Include closed clients.")] = False,
@@ -92,34 +81,29 @@ def list_clients(
 
     Example: fit client list --all
     """
-    clients, problems = _loaded_or_report()
-    if not show_all:
-        clients = [c for c in clients if c.status == "open"]
-    if as_json:
-        emit_json([summary_dict(c) for c in clients])
-    elif not clients:
+    from fitcli.commands import _listwork
+    from fitcli.commands._rules import norms_and_rules
+
+    profile, rules = norms_and_rules()
+    job = _listwork.Job(root=store().root, lang=current_language(), profile=profile,
+                        rules=rules, today=today(), show_all=show_all, as_json=as_json)
+    listed = _listwork.run(job, store(), report=fail_line)
+    if as_json:  # the text of emit_json(list of summary_dict), built piece by piece
+        sys.stdout.write(json_safe("[" + ", ".join(row[0] for row in listed.rows) + "]")
+                         + "\n")
+    elif not listed.rows:
         echo(t("list.empty_all" if show_all else "list.empty"))
     else:
         from fitcli.render.console import show
         from fitcli.render.tables import client_list
 
-        show(client_list(clients, extra=_worst_flags(clients)))
-    if problems:
+        table = client_list(listed.rows, flag_header=t("flags.list_column"))
+        if isinstance(table, str):  # a long list, laid out as plain text
+            echo(table)
+        else:
+            show(table)
+    if listed.problem_count:
         sys.exit(EXIT_STORE)
-
-
-def _worst_flags(clients: list[Client]) -> dict[str, list[str]]:
-    """The "Flag" column: each client's most severe current flag (see `fit flags`)."""
-    from fitcli.commands._rules import norms_and_rules
-    from fitcli.model.alerts import evaluate, worst
-    from fitcli.render.flags import severity_word
-
-    profile, rules = norms_and_rules()
-    cells = []
-    for client in clients:
-        flag = worst(evaluate(client, profile, rules, today()))
-        cells.append(f"{severity_word(flag.severity)} {flag.rule}" if flag else "-")
-    return {t("flags.list_column"): cells}
 
 
 @app.command("show")

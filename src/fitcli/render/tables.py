@@ -7,8 +7,7 @@ from typing import Any
 
 from fitcli.i18n import item_labels, num, t
 from fitcli.model.scores import Client, Rating
-from fitcli.render.data import latest_total
-from fitcli.render.safe import cell
+from fitcli.render.safe import cell, printable
 
 
 def _items(rating: Rating | None) -> str:
@@ -28,29 +27,55 @@ def _local(moment: dt.datetime) -> str:
         return moment.isoformat()
 
 
-def client_list(clients: list[Client], extra: dict[str, list[str]] | None = None) -> Any:
-    """The caseload table; ``extra`` adds columns (header -> one cell per client)."""
+# Above this many rows the list is laid out here rather than by Rich: the same columns,
+# without wrapping, at a fraction of the time and memory (Rich measures and keeps every
+# cell as styled segments; 100,000 clients took minutes and gigabytes).
+RICH_MAX_ROWS = 1000
+_LIST_KEYS = ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
+              "list.latest_srs", "list.last_date", "list.label")
+_NUMERIC = frozenset({"list.meetings", "list.latest_ors", "list.latest_srs"})
+
+
+def client_list(rows: list[tuple[str, ...]], flag_header: str) -> Any:
+    """The caseload table: one row of cells per client (see commands/_listwork.py), the
+    last one its most severe flag."""
+    headers = [t(key) for key in _LIST_KEYS] + [flag_header]
+    right = [key in _NUMERIC for key in _LIST_KEYS] + [False]
+    if len(rows) > RICH_MAX_ROWS:
+        return _plain_table(headers, rows, right)
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, header_style="bold")
-    numeric = ("list.meetings", "list.latest_ors", "list.latest_srs")
-    for key in ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
-                "list.latest_srs", "list.last_date", "list.label"):
+    for key, header in zip((*_LIST_KEYS, "flag"), headers, strict=True):
         # IDs, numbers and dates never wrap or get cut; words wrap instead on narrow terminals.
-        table.add_column(cell(t(key)), justify="right" if key in numeric else "left",
-                         no_wrap=key in (*numeric, "list.id", "list.last_date"))
-    extra = extra or {}
-    for header in extra:
-        table.add_column(cell(header))
-    for row, client in enumerate(clients):
-        table.add_row(*map(cell, (
-            client.id, t(f"age_group.{client.age_group}"), t(f"status.{client.status}"),
-            str(len(client.sessions)), num(latest_total(client, "ors")),
-            num(latest_total(client, "srs")),
-            client.last_date.isoformat() if client.last_date else "-", client.label,
-            *(cells[row] for cells in extra.values()),
-        )))
+        table.add_column(cell(header), justify="right" if key in _NUMERIC else "left",
+                         no_wrap=key in (*_NUMERIC, "list.id", "list.last_date"))
+    for row in rows:
+        table.add_row(*map(cell, row))
     return table
+
+
+def _plain_table(headers: list[str], rows: list[tuple[str, ...]], right: list[bool]) -> str:
+    """Columns two spaces apart, as Rich lays them out when nothing needs to wrap; every
+    cell made printable first (see render/safe.py)."""
+    from rich.cells import cell_len
+
+    shown = [[printable(c) for c in row] for row in rows]
+    widths = [cell_len(h) for h in headers]
+    for row in shown:
+        for n, text in enumerate(row):
+            size = len(text) if text.isascii() else cell_len(text)
+            if size > widths[n]:
+                widths[n] = size
+
+    def line(cells: list[str]) -> str:
+        parts = []
+        for n, text in enumerate(cells):
+            pad = " " * (widths[n] - (len(text) if text.isascii() else cell_len(text)))
+            parts.append(pad + text if right[n] else text + pad)
+        return "  ".join(parts)
+
+    return "\n".join([line([printable(h) for h in headers]), *map(line, shown)])
 
 
 def client_detail(client: Client) -> Any:
