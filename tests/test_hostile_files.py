@@ -192,6 +192,8 @@ COMMANDS = [
     pytest.param(("trend", "C1"), id="trend"),
     pytest.param(("export", "--client", "C1"), id="export-client"),
     pytest.param(("client", "list"), id="client-list"),
+    pytest.param(("demo", "--reset"), id="demo"),
+    pytest.param(("flags",), id="flags"),
 ]
 
 

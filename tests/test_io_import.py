@@ -600,3 +600,28 @@ def test_a_small_import_fsyncs_each_file(fit: Fit, monkeypatch: pytest.MonkeyPat
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(io_cmd.BATCH_SYNC_MIN_CLIENTS - 1))
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
     assert len(exported(fit)) == io_cmd.BATCH_SYNC_MIN_CLIENTS - 1
+
+
+def test_more_clients_than_open_files_are_written_a_lock_at_a_time(
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the process may not hold every lock at once, clients are replaced one lock at
+    a time: the same files; a lock held elsewhere stops it and the message names the
+    clients already written."""
+    from fitcli import store as store_module
+    from fitcli.commands import io_cmd
+    from fitcli.store import Store
+
+    monkeypatch.setattr(io_cmd, "_enough_open_files", lambda locks: False)
+    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)
+    rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(6))
+    held = Store(store_dir)
+    held.prepare_batch()
+    with held.batch_lock("C003"):
+        failed = fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows)
+    assert failed.exit_code == 5, failed.output
+    assert failed.stderr.startswith("Error: writing stopped after 3 of 6 clients (")
+    assert "these were written: C000, C001, C002." in failed.stderr
+    assert list((store_dir / "clients").glob(".*.tmp")) == []
+    summary = as_json(fit("import", "-", "--create-clients", "--json",
+                          input="client,date,ors_total\n" + rows))
+    assert summary["clients_created"] == 3 and summary["skipped"] == 3

@@ -221,9 +221,12 @@ def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
             large = BATCH_SYNC and len(jobs) >= BATCH_SYNC_MIN_CLIENTS
             syncer = filesystem_syncer(st.clients_dir) if large else None
             _write_temps(jobs, temps, syncer, tick)
-            with _all_locks(st, jobs):
-                final = _replan_all(st, jobs, temps, rows, templates, options)
-                _replace_all(st, jobs, temps, final, tick)
+            if _enough_open_files(len(jobs)):
+                with _all_locks(st, jobs):
+                    final = _replan_all(st, jobs, temps, rows, templates, options)
+                    _replace_all(st, jobs, temps, final, tick)
+            else:  # more clients than this process may hold files open: a lock at a time
+                _replace_one_by_one(st, jobs, temps, rows, templates, options, tick)
     finally:  # on an error or Ctrl-C: temp files not renamed are removed
         for tmp in temps.values():
             with contextlib.suppress(OSError):
@@ -302,35 +305,75 @@ def _fsync_each(jobs: list[_Job], temps: dict[int, Path],
 def _all_locks(st: Store, jobs: list[_Job]) -> Iterator[None]:
     """Phase 2: the locks of every client in the batch, held together (each is an open
     file: the soft limit of open files is raised to the hard one where it is too low)."""
-    _enough_open_files(len(jobs))
     with contextlib.ExitStack() as held:
         for job in sorted(jobs, key=lambda j: st.lock_path(j.client_id).name):
             held.enter_context(st.batch_lock(job.client_id))
         yield
 
 
-def _enough_open_files(locks: int) -> None:
+def _enough_open_files(locks: int) -> bool:
+    """Whether this process may hold ``locks`` lock files open at once (raising its soft
+    limit of open files towards the hard one where needed)."""
     try:
         import resource
-    except ImportError:  # Windows: no such limit on handles that matters here
-        return
+    except ImportError:  # Windows: no such limit on handles
+        return True
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     needed = locks + 256  # the interpreter, the store, the progress bar
-    if soft != resource.RLIM_INFINITY and soft < needed:
-        target = hard if hard == resource.RLIM_INFINITY else min(hard, max(needed, soft))
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return True
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        return False
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _replace_one_by_one(st: Store, jobs: list[_Job], temps: dict[int, Path],
+                        rows: dict[str, list[batch.Row]],
+                        templates: dict[str, batch.Template], options: batch.Options,
+                        tick: Callable[[float], None]) -> None:
+    """Phases 2-4 a client at a time, for a batch larger than the open-file limit allows
+    to lock at once: a lock held elsewhere can then stop the import part-way, and the
+    message names the clients already written."""
+    written: list[str] = []
+    total = len(jobs)
+    for index, job in enumerate(jobs):
+        try:
+            with st.batch_lock(job.client_id):
+                one = {index: temps[index]}
+                final = _replan_all(st, [job], one, rows, templates, options, first=index)
+                _replace_all(st, [job], one, final, tick, first=index)
+                temps.pop(index, None)
+                if index in one:  # not replaced: the caller removes it
+                    temps[index] = one[index]
+        except StoreProblem as exc:
+            if written:
+                raise _partial(written, total, exc) from None
+            raise
+        if final.get(index):
+            written.append(job.client_id)
+
+
+def _partial(written: list[str], total: int, exc: StoreProblem) -> StoreProblem:
+    shown = ", ".join(written[:REPORT_LIMIT])
+    more = len(written) - REPORT_LIMIT
+    reason = exc.params.get("reason") or t(exc.key, **exc.params)
+    return StoreProblem("import.error.partial", done=len(written), total=total,
+                        reason=reason, clients=shown + (f" (+{more})" if more > 0 else ""))
 
 
 def _replan_all(st: Store, jobs: list[_Job], temps: dict[int, Path],
                 rows: dict[str, list[batch.Row]], templates: dict[str, batch.Template],
-                options: batch.Options) -> dict[int, bool]:
+                options: batch.Options, first: int = 0) -> dict[int, bool]:
     """Phase 3, under every lock: which jobs to replace (True), with a new temp file for a
     client another fit wrote since it was checked (or whose temp file another fit removed
     as a dead writer's while it held that client's lock)."""
     final: dict[int, bool] = {}
     try:
-        for index, job in enumerate(jobs):
+        for index, job in enumerate(jobs, start=first):
             data = _replanned(st, job, rows.get(job.write.key, []),
                               templates.get(job.write.key), options)
             tmp = temps[index]
@@ -348,13 +391,13 @@ def _replan_all(st: Store, jobs: list[_Job], temps: dict[int, Path],
 
 
 def _replace_all(st: Store, jobs: list[_Job], temps: dict[int, Path], final: dict[int, bool],
-                 tick: Callable[[float], None]) -> None:
+                 tick: Callable[[float], None], first: int = 0) -> None:
     """Phase 4: the renames. Ctrl+C waits until they are done (a second or two for a large
     batch), so that an interruption never leaves a part; a rename that fails is reported
     with the clients already written."""
     written: list[str] = []
     with _sigint_deferred():
-        for index, job in enumerate(jobs):
+        for index, job in enumerate(jobs, start=first):
             if not final.get(index):
                 tick(0.5)
                 continue
@@ -362,12 +405,7 @@ def _replace_all(st: Store, jobs: list[_Job], temps: dict[int, Path], final: dic
                 st.replace_with_temp(temps[index], job.path, job.stale)
             except StoreProblem as exc:
                 if written:
-                    shown = ", ".join(written[:REPORT_LIMIT])
-                    more = len(written) - REPORT_LIMIT
-                    raise StoreProblem("import.error.partial", done=len(written),
-                                       total=sum(final.values()), reason=exc.params["reason"],
-                                       clients=shown + (f" (+{more})" if more > 0 else "")
-                                       ) from None
+                    raise _partial(written, sum(final.values()), exc) from None
                 raise
             del temps[index]
             written.append(job.client_id)
