@@ -33,7 +33,7 @@ HOSTILE_IMPORTS = [
                  id="backup-version-5000-digits"),
     pytest.param("cell.csv", "client,date,ors_total,note\nC1,2026-01-05,20,"
                  + "x" * 140_000 + "\n", id="csv-cell-over-limit-ignored-column"),
-    pytest.param("quote.csv", 'client,date,ors_total\nC1,2026-01-05,20\n"C2,2026-01-06,21\n',
+    pytest.param("quote.csv", 'client,date,ors_total\nC1,2026-01-05,20\nC2,2026-01-06,"21\n',
                  id="csv-unclosed-quote-at-end"),
     pytest.param("neg.json", json.dumps({"fitcli_backup": -5, "clients": []}),
                  id="backup-version-negative"),
@@ -232,12 +232,17 @@ def test_export_into_an_unreachable_folder_is_exit_5(fit: Fit, tmp_path: Path,
     ok(fit("client", "add", "C1"))
     foreign = tmp_path / "foreign"
     foreign.mkdir()
-    real_lstat, real_open = os.lstat, os.open
+    real_lstat, real_stat, real_open = os.lstat, os.stat, os.open
 
     def lstat(path, *a, **k):  # type: ignore[no-untyped-def]
         if str(path).startswith(str(foreign)):
             raise PermissionError(13, "Permission denied", str(path))
         return real_lstat(path, *a, **k)
+
+    def stat_(path, *a, **k):  # type: ignore[no-untyped-def]
+        if str(path).startswith(str(foreign)):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_stat(path, *a, **k)
 
     def open_(path, *a, **k):  # type: ignore[no-untyped-def]
         if str(path).startswith(str(foreign)):
@@ -245,6 +250,7 @@ def test_export_into_an_unreachable_folder_is_exit_5(fit: Fit, tmp_path: Path,
         return real_open(path, *a, **k)
 
     monkeypatch.setattr(os, "lstat", lstat)
+    monkeypatch.setattr(os, "stat", stat_)
     monkeypatch.setattr(os, "open", open_)
     result = fit("export", "-o", str(foreign / "out.csv"))
     assert result.exit_code == 5, result.output
