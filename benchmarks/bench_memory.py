@@ -33,7 +33,7 @@ ROWS_PER_CLIENT = 10
 
 def ensure_csv(rows: int) -> Path:
     """A CSV of ``rows`` meetings: ROWS_PER_CLIENT per client, weekly, items and SRS."""
-    path = DATA / f"import-{rows}.csv"
+    path = DATA / f"import-{rows}-v2.csv"
     if path.exists():
         return path
     DATA.mkdir(parents=True, exist_ok=True)
@@ -42,13 +42,18 @@ def ensure_csv(rows: int) -> Path:
 
     start = TODAY - dt.timedelta(days=7 * ROWS_PER_CLIENT)
     days = [(start + dt.timedelta(days=7 * m)).isoformat() for m in range(ROWS_PER_CLIENT)]
+    import random
+
+    rng = random.Random(rows)
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as out:
         out.write("client,date,ors1,ors2,ors3,ors4,srs1,srs2,srs3,srs4\n")
         for n in range(rows):
             client, meeting = divmod(n, ROWS_PER_CLIENT)
-            a = 2 + (n * 7) % 7
-            out.write(f"M{client:07d},{days[meeting]},{a}.5,{a},{a + 1},4.5,9,9.5,8,9\n")
+            # items marked on a 10 cm line and measured to the millimetre: few repeats
+            ors = ",".join(f"{rng.randint(0, 100) / 10:.1f}" for _ in range(4))
+            srs = ",".join(f"{rng.randint(60, 100) / 10:.1f}" for _ in range(4))
+            out.write(f"M{client:07d},{days[meeting]},{ors},{srs}\n")
     tmp.replace(path)
     return path
 

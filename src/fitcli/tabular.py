@@ -348,6 +348,7 @@ class _RowReader:
             if first:
                 self.where[form] = self.names[first]
         self.cache: dict[str, dict[str, Any]] = {"client": {}, "date": {}, "item": {}}
+        self.ratings: dict[tuple[tuple[float, ...], Rater], Rating] = {}
         # the fast path's plan: where each value is (form, its rater field, its four item
         # columns or None, its total column or None)
         self.client_at, self.date_at = self.index["client"], self.index["date"]
@@ -397,8 +398,10 @@ class _RowReader:
         if not client or not raw_date:
             raise _NotClean
         caches = self.cache
-        if client not in caches["client"]:
-            caches["client"][client] = validate_client_id(client)
+        known = caches["client"].get(client)
+        if known is None:
+            known = caches["client"][client] = validate_client_id(client)
+        client = known  # one string per client, shared by its rows
         date = caches["date"].get(raw_date)
         if date is None:
             date = caches["date"][raw_date] = parse_date(raw_date)
@@ -426,7 +429,10 @@ class _RowReader:
                              items_cache[cells[2]], items_cache[cells[3]])
                 except KeyError:
                     items = self._items(cells)
-                rating = Rating.from_checked_items(items, form_rater)
+                key = (items, form_rater)
+                rating = self.ratings.get(key)  # one shared object per distinct rating:
+                if rating is None:  # a million rows repeat far fewer (memory)
+                    rating = self.ratings[key] = Rating.from_checked_items(items, form_rater)
                 if total_raw and tenths(self.cached("total", total_raw, parse_total)) != tenths(
                         rating.total):
                     raise _NotClean
