@@ -14,7 +14,6 @@ EXIT_INTERRUPTED = 130
 
 def abort_before_start(signum: int, frame: object) -> None:
     import os
-    import sys
 
     try:
         from fitcli import i18n
@@ -24,9 +23,8 @@ def abort_before_start(signum: int, frame: object) -> None:
         message = i18n.t("error.aborted")
     except Exception:  # the catalogues themselves could not be read: say it in English
         message = "Aborted; nothing was written."
-    try:
-        sys.stderr.write("\n" + message + "\n")
-        sys.stderr.flush()
+    try:  # straight to the descriptor: sys.stderr may be in the middle of a write
+        os.write(2, ("\n" + message + "\n").encode("utf-8", "replace"))
     finally:
         os._exit(EXIT_INTERRUPTED)
 
