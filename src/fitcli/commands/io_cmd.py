@@ -1,8 +1,9 @@
 """`fit import` and `fit export`: meetings in and out in batches (CSV, JSON Lines, backup).
 
 Import checks the whole file first and writes nothing if any row is wrong; then it writes
-one client at a time (one atomic write each, under the client's lock), so a crash leaves
-every file whole and running the same import again completes it without duplicates.
+every client as a temp file and takes every client's lock before replacing any client file
+(see ``_write``), so a full disk or a held lock changes nothing, a crash leaves every file
+whole, and running the same import again completes it without duplicates.
 """
 
 from __future__ import annotations
