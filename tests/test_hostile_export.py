@@ -47,6 +47,7 @@ BROKEN = [
     pytest.param(_set("label", "\x1b]8;;https://evil.example\x1b\\"), id="escape-label"),
     pytest.param(_future_correction, id="correction-year-9999"),
     pytest.param(_set("start", "2099-01-01"), id="start-2099"),
+    pytest.param(_set("sessions.1.date", "2099-01-01"), id="meeting-2099"),
 ]
 
 

@@ -35,7 +35,13 @@ def flaws(client: Client, *, today: dt.date, now: dt.datetime) -> list[Flaw]:
     if client.start > today:
         found.append(Flaw("start", "error.date_future",
                           {"date": client.start.isoformat(), "today": today.isoformat()}))
+    if client.closed is not None and client.closed.date > today:
+        found.append(Flaw("closed.date", "error.date_future",
+                          {"date": client.closed.date.isoformat(), "today": today.isoformat()}))
     for index, session in enumerate(client.sessions):
+        if session.date > today:  # import refuses meetings dated after today
+            found.append(Flaw(f"sessions[{index}].date", "error.date_future",
+                              {"date": session.date.isoformat(), "today": today.isoformat()}))
         for n, correction in enumerate(session.corrections):
             at = correction.at
             try:
