@@ -67,8 +67,9 @@ def test_add_with_options_json(fit: Fit) -> None:
     pytest.param(("C9", "--age-group", "senior"), 2, "Error: Invalid value for '--age-group': "
                  "'senior' is not one of 'adult', 'adolescent', 'child'. "
                  "(see 'fit client add --help')\n", id="age-group"),
-    pytest.param(("C9", "--label", "line\nbreak"), 2, "Error: the label must be one line of at "
-                 "most 80 characters; keep it a short note, never a name.\n", id="label-newline"),
+    pytest.param(("C9", "--label", "line\nbreak"), 2, "Error: the label contains an invisible "
+                 "or control character (U+000A); type it as plain text on one line.\n",
+                 id="label-newline"),
     pytest.param(("C9", "--label", "x" * 81), 2, "Error: the label must be one line of at most "
                  "80 characters; keep it a short note, never a name.\n", id="label-long"),
     pytest.param((), 2, "Error: Missing argument 'ID'. (see 'fit client add --help')\n",
@@ -339,3 +340,35 @@ def test_remove_interrupted_at_the_prompt(fit: Fit, store_dir: Path,
     assert result.exit_code == 130
     assert result.stderr.endswith("Aborted; nothing was written.\n")
     assert (store_dir / "clients" / "B2.json").exists()
+
+
+# -- a long list --------------------------------------------------------------------------------
+
+def _many(fit: Fit, count: int) -> None:
+    rows = "".join(f"L{i:03d},2026-03-02,{10 + i % 20}\n" for i in range(count))
+    ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
+    ok(fit("client", "add", "W1", "--label", "æøå [b]x[/b]"))
+
+
+def test_long_list_is_laid_out_like_the_table(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above RICH_MAX_ROWS the list is plain text with the same columns and cells."""
+    from fitcli.render import tables
+
+    _many(fit, 12)
+    rich = ok(fit("client", "list")).stdout
+    monkeypatch.setattr(tables, "RICH_MAX_ROWS", 1)
+    plain = ok(fit("client", "list")).stdout
+    assert [line.rstrip() for line in plain.splitlines()] == [
+        line.rstrip() for line in rich.splitlines()]
+
+
+def test_list_in_worker_processes_is_the_same(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fitcli.commands import _listwork
+
+    _many(fit, 30)
+    one = [ok(fit("client", "list", *extra)).stdout for extra in ((), ("--json",), ("--all",))]
+    monkeypatch.setattr(_listwork, "PARALLEL_MIN_CLIENTS", 1)
+    monkeypatch.setattr(_listwork, "CHUNK_SIZE", 7)
+    monkeypatch.setattr(_listwork, "MP_START_METHOD", "spawn")
+    many = [ok(fit("client", "list", *extra)).stdout for extra in ((), ("--json",), ("--all",))]
+    assert many == one

@@ -406,30 +406,77 @@ def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     return str(request.param)
 
 
-def test_a_failing_write_stops_the_import_and_a_rerun_completes_it(
+def test_a_full_disk_while_writing_writes_nothing(
         fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, write_path: str) -> None:
+    """The disk fills up while the new files are written: no client is written (the write
+    phase is all-or-nothing too), no temp file stays, and a re-run completes the import."""
+    from fitcli.commands import io_cmd
+
+    real = io_cmd.write_temp
+
+    def failing(path: Path, data: bytes, *, sync: bool = False) -> Path:
+        if path.stem == "C005":
+            raise OSError(28, "No space left on device")
+        return real(path, data, sync=sync)
+
+    ok(fit("import", "-", "--create-clients", input="client,date,ors_total\nC000,2026-03-01,20\n"))
+    before = {p.name: p.read_bytes() for p in (store_dir / "clients").iterdir()}
+    rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
+    text = "client,date,ors_total\n" + rows
+    monkeypatch.setattr(io_cmd, "write_temp", failing)
+    failed = fit("import", "-", "--create-clients", input=text)
+    assert failed.exit_code == 5
+    assert "No space left on device" in failed.stderr
+    assert {p.name: p.read_bytes() for p in (store_dir / "clients").iterdir()} == before
+    assert list((store_dir / "clients").glob(".*.tmp")) == []  # no copy left behind
+    monkeypatch.setattr(io_cmd, "write_temp", real)
+    summary = as_json(fit("import", "-", "--create-clients", "--json", input=text))
+    assert summary["clients_created"] == 9
+    assert len(exported(fit)) == 11
+
+
+def test_a_lock_held_elsewhere_writes_nothing(
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, write_path: str) -> None:
+    """Another fit holds one client's lock too long: no client is written."""
+    from fitcli import store as store_module
+    from fitcli.store import Store
+
+    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)
+    rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
+    held = Store(store_dir)
+    held.prepare_batch()
+    with held.batch_lock("C007"):
+        failed = fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows)
+    assert failed.exit_code == 5, failed.output
+    assert "C007" in failed.stderr
+    assert list((store_dir / "clients").iterdir()) == []
+
+
+def test_a_failing_rename_names_the_clients_written(
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, write_path: str) -> None:
+    """Renames need no space, but should one fail, the message says which clients were
+    written; a re-run completes the import."""
     from fitcli.errors import StoreProblem
     from fitcli.store import Store
 
-    # every client file is written through one of these (save too)
-    name = "replace_with_temp" if write_path == "synced" else "write_file"
-    real = getattr(Store, name)
+    real = Store.replace_with_temp
 
-    def failing(self: Store, *args: Path, **kwargs: object) -> None:
-        path = args[1] if name == "replace_with_temp" else args[0]  # (tmp, path, stale)
+    def failing(self: Store, tmp: Path, path: Path, stale: list[Path]) -> None:
         if path.stem == "C005":
-            raise StoreProblem("error.store_unwritable", path="clients", reason="disk full")
-        real(self, *args, **kwargs)
+            raise StoreProblem("error.store_unwritable", path="clients", reason="I/O error")
+        real(self, tmp, path, stale)
 
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
     text = "client,date,ors_total\n" + rows
-    monkeypatch.setattr(Store, name, failing)
+    monkeypatch.setattr(Store, "replace_with_temp", failing)
     failed = fit("import", "-", "--create-clients", input=text)
     assert failed.exit_code == 5
-    assert "disk full" in failed.stderr
-    assert not (store_dir / "clients" / "C005.json").exists()
-    assert list((store_dir / "clients").glob(".*.tmp")) == []  # no copy left behind
-    monkeypatch.setattr(Store, name, real)
+    assert failed.stderr == (
+        "Error: writing stopped after 5 of 10 clients (I/O error); these were written: "
+        "C000, C001, C002, C003, C004. The others are unchanged: fix the cause and run the "
+        "same import again to complete it (what is there already is skipped).\n")
+    assert list((store_dir / "clients").glob(".*.tmp")) == []
+    monkeypatch.setattr(Store, "replace_with_temp", real)
     summary = as_json(fit("import", "-", "--create-clients", "--json", input=text))
     assert summary["clients_created"] + summary["skipped"] == 10
     assert len(exported(fit)) == 10
@@ -553,3 +600,28 @@ def test_a_small_import_fsyncs_each_file(fit: Fit, monkeypatch: pytest.MonkeyPat
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(io_cmd.BATCH_SYNC_MIN_CLIENTS - 1))
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
     assert len(exported(fit)) == io_cmd.BATCH_SYNC_MIN_CLIENTS - 1
+
+
+def test_more_clients_than_open_files_are_written_a_lock_at_a_time(
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the process may not hold every lock at once, clients are replaced one lock at
+    a time: the same files; a lock held elsewhere stops it and the message names the
+    clients already written."""
+    from fitcli import store as store_module
+    from fitcli.commands import io_cmd
+    from fitcli.store import Store
+
+    monkeypatch.setattr(io_cmd, "_enough_open_files", lambda locks: False)
+    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)
+    rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(6))
+    held = Store(store_dir)
+    held.prepare_batch()
+    with held.batch_lock("C003"):
+        failed = fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows)
+    assert failed.exit_code == 5, failed.output
+    assert failed.stderr.startswith("Error: writing stopped after 3 of 6 clients (")
+    assert "these were written: C000, C001, C002." in failed.stderr
+    assert list((store_dir / "clients").glob(".*.tmp")) == []
+    summary = as_json(fit("import", "-", "--create-clients", "--json",
+                          input="client,date,ors_total\n" + rows))
+    assert summary["clients_created"] == 3 and summary["skipped"] == 3

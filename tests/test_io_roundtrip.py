@@ -81,7 +81,8 @@ def clients(draw: st.DrawFn, client_id: str) -> Client:
     if draw(st.booleans()):
         closed = Closure(reason=draw(st.sampled_from(CLOSE_REASONS)),
                          date=day + dt.timedelta(days=draw(st.integers(0, 30))))
-    label = draw(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12))
+    visible = st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp"))
+    label = draw(st.text(visible, max_size=12))
     excluded = draw(st.none() | st.builds(lambda d: Exclusion(reason="test entries", date=d),
                                           st.dates(dt.date(2025, 1, 1), TODAY)))
     removed = tuple(RemovedVisit(at=dt.datetime(2026, 2, 1, 8, tzinfo=dt.UTC), visit=v)

@@ -1,5 +1,5 @@
 """`python -m fitcli` runs the same command as `fit`."""
 
-from fitcli.cli import main
+from fitcli._entry import main
 
 main()

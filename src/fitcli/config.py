@@ -63,10 +63,15 @@ def load(repairing: str | None = None) -> Config:
 
     try:
         raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StoreProblem("error.config_broken", path=str(path), reason=str(exc)) from None
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: an integer of thousands of digits; RecursionError: deep nesting
+        reason = str(exc) or type(exc).__name__
+        raise StoreProblem("error.config_broken", path=str(path),
+                           reason=printable_reason(reason)) from None
     values: dict[str, Value] = {}
     for key, value in raw.items():
+        if not isinstance(value, str | int | float | bool):  # a table or list: never ours
+            value = "..."
         if key == repairing:
             continue
         setting = SETTINGS.get(key)
@@ -78,6 +83,37 @@ def load(repairing: str | None = None) -> Config:
             raise StoreProblem("error.config_bad_value", path=str(path), key=key,
                                value=str(value), allowed=setting.allowed()) from None
     return Config(path, values)
+
+
+def printable_reason(reason: str) -> str:
+    """A parser's message, cut to one short line (it may quote the whole bad value)."""
+    line = reason.splitlines()[0] if reason else reason
+    return line if len(line) <= 200 else line[:200] + "..."
+
+
+def load_for_repair(key: str) -> tuple[Config, StoreProblem | None]:
+    """``load(repairing=key)`` for `fit config set/reset`, which must be able to fix any
+    file: one that cannot be read at all gives an empty config and its problem (the caller
+    keeps a copy of the old file before writing the new one)."""
+    try:
+        return load(repairing=key), None
+    except StoreProblem as exc:
+        if exc.key not in ("error.config_broken", "error.config_unknown_key",
+                           "error.config_bad_value"):
+            raise
+        return Config(config_path(), {}), exc
+
+
+def keep_broken_copy(config: Config) -> Path:
+    """Copy the unreadable config file beside it (``config.toml.broken``) before it is
+    replaced, so nothing the user wrote is lost."""
+    copy = config.path.with_name(config.path.name + ".broken")
+    try:
+        atomic_write(copy, config.path.read_bytes())
+    except OSError as exc:
+        raise StoreProblem("error.store_unwritable", path=str(copy),
+                           reason=exc.strerror or str(exc)) from None
+    return copy
 
 
 def _toml_value(value: Value) -> str:

@@ -16,6 +16,7 @@ EXIT_NOT_FOUND = 3
 EXIT_INVALID_DATA = 4
 EXIT_STORE = 5
 EXIT_NOT_ALLOWED = 6
+EXIT_OUTPUT = 74  # standard output could not be written (sysexits' EX_IOERR)
 EXIT_INTERNAL = 70
 
 
@@ -49,6 +50,13 @@ class InvalidData(FitcliError):
     """A value, row or file that breaks the rules of the data (exit 4)."""
 
     exit_code = EXIT_INVALID_DATA
+
+
+class OutputFailed(FitcliError):
+    """Standard output could not be written (full disk, closed, I/O error): exit 74. The
+    message says whether the command's change was saved before, so nobody repeats it."""
+
+    exit_code = EXIT_OUTPUT
 
 
 class StoreProblem(FitcliError):

@@ -201,8 +201,10 @@ def read_label_file(path: Path) -> dict[str, dict[str, list[str]]]:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise StoreProblem("error.labels_syntax", path=str(path), reason=str(exc)) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError,
+            RecursionError) as exc:  # ValueError: a huge integer; RecursionError: nesting
+        reason = (str(exc) or type(exc).__name__).splitlines()[0][:200]
+        raise StoreProblem("error.labels_syntax", path=str(path), reason=reason) from None
     found: dict[str, dict[str, list[str]]] = {}
     for lang, forms in raw.items():
         if lang not in SUPPORTED or not isinstance(forms, dict):

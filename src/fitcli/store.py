@@ -13,9 +13,11 @@ Never prints; raises fitcli.errors.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -37,6 +39,25 @@ LOCK_TIMEOUT_S = 30.0  # a held lock means another fit process is writing this c
 _POSIX = os.name == "posix"
 
 T = TypeVar("T")
+
+# Whether this run has changed anything on disk (a client file, the config, an export file):
+# if its output then fails, the message must say the change was made, or a retry repeats it.
+_written = False
+
+
+def wrote_anything() -> bool:
+    return _written
+
+
+def forget_writes() -> None:
+    """Start of a command (tests run many in one process)."""
+    global _written
+    _written = False
+
+
+def _note_written() -> None:
+    global _written
+    _written = True
 
 # Migrations: MIGRATIONS[n] turns a schema n document into schema n + 1 (in memory; the file
 # is rewritten in the new schema on its next save).
@@ -137,6 +158,49 @@ def decode_document(data: str | bytes, path: Path | str) -> dict[str, Any]:
     if not isinstance(doc.get("sessions"), list):
         raise StoreProblem("error.store_corrupt", path=str(path), reason="no sessions list")
     return doc
+
+
+# A client file is a few kilobytes (a thousand meetings is ~300 KB); anything far larger is
+# not one, and reading it whole could exhaust memory (a link to /dev/zero, say).
+MAX_CLIENT_BYTES = 16 * 1024 * 1024
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+class NotRegularFile(OSError):
+    """A path in the store that is a link, a pipe, a device or a folder: never opened."""
+
+
+def read_regular(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of the regular file at ``path``: never through a symbolic link, never from
+    a FIFO or a device (opened without blocking, checked before reading), at most ``limit``
+    bytes (more raises OSError). FileNotFoundError when there is none."""
+    limit = MAX_CLIENT_BYTES if limit is None else limit
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit // (1024 * 1024)} MB", str(path))
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise OSError(errno.EFBIG, f"larger than {limit // (1024 * 1024)} MB",
+                              str(path))
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+            raise NotRegularFile(errno.ELOOP, "a symbolic link", str(path)) from None
+        raise
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -287,6 +351,7 @@ def atomic_write(path: Path, data: str | bytes, *, sync_dir: bool = True) -> Non
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    _note_written()
     if sync_dir:  # the temp file is gone once renamed: nothing to remove after this
         _fsync_dir(path.parent)
 
@@ -296,8 +361,22 @@ def ensure_private_dir(folder: Path, tighten: bool = False) -> None:
     folders fitcli owns, like ``clients/``; never for a folder the user chose)."""
     try:
         existed = folder.is_dir()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if _POSIX and (tighten or not existed) and folder.stat().st_mode & 0o077:
+        if not existed:  # every missing parent too, each 0700 whatever the umask
+            missing = []
+            at = folder
+            while not at.exists() and at != at.parent:
+                missing.append(at)
+                at = at.parent
+            for new in reversed(missing):
+                try:
+                    new.mkdir(mode=0o700)
+                except FileExistsError:  # made meanwhile by another process
+                    continue
+                if _POSIX:
+                    os.chmod(new, 0o700)
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+        if _POSIX and tighten and folder.lstat().st_mode & 0o077:
             os.chmod(folder, 0o700)
     except OSError as exc:
         raise StoreProblem("error.store_unwritable", path=str(folder),
@@ -311,6 +390,7 @@ class Document:
     client_id: str
     doc: dict[str, Any] | None
     problem: StoreProblem | None
+    client: Client | None = None  # with ``documents(validated=True)``
 
 
 @dataclass(frozen=True)
@@ -341,8 +421,14 @@ class Store:
     def _find(self, client_id: str) -> Path | None:
         """The file of ``client_id``; the ID's case need not match (file systems ignore it)."""
         exact = self.path_for(client_id)
-        if exact.exists():  # on macOS/Windows this also matches another case: fine
+        try:
+            os.lstat(exact)  # on macOS/Windows this also matches another case: fine
             return exact
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        except OSError as exc:  # no permission to look: a store problem, not "not found"
+            raise StoreProblem("error.store_unreadable", path=str(self.clients_dir),
+                               reason=exc.strerror or str(exc)) from None
         key = id_key(client_id)
         for known in self.ids():
             if id_key(known) == key:
@@ -352,6 +438,8 @@ class Store:
     def ids(self) -> list[str]:
         """The IDs of every client file, sorted without regard to case."""
         try:
+            if os.path.islink(self.clients_dir):
+                raise NotRegularFile(errno.ELOOP, "a symbolic link", str(self.clients_dir))
             if not self.clients_dir.is_dir():
                 return []
             names = [name[:-5] for name in os.listdir(self.clients_dir)
@@ -376,6 +464,10 @@ class Store:
         the process dies, so a kill -9 never leaves a client locked. Lock files are never
         deleted (deleting one while another process waits on it would break the exclusion).
         """
+        if _POSIX:  # the same flock as batch_lock, opened without following links
+            with self.batch_lock(client_id):
+                yield
+            return
         from filelock import FileLock, Timeout  # only commands that write pay for it
 
         path = self.lock_path(client_id)
@@ -417,10 +509,18 @@ class Store:
         path = self.lock_path(client_id)
         if not self._batch_ready:
             ensure_private_dir(self.root)
-            ensure_private_dir(self.locks_dir)
+            ensure_private_dir(self.locks_dir, tighten=True)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            if os.path.islink(self.locks_dir):
+                raise NotRegularFile(errno.ELOOP, "a symbolic link", str(self.locks_dir))
+            # never through a link (one could point outside the store), never a FIFO
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o600)
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                exc = NotRegularFile(errno.ELOOP, "a symbolic link", str(path))
             raise StoreProblem("error.store_unwritable", path=str(path),
                                reason=exc.strerror or str(exc)) from None
         try:
@@ -444,7 +544,7 @@ class Store:
     # -- reading -----------------------------------------------------------------------
     def _read(self, path: Path) -> Client:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_regular(path).decode("utf-8")
         except FileNotFoundError:
             raise NotFound("error.client_not_found", client=path.stem) from None
         except (OSError, UnicodeDecodeError) as exc:
@@ -490,17 +590,18 @@ class Store:
             except NotFound:
                 pass
 
-    def documents(self, ids: list[str] | None = None, *,
-                  missing_ok: bool = False) -> Iterator[Document]:
+    def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
+                  validated: bool = False) -> Iterator[Document]:
         """Like ``entries`` but each file as its stored JSON document (see decode_document).
         A given ID without a file is NotFound, unless ``missing_ok`` (IDs as ``ids()``
-        listed them, from a file another process may have removed since)."""
+        listed them, from a file another process may have removed since). ``validated``:
+        every document is checked by the model, exactly as ``entries`` reads it (a file
+        `fit client list` reports is a problem here too), and carries its client."""
         folder = os.path.join(self.clients_dir, "")
         for client_id in self.ids() if ids is None else ids:
             path = f"{folder}{client_id}.json"  # a str: Path objects cost ~7 us a file here
-            try:
-                with open(path, "rb") as fh:  # bytes: the JSON parser checks the UTF-8
-                    data = fh.read()
+            try:  # bytes: the JSON parser checks the UTF-8
+                data = read_regular(path)
             except FileNotFoundError:
                 if ids is not None and not missing_ok:
                     raise NotFound("error.client_not_found", client=client_id) from None
@@ -510,7 +611,14 @@ class Store:
                     "error.store_corrupt", path=path, reason=str(exc)))
                 continue
             try:
-                yield Document(client_id, decode_document(data, path), None)
+                if validated:
+                    client = decode(data.decode("utf-8"), Path(path))
+                    yield Document(client_id, client.model_dump(mode="json"), None, client)
+                else:
+                    yield Document(client_id, decode_document(data, path), None)
+            except UnicodeDecodeError as exc:
+                yield Document(client_id, None, StoreProblem(
+                    "error.store_corrupt", path=path, reason=str(exc)))
             except StoreProblem as exc:
                 yield Document(client_id, None, exc)
 
@@ -545,6 +653,7 @@ class Store:
             for old in stale:
                 old.unlink(missing_ok=True)
             _replace(tmp, path)
+            _note_written()
         except OSError as exc:
             raise StoreProblem("error.store_unwritable", path=str(self.clients_dir),
                                reason=exc.strerror or str(exc)) from None
@@ -584,6 +693,7 @@ class Store:
             self._read(path)  # an unreadable file is left for a person to restore or move
             try:
                 path.unlink()
+                _note_written()
                 for tmp in stale_temps(path):  # a copy a killed writer left is erased too
                     tmp.unlink(missing_ok=True)
                 _fsync_dir(path.parent)

@@ -45,6 +45,7 @@ from fitcli.model.scores import (
     tenths,
     validate_rater,
 )
+from fitcli.model.text import validate_label
 
 Format = Literal["csv", "jsonl", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "jsonl", "json")
@@ -113,7 +114,11 @@ _AGE_OF: dict[str, AgeGroup] = {normalise(a): g for g, aliases in AGE_VALUES.ite
 def decode(data: bytes) -> str:
     """UTF-8 with or without BOM (and UTF-16 with BOM, Excel's 'Unicode text')."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # an odd number of bytes, a lone surrogate
+            line = data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
+            raise InvalidData("import.error.encoding", line=line) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -128,10 +133,53 @@ def detect_format(text: str) -> Format:
         return "csv"
     first = stripped.split("\n", 1)[0].strip()
     try:
-        obj = json.loads(first)
-    except json.JSONDecodeError:
+        obj = _json_loads(first)
+    except ValueError:
         return "json"
     return "jsonl" if isinstance(obj, dict) and BACKUP_MARK not in obj else "json"
+
+
+class JsonTooDeep(ValueError):
+    """Nested deeper than any fitcli document (Python's parser would hit its recursion
+    limit)."""
+
+
+JSON_MAX_DEPTH = 32  # a backup is 6 deep; nothing real is near this
+
+
+def _json_depth_ok(text: str) -> bool:
+    """Whether ``text`` nests no deeper than JSON_MAX_DEPTH (strings skipped; a cheap
+    upper bound: closers are not subtracted unless needed)."""
+    if text.count("[") + text.count("{") <= JSON_MAX_DEPTH:
+        return True
+    depth = 0
+    for match in re.finditer(r'[\[{\]}]|"(?:[^"\\]|\\.)*"', text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > JSON_MAX_DEPTH:
+                return False
+        elif token in "]}":
+            depth -= 1
+    return True
+
+
+def _json_loads(text: str) -> Any:
+    """json.loads that fails with ValueError on anything hostile: nesting deeper than
+    JSON_MAX_DEPTH (checked before parsing), integers of thousands of digits."""
+    if not _json_depth_ok(text):
+        raise JsonTooDeep(f"nested deeper than {JSON_MAX_DEPTH} levels")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise JsonTooDeep(f"nested deeper than {JSON_MAX_DEPTH} levels") from None
+
+
+def _json_problem(exc: ValueError) -> tuple[int, dict[str, Any]]:
+    """The line and values of an ``import.error.json_syntax`` problem for ``exc``."""
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.lineno, {"reason": exc.msg, "column_no": exc.colno}
+    return 1, {"reason": str(exc).split(";")[0].splitlines()[0][:120], "column_no": 1}
 
 
 def detect_delimiter(header: str) -> str:
@@ -214,10 +262,19 @@ def parse(text: str, fmt: Format | None = None) -> Parsed:
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (quoted cells may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    """CSV records with the line each starts on (quoted cells may span lines). A quote left
+    open at the end of the file, text after a closing quote, or a cell longer than the
+    csv module's limit (131,072 characters) is refused with its line (exit 4)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidData("import.error.csv_syntax", line=start,
+                              reason=str(exc).splitlines()[0][:120]) from None
         yield start, record
         start = reader.line_num + 1
 
@@ -304,6 +361,7 @@ class _RowReader:
             if first:
                 self.where[form] = self.names[first]
         self.cache: dict[str, dict[str, Any]] = {"client": {}, "date": {}, "item": {}}
+        self.ratings: dict[tuple[tuple[float, ...], Rater], Rating] = {}
         # the fast path's plan: where each value is (form, its rater field, its four item
         # columns or None, its total column or None)
         self.client_at, self.date_at = self.index["client"], self.index["date"]
@@ -353,8 +411,10 @@ class _RowReader:
         if not client or not raw_date:
             raise _NotClean
         caches = self.cache
-        if client not in caches["client"]:
-            caches["client"][client] = validate_client_id(client)
+        known = caches["client"].get(client)
+        if known is None:
+            known = caches["client"][client] = validate_client_id(client)
+        client = known  # one string per client, shared by its rows
         date = caches["date"].get(raw_date)
         if date is None:
             date = caches["date"][raw_date] = parse_date(raw_date)
@@ -382,7 +442,10 @@ class _RowReader:
                              items_cache[cells[2]], items_cache[cells[3]])
                 except KeyError:
                     items = self._items(cells)
-                rating = Rating.from_items(items, form_rater)
+                key = (items, form_rater)
+                rating = self.ratings.get(key)  # one shared object per distinct rating:
+                if rating is None:  # a million rows repeat far fewer (memory)
+                    rating = self.ratings[key] = Rating.from_items(items, form_rater)
                 if total_raw and tenths(self.cached("total", total_raw, parse_total)) != tenths(
                         rating.total):
                     raise _NotClean
@@ -596,10 +659,10 @@ def parse_jsonl(text: str) -> Parsed:
             continue
         out.lines += 1
         try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            out.problems.append(Problem(line, "", "import.error.json_syntax",
-                                        {"reason": exc.msg, "column_no": exc.colno}))
+            obj = _json_loads(raw)
+        except ValueError as exc:  # broken JSON, too deep, a huge integer
+            _, params = _json_problem(exc)
+            out.problems.append(Problem(line, "", "import.error.json_syntax", params))
             continue
         try:
             out.rows.append(_json_meeting(obj, line, ""))
@@ -612,17 +675,17 @@ def parse_backup(text: str) -> Parsed:
     """A full backup (``fit export --format json``): clients with all their details."""
     out = Parsed("json")
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        out.problems.append(Problem(exc.lineno, "", "import.error.json_syntax",
-                                    {"reason": exc.msg, "column_no": exc.colno}))
+        doc = _json_loads(text)
+    except ValueError as exc:  # broken JSON, too deep, a huge integer
+        line, params = _json_problem(exc)
+        out.problems.append(Problem(line, "", "import.error.json_syntax", params))
         return out
     if not isinstance(doc, dict) or not isinstance(doc.get("clients"), list):
         out.problems.append(Problem(None, "", "import.error.not_backup", {}))
         return out
     version = doc.get(BACKUP_MARK)
-    if (not isinstance(version, int) or isinstance(version, bool) or version < 1
-            or version > BACKUP_VERSION):
+    if (isinstance(version, bool) or not isinstance(version, int)
+            or not 1 <= version <= BACKUP_VERSION):
         out.problems.append(Problem(None, BACKUP_MARK, "import.error.backup_version",
                                     {"version": version, "supported": BACKUP_VERSION}))
         return out
@@ -670,6 +733,10 @@ def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
     label = raw.get("label", "")
     if not isinstance(label, str):
         raise _JsonProblem(f"{path}.label", "import.error.json_type", expected="string")
+    try:  # the rule of `fit client add --label`: one short line of visible text
+        validate_label(label)  # (kept as stored: a restore is exact)
+    except DomainError as exc:
+        raise _JsonProblem(f"{path}.label", exc.key, **exc.params) from None
     closed = raw.get("closed")
     closure: Closure | None = None
     if closed is not None:

@@ -8,6 +8,8 @@ fitcli errors, model refusals and the parser's usage errors all end as one trans
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import io
 import json
 import os
 import re
@@ -22,15 +24,19 @@ from typer.core import TyperGroup
 
 from fitcli import config as config_file
 from fitcli import i18n
+from fitcli import store as store_module
 from fitcli.errors import (
     EXIT_INTERNAL,
+    EXIT_STORE,
     FitcliError,
     InvalidData,
     NotFound,
+    OutputFailed,
     UsageProblem,
 )
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
+from fitcli.render.safe import json_safe, printable
 from fitcli.store import Store
 
 STORE_ENV = "FIT_STORE"
@@ -100,6 +106,9 @@ def start(store_option: Path | str | None, lang_option: str | None) -> None:
     """Called by the root callback before every command: fresh state, language chosen."""
     global RUNTIME
     close_store()
+    if isinstance(store_option, str) and not store_option.strip():
+        # Path("") is the current folder: a store there by accident is worse than an error
+        raise UsageProblem("error.store_empty")
     RUNTIME = Runtime(store_option=store_option)
     i18n.use_label_file(config_file.labels_path)
     i18n.set_language(choose_language(lang_option))
@@ -229,15 +238,19 @@ def confirm(question: str) -> bool:
 
 
 def echo(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+    """A line (or lines) of plain text on stdout; data in it never reaches the terminal as
+    control characters (see render/safe.py)."""
+    sys.stdout.write(printable(text, lines=True) + "\n")
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False)) + "\n")
 
 
 def fail_line(message: str) -> None:
-    sys.stderr.write(f"{t('error.prefix')} {message}\n")
+    """``Error: message`` on stderr, on one line: anything unprintable in the data it quotes
+    (a CSV cell, a file name) is shown escaped."""
+    sys.stderr.write(f"{t('error.prefix')} {printable(message)}\n")
 
 
 class FitGroup(TyperGroup):
@@ -249,16 +262,33 @@ class FitGroup(TyperGroup):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        _utf8_when_redirected()
-        try:  # parser errors before the root callback runs are in the user's language too
-            i18n.set_language(choose_language(_lang_in(sys.argv[1:] if args is None else args)))
-        except FitcliError:
-            i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
         try:
+            return self._boundary(args, prog_name, complete_var, **extra)
+        except KeyboardInterrupt:  # Ctrl+C while an error was being reported
+            sys.stderr.write("\n" + t(_aborted_key()) + "\n")
+            sys.exit(EXIT_INTERRUPTED)
+
+    def _boundary(self, args: Sequence[str] | None, prog_name: str | None,
+                  complete_var: str | None, **extra: Any) -> Any:
+        try:
+            _python_handles_ctrl_c()
+            _closed_streams_fail_loudly()
+            _utf8_when_redirected()
+            store_module.forget_writes()
+            try:  # parser errors before the root callback runs are in the user's language too
+                i18n.set_language(choose_language(
+                    _lang_in(sys.argv[1:] if args is None else args)))
+            except FitcliError:
+                i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
             try:
                 result = super().main(args, prog_name, complete_var, False, **extra)
             finally:
                 close_store()  # a database connection ends with its command
+            _flush_stdout()
+        except OutputFailed as exc:
+            _stdout_to_nowhere()
+            fail_line(t(exc.key, **exc.params))
+            sys.exit(exc.exit_code)
         except FitcliError as exc:
             fail_line(t(exc.key, **exc.params))
             sys.exit(exc.exit_code)
@@ -267,11 +297,23 @@ class FitGroup(TyperGroup):
             fail_line(t(err.key, **err.params))
             sys.exit(err.exit_code)
         except KeyboardInterrupt:
-            sys.stderr.write("\n" + t("error.aborted") + "\n")
+            sys.stderr.write("\n" + t(_aborted_key()) + "\n")
             sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
+            _stdout_to_nowhere()
             sys.exit(0)
         except Exception as exc:
+            failed = _output_failure(exc)
+            if failed is not None:
+                _stdout_to_nowhere()
+                fail_line(t(failed.key, **failed.params))
+                sys.exit(failed.exit_code)
+            if isinstance(exc, OSError) and exc.filename is not None:
+                # a file or folder fit could not reach (no permission, gone, not a folder):
+                # the store's own problems are StoreProblem already; this is the safety net
+                fail_line(t("error.file_access", path=str(exc.filename),
+                            reason=exc.strerror or str(exc)))
+                sys.exit(EXIT_STORE)
             if type(exc).__name__ == "NoArgsIsHelpError":
                 sys.exit(2)  # the help was shown; there is no error to add
             if _is_usage_error(exc):
@@ -280,13 +322,90 @@ class FitGroup(TyperGroup):
                     fail_line(line)
                 sys.exit(int(getattr(exc, "exit_code", 2)))
             if type(exc).__name__ == "Abort":  # Ctrl-C or end of input at a prompt
-                sys.stderr.write("\n" + t("error.aborted") + "\n")
+                sys.stderr.write("\n" + t(_aborted_key()) + "\n")
                 sys.exit(EXIT_INTERRUPTED)
             if os.environ.get("FIT_DEBUG"):
                 raise
             fail_line(t("error.internal", kind=type(exc).__name__))
             sys.exit(EXIT_INTERNAL)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _aborted_key() -> str:
+    """Ctrl+C: "nothing was written" only when that is true."""
+    return "error.aborted_after_save" if store_module.wrote_anything() else "error.aborted"
+
+
+def _python_handles_ctrl_c() -> None:
+    """From here on Ctrl+C is KeyboardInterrupt again (see fitcli/_entry.py), so that the
+    code it interrupts cleans up and this boundary reports it."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    current = signal.getsignal(signal.SIGINT)
+    if getattr(current, "__name__", "") == "abort_before_start":
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+class _ClosedStream(io.TextIOBase):
+    """Standard output or error that the caller closed (``fit ... >&-``): Python then has
+    None there. Writing fails like a write to a closed descriptor, so the boundary reports
+    it instead of crashing on None."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+
+def _closed_streams_fail_loudly() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+    if sys.stderr is None:  # nowhere to report anything: the exit code says it
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        failed = _output_failure(exc)
+        if failed is None:
+            raise
+        raise failed from None
+
+
+def _output_failure(exc: BaseException) -> OutputFailed | None:
+    """``exc`` as the failure to write standard output it is, or None. A store or file
+    problem never arrives here as a bare OSError with no file name (the store turns its own
+    into StoreProblem); one writing to stdout does."""
+    if isinstance(exc, ValueError) and "closed file" in str(exc):
+        reason = str(exc)
+    elif isinstance(exc, OSError) and exc.filename is None and exc.errno in _OUTPUT_ERRNOS:
+        reason = exc.strerror or str(exc)
+    else:
+        return None
+    key = "error.output_after_save" if store_module.wrote_anything() else "error.output_failed"
+    return OutputFailed(key, reason=reason)
+
+
+_OUTPUT_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EBADF", "EIO", "EPIPE", "EDQUOT", "EFBIG",
+                                      "EINVAL", "ENXIO", "EROFS") if hasattr(errno, name))
+
+
+def _stdout_to_nowhere() -> None:
+    """After output failed, what is still buffered would fail again when Python exits
+    (a second message, exit 120): send the rest to the null device."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass
 
 
 def _utf8_when_redirected() -> None:

@@ -13,10 +13,11 @@ import shutil
 from pathlib import Path
 
 from fitcli.commands._common import echo, store, today
+from fitcli.commands._listwork import table_row
 from fitcli.commands._rules import norms_and_rules
 from fitcli.errors import StoreProblem, UsageProblem
 from fitcli.i18n import t
-from fitcli.model.alerts import Flag, RuleSettings, Severity, evaluate, worst
+from fitcli.model.alerts import Flag, RuleSettings, Severity, evaluate
 from fitcli.model.norms import NormProfile
 from fitcli.model.scores import Client
 from fitcli.model.synth import ARCHETYPES, TYPICAL, Synthetic, generate
@@ -120,11 +121,8 @@ def show(target: Path, made: list[Synthetic], seed: int) -> None:
     flagged = {c.id: evaluate(c, profile, rules, on) for c in clients}
     echo(t("demo.created", clients=len(made), seed=seed, path=str(target)))
     echo()
-    cells = []
-    for client in clients:
-        most = worst(flagged[client.id])
-        cells.append(f"{severity_word(most.severity)} {most.rule}" if most else "-")
-    show_renderable(client_list(clients, extra={t("flags.list_column"): cells}))
+    rows = [table_row(client, flagged[client.id]) for client in clients]
+    show_renderable(client_list(rows, flag_header=t("flags.list_column")))
     echo()
     _flags(clients, flagged)
     echo()

@@ -12,6 +12,7 @@ Kept free of typer, so a worker started with "spawn" (Windows, macOS) imports li
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fitcli.commands import _pool
+from fitcli.model import restorable
 from fitcli.render.export import layout
 from fitcli.store import Store
 
@@ -58,13 +60,21 @@ def export_part(job: Job, ids: list[str] | None, strict: bool = False) -> Part:
     shape = layout(job.fmt, job.exported_at)
     part = Part()
     st = Store(job.root)
-    for entry in st.documents(ids, missing_ok=not strict):
+    now = dt.datetime.fromisoformat(job.exported_at)
+    for entry in st.documents(ids, missing_ok=not strict, validated=True):
         doc = entry.doc
-        if doc is None:
+        if doc is None or entry.client is None:
             if entry.problem is not None:
                 part.problems.append((entry.problem.key, dict(entry.problem.params)))
             continue
         if job.open_only and doc["closed"] is not None:
+            continue
+        # an export is a backup: what import would refuse is reported, never written
+        flaw = next(iter(restorable.flaws(entry.client, today=now.date(), now=now)), None)
+        if flaw is not None:  # words are chosen by the main process, in the user's language
+            part.problems.append(("error.export_invalid", {
+                "path": str(st.clients_dir / f"{entry.client_id}.json"), "where": flaw.where,
+                "flaw": flaw.key, "flaw_params": flaw.params}))
             continue
         part.pieces.append(shape.client(doc))
         part.meetings += len(doc["sessions"])

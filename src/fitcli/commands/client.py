@@ -1,6 +1,7 @@
 """`fit client ...`: add, list, show, close, reopen and remove clients."""
 
 import sys
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -17,12 +18,14 @@ from fitcli.commands._common import (
 )
 from fitcli.commands._params import AgeGroupOpt, ClientIdArg, DateOpt, JsonOpt, YesOpt
 from fitcli.errors import EXIT_STORE, UsageProblem
-from fitcli.i18n import t
+from fitcli.i18n import current_language, t
 from fitcli.model import meetings
 from fitcli.model.ids import validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client, validate_practitioner
-from fitcli.render.data import client_dict, summary_dict
+from fitcli.model.text import validate_label
+from fitcli.render.data import client_dict
+from fitcli.render.safe import json_safe
 
 app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen, exclude and remove "
                   "clients."
@@ -32,15 +35,15 @@ PractitionerOpt = Annotated[str | None, typer.Option(
     "--practitioner", metavar="CODE", show_default=False,
     help="The practitioner responsible (default: you: FIT_PRACTITIONER, the 'practitioner' "
          "setting, or your login on a team database).")]
-LABEL_MAX = 80  # a short note for the practitioner, shown in one table cell
 
 
 def _label(raw: str) -> str:
-    """A label is one short line: no control characters (they would break tables)."""
-    label = raw.strip()
-    if len(label) > LABEL_MAX or any(ch < " " or ch == "\x7f" for ch in label):
-        raise UsageProblem("error.label", max=LABEL_MAX)
-    return label
+    """A label is one short line of visible text: control and format characters (ESC, C1
+    controls, U+2028, bidi overrides) would break tables or command the terminal."""
+    try:
+        return validate_label(raw)
+    except DomainError as exc:
+        raise UsageProblem(exc.key, **exc.params) from None
 
 
 @app.command("add")
@@ -79,18 +82,6 @@ def add(
         echo(t("client.added", client=client_id, age_group=t(f"age_group.{age_group}")))
 
 
-def _loaded_or_report(ids: list[str] | None = None) -> tuple[list[Client], int]:
-    """Every readable client; unreadable files are reported on stderr and counted."""
-    clients, problems = [], 0
-    for entry in store().entries(ids):
-        if entry.client is not None:
-            clients.append(entry.client)
-        elif entry.problem is not None:
-            fail_line(t(entry.problem.key, **entry.problem.params))
-            problems += 1
-    return clients, problems
-
-
 @app.command("list")
 def list_clients(
     show_all: Annotated[bool, typer.Option("--all", help="Include closed clients.")] = False,
@@ -103,36 +94,31 @@ def list_clients(
 
     Example: fit client list --all --practitioner anna
     """
-    clients, problems = _loaded_or_report()
-    if not show_all:
-        clients = [c for c in clients if c.status == "open"]
-    if practitioner is not None:
-        clients = [c for c in clients if c.practitioner == practitioner.strip()]
-    if as_json:
-        emit_json([summary_dict(c) for c in clients])
-    elif not clients:
+    from fitcli.commands import _listwork
+    from fitcli.commands._rules import norms_and_rules
+
+    profile, rules = norms_and_rules()
+    job = _listwork.Job(root=getattr(store(), "root", Path()), lang=current_language(),
+                        profile=profile, rules=rules, today=today(), show_all=show_all,
+                        as_json=as_json,
+                        practitioner=None if practitioner is None else practitioner.strip())
+    listed = _listwork.run(job, store(), report=fail_line)
+    if as_json:  # the text of emit_json(list of summary_dict), built piece by piece
+        sys.stdout.write(json_safe("[" + ", ".join(row[0] for row in listed.rows) + "]")
+                         + "\n")
+    elif not listed.rows:
         echo(t("list.empty_all" if show_all else "list.empty"))
     else:
         from fitcli.render.console import show
         from fitcli.render.tables import client_list
 
-        show(client_list(clients, extra=_worst_flags(clients)))
-    if problems:
+        table = client_list(listed.rows, flag_header=t("flags.list_column"))
+        if isinstance(table, str):  # a long list, laid out as plain text
+            echo(table)
+        else:
+            show(table)
+    if listed.problem_count:
         sys.exit(EXIT_STORE)
-
-
-def _worst_flags(clients: list[Client]) -> dict[str, list[str]]:
-    """The "Flag" column: each client's most severe current flag (see `fit flags`)."""
-    from fitcli.commands._rules import norms_and_rules
-    from fitcli.model.alerts import evaluate, worst
-    from fitcli.render.flags import severity_word
-
-    profile, rules = norms_and_rules()
-    cells = []
-    for client in clients:
-        flag = worst(evaluate(client, profile, rules, today()))
-        cells.append(f"{severity_word(flag.severity)} {flag.rule}" if flag else "-")
-    return {t("flags.list_column"): cells}
 
 
 @app.command("show")

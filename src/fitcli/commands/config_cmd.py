@@ -1,5 +1,6 @@
 """`fit config ...`: show, set and reset settings (validated before saving)."""
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -7,7 +8,7 @@ import typer
 
 from fitcli import config as config_file
 from fitcli import i18n
-from fitcli.commands._common import domain, echo, emit_json, settings
+from fitcli.commands._common import domain, echo, emit_json, fail_line, settings
 from fitcli.commands._params import JsonOpt
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
@@ -20,6 +21,7 @@ from fitcli.model.settings import (
     parse,
     resolve,
 )
+from fitcli.render.safe import printable
 
 app = typer.Typer(no_args_is_help=True, help="Show, set and reset settings."
                   "\n\nExample: fit config set norms pcoms")
@@ -98,6 +100,17 @@ def _source(source: str, values: dict[str, Value]) -> str:
     return t(f"config.source.{source}")
 
 
+def _repairable(key: str) -> config_file.Config:
+    """The config to change; a file that cannot be read is kept as a copy and replaced
+    (set and reset are how a user repairs it), with a line saying so."""
+    config, problem = config_file.load_for_repair(key)
+    if problem is not None:
+        copy = config_file.keep_broken_copy(config)
+        fail_line(t(problem.key, **problem.params))
+        sys.stderr.write(printable(t("config.broken_kept", path=str(copy))) + "\n")
+    return config
+
+
 @app.command("set")
 def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")]) -> None:
     """Set KEY to VALUE after checking it against the allowed range.
@@ -111,7 +124,7 @@ def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")
         if exc.key == "error.setting_value":  # the range with the language's decimal mark
             exc.params["allowed"] = _allowed(SETTINGS[key])
         raise domain(exc) from None
-    config = config_file.load(repairing=key)
+    config = _repairable(key)
     config_file.save(config_file.Config(config.path, {**config.values, key: parsed}))
     echo(t("config.saved", key=key, value=_shown(parsed)))
 
@@ -126,7 +139,7 @@ def reset(key: KeyArg) -> None:
         lookup(key)
     except DomainError as exc:
         raise domain(exc) from None
-    config = config_file.load(repairing=key)
+    config = _repairable(key)
     values = dict(config.values)
     config_file.save(config_file.Config(config.path, values))
     echo(t("config.reset", key=key))

@@ -1,14 +1,16 @@
 """`fit import` and `fit export`: meetings in and out in batches (CSV, JSON Lines, backup).
 
 Import checks the whole file first and writes nothing if any row is wrong; then it writes
-one client at a time (one atomic write each, under the client's lock), so a crash leaves
-every file whole and running the same import again completes it without duplicates.
+every client as a temp file and takes every client's lock before replacing any client file
+(see ``_write``), so a full disk or a held lock changes nothing, a crash leaves every file
+whole, and running the same import again completes it without duplicates.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -22,9 +24,10 @@ from fitcli.commands._common import echo, emit_json, fail_line, now, store, toda
 from fitcli.commands._params import JsonOpt
 from fitcli.errors import InvalidData, StoreProblem, UsageProblem
 from fitcli.i18n import DEFAULT, in_language, t
-from fitcli.model import batch
+from fitcli.model import batch, restorable
 from fitcli.model.ids import id_key
 from fitcli.model.scores import AgeGroup, Client
+from fitcli.render.safe import printable
 from fitcli.store import (
     Store,
     atomic_write,
@@ -97,6 +100,17 @@ def _existing(st: Store, keys: set[str]) -> dict[str, Client]:
     return clients
 
 
+def _restore_flaws(plan: batch.Plan, parsed: tabular.Parsed) -> list[batch.Problem]:
+    """What a backup would restore that no person could have typed (see model/restorable)."""
+    found = []
+    for write in plan.writes:
+        template = parsed.templates.get(write.key)
+        if write.base is None and template is not None:
+            found += [batch.Problem(None, f"{template.path}.{flaw.where}", flaw.key, flaw.params)
+                      for flaw in restorable.flaws(write.result, today=today(), now=now())]
+    return found
+
+
 def problem_text(problem: batch.Problem) -> str:
     reason = t(problem.key, **problem.params)
     if problem.line is None:
@@ -120,7 +134,7 @@ def _refuse(problems: list[batch.Problem], source: str, as_json: bool) -> Invali
                    "problems": [problem_dict(p) for p in problems]})
     else:
         for problem in problems[:REPORT_LIMIT]:
-            sys.stderr.write(problem_text(problem) + "\n")
+            sys.stderr.write(printable(problem_text(problem)) + "\n")
         if len(problems) > REPORT_LIMIT:
             sys.stderr.write(t("import.more_problems", count=len(problems) - REPORT_LIMIT) + "\n")
     return InvalidData("import.error.refused", count=len(problems))
@@ -181,103 +195,91 @@ def _replanned(st: Store, job: _Job, rows: list[batch.Row], template: batch.Temp
     return None if redone is None else encode(redone.result)
 
 
-def _write_one(st: Store, job: _Job, rows: list[batch.Row], template: batch.Template | None,
-               options: batch.Options) -> None:
-    """One atomic write of one client under its lock (re-planned if it changed meanwhile)."""
-    with st.batch_lock(job.client_id):
-        data = _replanned(st, job, rows, template, options)
-        if data is not None:
-            st.write_file(job.path, data, sync_dir=False, stale=job.stale)
-
-
 def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
            templates: dict[str, batch.Template], options: batch.Options, show_bar: bool) -> None:
-    """Write every planned client, each in one atomic write under its own lock (so a crash
-    at any moment leaves every file whole), and one folder fsync at the end. Everything
-    needing Python (encoding, paths, folders) is done first."""
+    """Write every planned client, all or nothing as far as the disk allows:
+
+    1. every new file is written as a temp file beside its client file and made durable
+       (one file-system sync where trusted, else an fsync each, a few at once); a full
+       disk or an I/O error here leaves every client as it was;
+    2. every client's lock is taken (sorted, so two imports cannot deadlock); one held too
+       long by another fit, or a locks folder that cannot be written, leaves every client
+       as it was;
+    3. under all the locks, a client another fit wrote since the check is planned again
+       (a new temp file), still before anything is replaced;
+    4. only then each temp file replaces its client file: renames, which do not need free
+       space. Should one still fail, the message names the clients already written.
+
+    A crash at any moment leaves every file whole (old or new); temp files it leaves are
+    removed by the client's next write or a re-run."""
     from fitcli.render.progress import bar
 
     st.prepare_batch()
     jobs = _prepare(st, plan.writes, stale_temps_by_file(st.clients_dir))
+    temps: dict[int, Path] = {}
     try:
         with bar(len(jobs), t("import.progress"), show_bar) as tick:
             large = BATCH_SYNC and len(jobs) >= BATCH_SYNC_MIN_CLIENTS
             syncer = filesystem_syncer(st.clients_dir) if large else None
-            if syncer is not None:
-                _write_synced(st, jobs, syncer, rows, templates, options, tick)
-            else:
-                _write_each(st, jobs, rows, templates, options, tick)
-    finally:
+            _write_temps(jobs, temps, syncer, tick)
+            if _enough_open_files(len(jobs)):
+                with _all_locks(st, jobs):
+                    final = _replan_all(st, jobs, temps, rows, templates, options)
+                    _replace_all(st, jobs, temps, final, tick)
+            else:  # more clients than this process may hold files open: a lock at a time
+                _replace_one_by_one(st, jobs, temps, rows, templates, options, tick)
+    finally:  # on an error or Ctrl-C: temp files not renamed are removed
+        for tmp in temps.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         st.sync()
 
 
-def _write_synced(st: Store, jobs: list[_Job], syncer: Callable[[], None],
-                  rows: dict[str, list[batch.Row]], templates: dict[str, batch.Template],
-                  options: batch.Options, tick: Callable[[float], None]) -> None:
-    """Where the file system can be synced in one call (``filesystem_syncer``): every new
-    file is written as a temp file, one sync makes them all durable (the work of an fsync
-    each, ~5-10x faster), then each replaces its client file under the client's lock. Before
-    the renames nothing a reader sees has changed; a crash leaves old or new files, whole,
-    and temp files that the client's next write (or a re-run) removes."""
-    temps: list[Path | None] = []
+def _unwritable(st: Store, exc: OSError) -> StoreProblem:
+    return StoreProblem("error.store_unwritable", path=str(st.clients_dir),
+                        reason=exc.strerror or str(exc))
+
+
+def _write_temps(jobs: list[_Job], temps: dict[int, Path],
+                 syncer: Callable[[], None] | None, tick: Callable[[float], None]) -> None:
+    """Phase 1: every job's temp file, durable. With ``syncer`` (see filesystem_syncer) the
+    files are written and then synced in one call; else each is fsynced, a few at once
+    (the waits overlap; the disk batches them)."""
     try:
-        for job in jobs:
-            temps.append(write_temp(job.path, job.data))
-            tick(0.5)  # half of a client's work: the bar is halfway when the sync starts
-        syncer()
-        for index, job in enumerate(jobs):
-            with st.batch_lock(job.client_id):
-                data = _replanned(st, job, rows.get(job.write.key, []),
-                                  templates.get(job.write.key), options)
-                tmp = temps[index]
-                assert tmp is not None
-                if data is job.data and tmp.exists():  # as planned: the synced temp file
-                    st.replace_with_temp(tmp, job.path, job.stale)
-                else:  # planned again (or the temp file was taken for a dead writer's by
-                    # another fit that held this lock before us): written on its own
-                    tmp.unlink(missing_ok=True)
-                    if data is not None:
-                        st.write_file(job.path, data, sync_dir=False, stale=job.stale)
-                temps[index] = None
-            tick(0.5)
-    except OSError as exc:  # writing a temp file or the sync: nothing was replaced
-        raise StoreProblem("error.store_unwritable", path=str(st.clients_dir),
+        if syncer is not None:
+            for index, job in enumerate(jobs):
+                temps[index] = write_temp(job.path, job.data)
+                tick(0.5)
+            syncer()
+            return
+        _fsync_each(jobs, temps, tick)
+    except OSError as exc:
+        raise StoreProblem("error.store_unwritable", path=str(jobs[0].path.parent),
                            reason=exc.strerror or str(exc)) from None
-    finally:  # on an error or Ctrl-C: clients not replaced yet stay as they were
-        for tmp in temps:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
 
 
-def _write_each(st: Store, jobs: list[_Job], rows: dict[str, list[batch.Row]],
-                templates: dict[str, batch.Template], options: batch.Options,
+def _fsync_each(jobs: list[_Job], temps: dict[int, Path],
                 tick: Callable[[float], None]) -> None:
-    """An fsync for every client file. The writes wait on fsync, not on Python, so a few run
-    at once; the writers take jobs from one shared list (no future per client: waiting on
-    10,000 futures costs this thread more GIL time than the writing does)."""
     import threading
 
-    pending = iter(jobs)
+    pending = iter(enumerate(jobs))
     taking = threading.Lock()
     failures: list[BaseException] = []
-    written: list[int] = []  # one entry per client written (list.append is atomic)
-    stop = threading.Event()  # a failure or Ctrl-C: writers finish their current client only
+    stop = threading.Event()
 
     def writer() -> None:
         while not stop.is_set():
             with taking:
-                job = next(pending, None)
-            if job is None:
+                item = next(pending, None)
+            if item is None:
                 return
+            index, job = item
             try:
-                _write_one(st, job, rows.get(job.write.key, []), templates.get(job.write.key),
-                           options)
-            except BaseException as exc:  # reported by the main thread, which stops the rest
+                temps[index] = write_temp(job.path, job.data, sync=True)
+            except BaseException as exc:  # reported by the main thread
                 failures.append(exc)
                 stop.set()
                 return
-            written.append(1)
 
     threads = [threading.Thread(target=writer, daemon=True)
                for _ in range(min(WRITERS, len(jobs)))]
@@ -288,16 +290,144 @@ def _write_each(st: Store, jobs: list[_Job], rows: dict[str, list[batch.Row]],
         for thread in threads:
             while thread.is_alive():
                 thread.join(0.2)
-                count = len(written)
-                tick(count - shown)
+                count = len(temps)
+                tick((count - shown) / 2)
                 shown = count
+        tick((len(temps) - shown) / 2)
     finally:
-        # on an error or Ctrl-C, clients not started yet are not written; a re-run does them
         stop.set()
         for thread in threads:
             thread.join()
     if failures:
-        raise failures[0]  # a failed write stops the import (the others stay whole)
+        raise failures[0]
+
+
+@contextlib.contextmanager
+def _all_locks(st: Store, jobs: list[_Job]) -> Iterator[None]:
+    """Phase 2: the locks of every client in the batch, held together (each is an open
+    file: the soft limit of open files is raised to the hard one where it is too low)."""
+    with contextlib.ExitStack() as held:
+        for job in sorted(jobs, key=lambda j: st.lock_path(j.client_id).name):
+            held.enter_context(st.batch_lock(job.client_id))
+        yield
+
+
+def _enough_open_files(locks: int) -> bool:
+    """Whether this process may hold ``locks`` lock files open at once (raising its soft
+    limit of open files towards the hard one where needed)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit on handles
+        return True
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = locks + 256  # the interpreter, the store, the progress bar
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return True
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        return False
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _replace_one_by_one(st: Store, jobs: list[_Job], temps: dict[int, Path],
+                        rows: dict[str, list[batch.Row]],
+                        templates: dict[str, batch.Template], options: batch.Options,
+                        tick: Callable[[float], None]) -> None:
+    """Phases 2-4 a client at a time, for a batch larger than the open-file limit allows
+    to lock at once: a lock held elsewhere can then stop the import part-way, and the
+    message names the clients already written."""
+    written: list[str] = []
+    total = len(jobs)
+    for index, job in enumerate(jobs):
+        try:
+            with st.batch_lock(job.client_id):
+                one = {index: temps[index]}
+                final = _replan_all(st, [job], one, rows, templates, options, first=index)
+                _replace_all(st, [job], one, final, tick, first=index)
+                temps.pop(index, None)
+                if index in one:  # not replaced: the caller removes it
+                    temps[index] = one[index]
+        except StoreProblem as exc:
+            if written:
+                raise _partial(written, total, exc) from None
+            raise
+        if final.get(index):
+            written.append(job.client_id)
+
+
+def _partial(written: list[str], total: int, exc: StoreProblem) -> StoreProblem:
+    shown = ", ".join(written[:REPORT_LIMIT])
+    more = len(written) - REPORT_LIMIT
+    reason = exc.params.get("reason") or t(exc.key, **exc.params)
+    return StoreProblem("import.error.partial", done=len(written), total=total,
+                        reason=reason, clients=shown + (f" (+{more})" if more > 0 else ""))
+
+
+def _replan_all(st: Store, jobs: list[_Job], temps: dict[int, Path],
+                rows: dict[str, list[batch.Row]], templates: dict[str, batch.Template],
+                options: batch.Options, first: int = 0) -> dict[int, bool]:
+    """Phase 3, under every lock: which jobs to replace (True), with a new temp file for a
+    client another fit wrote since it was checked (or whose temp file another fit removed
+    as a dead writer's while it held that client's lock)."""
+    final: dict[int, bool] = {}
+    try:
+        for index, job in enumerate(jobs, start=first):
+            data = _replanned(st, job, rows.get(job.write.key, []),
+                              templates.get(job.write.key), options)
+            tmp = temps[index]
+            if data is job.data and tmp.exists():
+                final[index] = True
+                continue
+            tmp.unlink(missing_ok=True)
+            del temps[index]
+            if data is not None:
+                temps[index] = write_temp(job.path, data, sync=True)
+            final[index] = data is not None
+    except OSError as exc:
+        raise _unwritable(st, exc) from None
+    return final
+
+
+def _replace_all(st: Store, jobs: list[_Job], temps: dict[int, Path], final: dict[int, bool],
+                 tick: Callable[[float], None], first: int = 0) -> None:
+    """Phase 4: the renames. Ctrl+C waits until they are done (a second or two for a large
+    batch), so that an interruption never leaves a part; a rename that fails is reported
+    with the clients already written."""
+    written: list[str] = []
+    with _sigint_deferred():
+        for index, job in enumerate(jobs, start=first):
+            if not final.get(index):
+                tick(0.5)
+                continue
+            try:
+                st.replace_with_temp(temps[index], job.path, job.stale)
+            except StoreProblem as exc:
+                if written:
+                    raise _partial(written, sum(final.values()), exc) from None
+                raise
+            del temps[index]
+            written.append(job.client_id)
+            tick(0.5)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Ctrl+C is held back while the block runs (POSIX, main thread) and acted on after."""
+    import signal
+    import threading
+
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def import_cmd(
@@ -349,12 +479,13 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
                                 replace=replace)
         plan = batch.plan(parsed.rows, existing, today=today(), now=now(), options=options,
                           templates=parsed.templates)
-    problems = sorted(parsed.problems + plan.problems, key=batch.Problem.sort_key)
+    problems = sorted(parsed.problems + plan.problems + _restore_flaws(plan, parsed),
+                      key=batch.Problem.sort_key)
     if problems:
         raise _refuse(problems, name, as_json)
     if parsed.ignored_columns:
-        sys.stderr.write(t("import.ignored_columns",
-                           columns=", ".join(parsed.ignored_columns)) + "\n")
+        sys.stderr.write(printable(t("import.ignored_columns",
+                                     columns=", ".join(parsed.ignored_columns))) + "\n")
 
     if not dry_run and plan.writes:
         rows: dict[str, list[batch.Row]] = {}
@@ -388,12 +519,20 @@ def _export_text(st: Store, ids: list[str] | None, open_only: bool,
     # --client: resolve each ID like every command does (case, not found: exit 3)
     wanted = [st.load(client_id).id for client_id in ids] if ids else None
     done = _exportwork.run(_exportwork.Job(st.root, fmt, exported_at, open_only), wanted)
-    broken = [StoreProblem(key, **params) for key, params in done.problems]
-    for problem in broken[:-1]:
+    broken = [StoreProblem(key, **_reason(params)) for key, params in done.problems]
+    for problem in broken:
         fail_line(t(problem.key, **problem.params))
     if broken:  # an export is a backup: never a silently incomplete one
-        raise broken[-1]
+        raise StoreProblem("export.error.incomplete", count=len(broken))
     return layout(fmt, exported_at).join(done.pieces), len(done.pieces), done.meetings
+
+
+def _reason(params: dict[str, Any]) -> dict[str, Any]:
+    """A problem's values; a restorability flaw (see model/restorable.py) in words."""
+    if "flaw" not in params:
+        return params
+    reason = t(params["flaw"], **params["flaw_params"])
+    return {"path": params["path"], "reason": f"{params['where']}: {reason}"}
 
 
 def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Format:
@@ -401,6 +540,24 @@ def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Form
         return fmt
     suffix = output.suffix.lower().lstrip(".") if output else ""
     return next((f for f in tabular.FORMATS if f == suffix), "csv")
+
+
+def _check_target(target: Path, force: bool) -> None:
+    """An existing --output is replaced only with --force, and only if it is a regular file:
+    never a device (/dev/null), a FIFO, a folder or a symbolic link."""
+    import stat
+
+    try:
+        info = os.lstat(target)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as exc:
+        raise StoreProblem("export.error.unwritable", path=str(target),
+                           reason=exc.strerror or str(exc)) from None
+    if not force:
+        raise UsageProblem("export.error.exists", path=str(target))
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreProblem("export.error.not_regular", path=str(target))
 
 
 def export_cmd(
@@ -440,8 +597,8 @@ def _export(fmt: tabular.Format | None, output: Path | None, force: bool,
         raise UsageProblem("export.error.selection")
     chosen = _format_for(fmt, output)
     target = None if output is None or str(output) == STDIN else output.expanduser()
-    if target is not None and target.exists() and not force:
-        raise UsageProblem("export.error.exists", path=str(target))
+    if target is not None:
+        _check_target(target, force)
     data, exported, meetings = _export_text(store(), clients, open_only, chosen)
     if target is None:
         # into a file or a pipe: UTF-8 with "\n" line ends on every platform (a Windows

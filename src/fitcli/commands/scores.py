@@ -30,6 +30,7 @@ from fitcli.model.scores import (
     validate_rater,
 )
 from fitcli.render.data import session_dict
+from fitcli.render.safe import printable
 
 ItemsArg = Annotated[list[str] | None, typer.Argument(
     metavar="[I1 I2 I3 I4]", show_default=False,
@@ -77,7 +78,7 @@ def _prompt_items(form: Form, client: Client) -> tuple[float, float, float, floa
                 values.append(parse_item(str(raw)))
                 break
             except DomainError as exc:
-                sys.stderr.write(t(exc.key, **exc.params) + "\n")
+                sys.stderr.write(printable(t(exc.key, **exc.params)) + "\n")
     return values[0], values[1], values[2], values[3]
 
 

@@ -20,6 +20,7 @@ from fitcli.model.caseload import (
 from fitcli.model.change import Classification
 from fitcli.model.etr import round1
 from fitcli.model.scores import AGE_GROUPS
+from fitcli.render.safe import cell
 
 # Scatter markers, one per change category: readable without colour.
 MARKERS: dict[Classification, str] = {
@@ -156,15 +157,15 @@ def outcome_table(r: Report) -> Any:
                (t("report.col.clinical"), r.clinical_intake),
                (t("report.col.non_clinical"), r.non_clinical_intake)]
     table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column(t("report.col.category"))
+    table.add_column(cell(t("report.col.category")))
     for title, group in columns:
-        table.add_column(f"{title} (n={len(group)})", justify="right")
+        table.add_column(cell(f"{title} (n={len(group)})"), justify="right")
     counted = [category_counts(group) for _, group in columns]
     for c in CLASSIFICATIONS:
         cells = []
         for (_, group), counts in zip(columns, counted, strict=True):
             cells.append(f"{counts[c]} ({_pct(counts[c] / len(group) if group else None)})")
-        table.add_row(t(f"report.category.{c.value}"), *cells)
+        table.add_row(*map(cell, (t(f"report.category.{c.value}"), *cells)))
     return table
 
 
@@ -173,12 +174,12 @@ def figures_table(r: Report) -> Any:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column(t("report.col.figure"))
-    table.add_column(t("report.col.value"), justify="right")
-    table.add_column("n", justify="right")
+    table.add_column(cell(t("report.col.figure")))
+    table.add_column(cell(t("report.col.value")), justify="right")
+    table.add_column(cell("n"), justify="right")
 
     def row(key: str, value: str, n: int, **params: Any) -> None:
-        table.add_row(t(key, **params), value, str(n))
+        table.add_row(cell(t(key, **params)), cell(value), cell(str(n)))
 
     row("report.fig.effect_size", num(r.effect_size.value, 2), r.effect_size.n)
     row("report.fig.severity_adjusted", num(r.severity_adjusted_effect_size.value, 2),

@@ -19,4 +19,9 @@ def console(stderr: bool = False) -> Any:
 
 
 def show(renderable: Any) -> None:
+    """Print a renderable; a plain string is shown as text (never parsed as markup)."""
+    if isinstance(renderable, str):
+        from fitcli.render.safe import cell
+
+        renderable = cell(renderable)
     console().print(renderable)

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -88,13 +89,28 @@ def _csv_rows(doc: Doc) -> str:
         f"{client_id},{s['date']},{s['session']},{age_group},{_rating_text(ors)},"
         f"{_rating_text(srs)}\n" for s, ors, srs in rows)
     if (text.count(",") == _PLAIN_ROW_COMMAS * len(rows) and text.count("\n") == len(rows)
-            and '"' not in text and "\r" not in text):
+            and '"' not in text and "\r" not in text and not _FORMULA_START.search(text)):
         return text
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(
-        [client_id, s["date"], s["session"], age_group, *_rating_cells(ors),
-         *_rating_cells(srs)] for s, ors, srs in rows)
+        [neutral(cell) for cell in (client_id, s["date"], s["session"], age_group,
+                                    *_rating_cells(ors), *_rating_cells(srs))]
+        for s, ors, srs in rows)
     return buffer.getvalue()
+
+
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP's list).
+FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = re.compile(r"(?:^|[,\n])[=+\-@\t\r]")
+
+
+def neutral(value: object) -> object:
+    """A CSV cell that no spreadsheet executes: text starting like a formula gets a leading
+    apostrophe (shown as text by Excel, LibreOffice and Sheets). Export validates every
+    client first, so stored values never start so; this is the last line of defence."""
+    if isinstance(value, str) and value.startswith(FORMULA_CHARS):
+        return "'" + value
+    return value
 
 
 def _rating(rating: Doc | None) -> Doc | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 
+from fitcli.render.safe import cell, markup_free
+
 Tick = Callable[[float], None]
 
 
@@ -25,7 +27,7 @@ def bar(total: int, label: str, enabled: bool) -> Iterator[Tick]:
 
     with Progress("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=console(stderr=True), transient=True) as progress:
-        task = progress.add_task(label, total=total)
+        task = progress.add_task(markup_free(label), total=total)
         yield lambda n: progress.advance(task, n)
 
 
@@ -37,5 +39,5 @@ def status(label: str, enabled: bool) -> Iterator[None]:
         return
     from fitcli.render.console import console
 
-    with console(stderr=True).status(label):
+    with console(stderr=True).status(cell(label)):
         yield

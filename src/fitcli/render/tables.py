@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fitcli.i18n import item_labels, num, t
 from fitcli.model.scores import Client, Correction, Rating
-from fitcli.render.data import latest_total
+from fitcli.render.safe import cell, printable
 
 
 def _items(rating: Rating | None) -> str:
@@ -17,87 +18,120 @@ def _items(rating: Rating | None) -> str:
     return " ".join(num(i) for i in rating.items)
 
 
-def client_list(clients: list[Client], extra: dict[str, list[str]] | None = None) -> Any:
-    """The caseload table; ``extra`` adds columns (header -> one cell per client)."""
+def _local(moment: dt.datetime) -> str:
+    """A stored time in local time; one that local time cannot hold (year 9999 in a zone
+    west of UTC, from a hand-edited file) is shown as stored rather than crashing."""
+    try:
+        return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, ValueError, OSError):
+        return moment.isoformat()
+
+
+# Above this many rows the list is laid out here rather than by Rich: the same columns,
+# without wrapping, at a fraction of the time and memory (Rich measures and keeps every
+# cell as styled segments; 100,000 clients took minutes and gigabytes).
+RICH_MAX_ROWS = 1000
+_LIST_KEYS = ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
+              "list.latest_srs", "list.last_date", "list.label")
+_NUMERIC = frozenset({"list.meetings", "list.latest_ors", "list.latest_srs"})
+
+
+def client_list(rows: list[tuple[str, ...]], flag_header: str) -> Any:
+    """The caseload table: one row of cells per client (see commands/_listwork.py), the
+    last one its most severe flag."""
+    headers = [t(key) for key in _LIST_KEYS] + [flag_header]
+    right = [key in _NUMERIC for key in _LIST_KEYS] + [False]
+    if len(rows) > RICH_MAX_ROWS:
+        return _plain_table(headers, rows, right)
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, header_style="bold")
-    numeric = ("list.meetings", "list.latest_ors", "list.latest_srs")
-    for key in ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
-                "list.latest_srs", "list.last_date", "list.label"):
+    for key, header in zip((*_LIST_KEYS, "flag"), headers, strict=True):
         # IDs, numbers and dates never wrap or get cut; words wrap instead on narrow terminals.
-        table.add_column(t(key), justify="right" if key in numeric else "left",
-                         no_wrap=key in (*numeric, "list.id", "list.last_date"))
-    extra = extra or {}
-    for header in extra:
-        table.add_column(header)
-    for row, client in enumerate(clients):
-        table.add_row(
-            client.id, t(f"age_group.{client.age_group}"), t(f"status.{client.status}"),
-            str(len(client.sessions)), num(latest_total(client, "ors")),
-            num(latest_total(client, "srs")),
-            client.last_date.isoformat() if client.last_date else "-", client.label,
-            *(cells[row] for cells in extra.values()),
-        )
+        table.add_column(cell(header), justify="right" if key in _NUMERIC else "left",
+                         no_wrap=key in (*_NUMERIC, "list.id", "list.last_date"))
+    for row in rows:
+        table.add_row(*map(cell, row))
     return table
+
+
+def _plain_table(headers: list[str], rows: list[tuple[str, ...]], right: list[bool]) -> str:
+    """Columns two spaces apart, as Rich lays them out when nothing needs to wrap; every
+    cell made printable first (see render/safe.py)."""
+    from rich.cells import cell_len
+
+    shown = [[printable(c) for c in row] for row in rows]
+    widths = [cell_len(h) for h in headers]
+    for row in shown:
+        for n, text in enumerate(row):
+            size = len(text) if text.isascii() else cell_len(text)
+            if size > widths[n]:
+                widths[n] = size
+
+    def line(cells: list[str]) -> str:
+        parts = []
+        for n, text in enumerate(cells):
+            pad = " " * (widths[n] - (len(text) if text.isascii() else cell_len(text)))
+            parts.append(pad + text if right[n] else text + pad)
+        return "  ".join(parts)
+
+    return "\n".join([line([printable(h) for h in headers]), *map(line, shown)])
 
 
 def client_detail(client: Client) -> Any:
     from rich.console import Group
     from rich.table import Table
-    from rich.text import Text
-
     head = t("show.header", client=client.id, age_group=t(f"age_group.{client.age_group}"),
              status=t(f"status.{client.status}"), start=client.start.isoformat())
-    lines: list[Any] = [Text(head, style="bold")]
+    lines: list[Any] = [cell(head, style="bold")]
     if client.label:
-        lines.append(Text(t("show.label", label=client.label)))
+        lines.append(cell(t("show.label", label=client.label)))
     if client.closed:
-        lines.append(Text(t("show.closed", reason=t(f"close_reason.{client.closed.reason}"),
+        lines.append(cell(t("show.closed", reason=t(f"close_reason.{client.closed.reason}"),
                             date=client.closed.date.isoformat())))
     if client.excluded:
-        lines.append(Text(t("show.excluded", reason=client.excluded.reason,
+        lines.append(cell(t("show.excluded", reason=client.excluded.reason,
                             date=client.excluded.date.isoformat())))
     if not client.sessions:
-        lines.append(Text(t("show.no_meetings", client=client.id)))
+        lines.append(cell(t("show.no_meetings", client=client.id)))
         return Group(*lines)
     ors_labels = " / ".join(item_labels("ors", client.age_group))
     srs_labels = " / ".join(item_labels("srs", client.age_group))
-    lines.append(Text(t("show.items_legend", ors=ors_labels, srs=srs_labels), style="dim"))
+    lines.append(cell(t("show.items_legend", ors=ors_labels, srs=srs_labels), style="dim"))
     table = Table(box=None, pad_edge=False, header_style="bold")
     for key, justify in (("show.session", "right"), ("show.date", "left"),
                          ("show.ors_items", "left"), ("show.ors_total", "right"),
                          ("show.srs_items", "left"), ("show.srs_total", "right"),
                          ("show.rater", "left")):
-        table.add_column(t(key), justify=justify)  # type: ignore[arg-type]
+        table.add_column(cell(t(key)), justify=justify)  # type: ignore[arg-type]
     for s in client.sessions:
         first = True
         for rater in s.raters:
             ors, srs = s.get("ors", rater), s.get("srs", rater)
-            table.add_row(
+            table.add_row(*map(cell, (
                 str(s.session) if first else "", s.date.isoformat() if first else "",
                 _items(ors), num(ors.total) if ors else "-", _items(srs),
-                num(srs.total) if srs else "-", rater_word(rater))
+                num(srs.total) if srs else "-", rater_word(rater))))
             first = False
     lines.append(table)
     history = [(s, c) for s in client.sessions for c in s.corrections]
     if history:
-        lines.append(Text(t("show.corrections"), style="bold"))
+        lines.append(cell(t("show.corrections"), style="bold"))
         for s, c in history:
-            lines.append(Text(_correction_line(s.session, c)))
+            lines.append(cell(_correction_line(s.session, c)))
     if client.removed:
-        lines.append(Text(t("show.removed"), style="bold"))
+        lines.append(cell(t("show.removed"), style="bold"))
         for gone in client.removed:
             forms = ", ".join(f"{form.upper()} {num(r.total)} ({rater_word(r.rater)})"
                               for r, form in gone.visit.forms_with_names())
-            lines.append(Text(t("show.removed_line", session=gone.visit.session,
+            lines.append(cell(t("show.removed_line", session=gone.visit.session,
                                 date=gone.visit.date.isoformat(), forms=forms,
-                                at=gone.at.astimezone().strftime("%Y-%m-%d %H:%M"))))
+                                at=_local(gone.at))))
             for c in gone.visit.corrections:
-                lines.append(Text("  " + _correction_line(gone.visit.session, c)))
+                lines.append(cell("  " + _correction_line(gone.visit.session, c)))
     merged = [s for s in client.sessions if s.formerly]
     if merged:
-        lines.append(Text(t("show.formerly", visits="; ".join(
+        lines.append(cell(t("show.formerly", visits="; ".join(
             t("show.formerly_one", session=s.session,
               records=", ".join(str(n) for n in s.formerly)) for s in merged)), style="dim"))
     return Group(*lines)
@@ -114,5 +148,4 @@ def _correction_line(session: int, c: Correction) -> str:
     date_note = (t("show.correction_date", date=c.previous_date.isoformat())
                  if c.previous_date else "")
     return t(f"show.history_{c.action}", session=session, form=c.form.upper(),
-             rater=rater_word(c.rater), at=c.at.astimezone().strftime("%Y-%m-%d %H:%M"),
-             before=before) + date_note
+             rater=rater_word(c.rater), at=_local(c.at), before=before) + date_note

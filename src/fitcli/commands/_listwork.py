@@ -1,0 +1,140 @@
+"""The work behind `fit client list`: client files to table rows, in one process or many.
+
+Like `fit flags` (see _flagcheck.py): the clients stream through, on several processes for
+a big store (chunks of consecutive IDs, merged in store order), and only what is shown is
+kept: a row of short strings per client (or its JSON text), never the clients themselves.
+A list of 100,000 clients so needs about the memory and time of `fit flags`.
+
+Kept free of typer, so a worker started with "spawn" (Windows, macOS) imports little.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fitcli.commands import _pool
+from fitcli.i18n import current_language, num, set_language, t
+from fitcli.model.alerts import Flag, RuleSettings, evaluate, worst
+from fitcli.model.norms import NormProfile
+from fitcli.model.scores import Client
+from fitcli.render.data import latest_total, summary_dict
+from fitcli.store import Entry, Store
+
+PARALLEL_MIN_CLIENTS = 2000
+CHUNK_SIZE = 500
+MAX_WORKERS = 8
+MP_START_METHOD: str | None = None  # None: the platform's default (tests force "spawn")
+
+Row = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Job:
+    root: Path
+    lang: str
+    profile: NormProfile
+    rules: RuleSettings
+    today: dt.date
+    show_all: bool
+    as_json: bool
+    practitioner: str | None = None  # only this practitioner's clients
+
+
+@dataclass
+class Listed:
+    rows: list[Row] = field(default_factory=list)  # table cells, or (JSON text,) per client
+    problems: list[str] = field(default_factory=list)
+    problem_count: int = 0
+
+    def add(self, other: Listed) -> None:
+        self.rows += other.rows
+        self.problems += other.problems
+        self.problem_count += other.problem_count
+
+
+def rows(job: Job, entries: Iterable[Entry], report: Callable[[str], None] | None = None
+         ) -> Listed:
+    done = Listed()
+    for entry in entries:
+        client = entry.client
+        if client is None:
+            if entry.problem is not None:
+                text = t(entry.problem.key, **entry.problem.params)
+                if report is not None:
+                    report(text)
+                else:
+                    done.problems.append(text)
+            done.problem_count += 1
+            continue
+        if not job.show_all and client.closed is not None:
+            continue
+        if job.practitioner is not None and client.practitioner != job.practitioner:
+            continue
+        if job.as_json:
+            done.rows.append((json.dumps(summary_dict(client), ensure_ascii=False),))
+            continue
+        done.rows.append(table_row(client, evaluate(client, job.profile, job.rules, job.today)))
+    return done
+
+
+def table_row(client: Client, flags: list[Flag]) -> Row:
+    """A client's cells in the caseload table, the last its most severe flag."""
+    from fitcli.render.flags import severity_word
+
+    flag = worst(flags)
+    return (client.id, t(f"age_group.{client.age_group}"), t(f"status.{client.status}"),
+            str(len(client.sessions)), num(latest_total(client, "ors")),
+            num(latest_total(client, "srs")),
+            client.last_date.isoformat() if client.last_date else "-", client.label,
+            f"{severity_word(flag.severity)} {flag.rule}" if flag else "-")
+
+
+def run(job: Job, store: Store, report: Callable[[str], None]) -> Listed:
+    gc.freeze()  # what is loaded so far lives until the end (see _flagcheck.run)
+    ids = store.ids()
+    # worker processes reopen a store folder by its path; a database store is read here
+    workers = worker_count(len(ids)) if type(store) is Store else 1
+    if workers > 1:
+        done = _in_processes(job, ids, workers)
+        if done is not None:
+            for text in done.problems:
+                report(text)
+            return done
+    entries = store.stored_entries(ids) if type(store) is Store else store.entries(ids)
+    return rows(job, entries, report)
+
+
+def worker_count(files: int) -> int:
+    if files < PARALLEL_MIN_CLIENTS:
+        return 1
+    return max(1, min(_pool.usable_cores(), MAX_WORKERS, -(-files // CHUNK_SIZE)))
+
+
+def _start_worker(lang: str) -> None:
+    _pool.ignore_sigint()
+    set_language(lang)
+    gc.freeze()
+
+
+def _chunk(job: Job, ids: list[str]) -> Listed:
+    if current_language() != job.lang:
+        set_language(job.lang)
+    return rows(job, Store(job.root).stored_entries(ids))
+
+
+def _in_processes(job: Job, ids: list[str], workers: int) -> Listed | None:
+    chunks = [ids[start:start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
+
+    def work(pool: Executor) -> Listed:
+        done = Listed()
+        for part in pool.map(_chunk, [job] * len(chunks), chunks):
+            done.add(part)
+        return done
+
+    return _pool.run(workers, MP_START_METHOD, _start_worker, (job.lang,), work)
