@@ -306,11 +306,16 @@ class PgStore(Store):
             except StoreProblem as exc:
                 yield Entry(client_id, _row_name(client_id), None, exc)
 
-    def documents(self, ids: list[str] | None = None, *,
-                  missing_ok: bool = False) -> Iterator[Document]:
+    def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
+                  validated: bool = False) -> Iterator[Document]:
         for client_id, text in self._rows(ids, missing_ok=missing_ok):
             try:
-                yield Document(client_id, decode_document(text, _row_name(client_id)), None)
+                if validated:
+                    client = decode(text, Path(_row_name(client_id)))
+                    yield Document(client_id, client.model_dump(mode="json"), None, client)
+                else:
+                    yield Document(client_id, decode_document(text, _row_name(client_id)),
+                                   None)
             except StoreProblem as exc:
                 yield Document(client_id, None, self._problem(client_id, exc))
 
