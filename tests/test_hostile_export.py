@@ -111,7 +111,9 @@ def test_formula_cells_are_neutralised(cell: object, shown: object) -> None:
 
 def test_csv_rows_never_start_a_cell_with_a_formula() -> None:
     doc = {"id": "C1", "age_group": "adult", "sessions": [
-        {"date": "=cmd|' /C calc'!A0", "session": 1, "ors": None, "srs": None}]}
+        {"date": "=cmd|' /C calc'!A0", "session": 1, "ors": None, "srs": None,
+         "collateral": [{"rater": "mor", "ors": {"items": None, "total": 20.0, "rater": "mor"},
+                         "srs": None}]}]}
     assert _csv_rows(doc).startswith("C1,\"'=cmd|' /C calc'!A0\",") or \
         _csv_rows(doc).startswith("C1,'=cmd|' /C calc'!A0,")
 

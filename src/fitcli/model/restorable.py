@@ -26,6 +26,9 @@ class Flaw:
     params: dict[str, Any]
 
 
+_CLOCK_SLACK = dt.timedelta(days=1)
+
+
 def flaws(client: Client, *, today: dt.date, now: dt.datetime) -> list[Flaw]:
     found: list[Flaw] = []
     try:
@@ -45,7 +48,8 @@ def flaws(client: Client, *, today: dt.date, now: dt.datetime) -> list[Flaw]:
         for n, correction in enumerate(session.corrections):
             at = correction.at
             try:
-                late = at.tzinfo is not None and at.astimezone(dt.UTC) > now
+                # a day's grace: machines of a team (and time zones) disagree a little
+                late = at.tzinfo is not None and at.astimezone(dt.UTC) > now + _CLOCK_SLACK
             except OverflowError:
                 late = True
             if late or at.tzinfo is None:
