@@ -58,6 +58,16 @@ ITEM_FIELDS = {form: tuple(f"{form}{i}" for i in range(1, ITEM_COUNT + 1)) for f
 # English first, then Norwegian, Danish and Swedish words used in FIT work.
 _RATER_WORDS = ("rater", "rated by", "vurderer", "vurdert av", "bedømmer", "bedømt af",
                 "bedömare", "skattare", "skattad av")
+EPISODE_ALIASES: dict[str, tuple[str, ...]] = {
+    "label": ("label", "merknad", "note", "etikett", "anteckning"),
+    "start": ("start", "start date", "startdato", "startdatum"),
+    "status": ("status",),
+    "closed_date": ("closed date", "closed", "avsluttet dato", "afsluttet dato",
+                    "avslutad datum"),
+    "close_reason": ("close reason", "avslutningsårsak", "afslutningsårsag",
+                     "avslutningsorsak"),
+    "practitioner": ("practitioner", "behandler", "behandlare"),
+}
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "client": ("client", "client id", "client code", "id", "code", "klient", "klient-id",
                "klientnr", "klientkode", "klientkod", "bruker", "bruker-id", "bruger",
@@ -79,6 +89,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
                          f"{form} totalt", f"{form} samlet", f"{form} summa", f"{form} score",
                          f"{form} totalskår", f"{form} poäng")
        for form in FORMS},
+    # the episode columns of an export: known, and left aside (the backup moves episodes)
+    **EPISODE_ALIASES,
 }
 # Cell values users type for the client as rater, and the generic words for "another
 # rater" (all read as the code "other", as fitcli 0.1 stored them). Any other value is a
@@ -143,7 +155,8 @@ def detect_delimiter(header: str) -> str:
 
 
 # -- cell values ----------------------------------------------------------------------------
-_DAY_FIRST = re.compile(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})$")
+# a zero time after the date is what Excel writes for a date cell ("14.09.2026 00:00")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})(?: 0?0:00(?::00)?)?$")
 _ISO_WITH_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 

@@ -1,0 +1,54 @@
+"""Which text encoding an import file is in: UTF-8, or the Windows code page of the Nordic
+languages (cp1252, what Excel's plain "CSV (semicolon separated)" writes there).
+
+Never a silent wrong guess: a file is read as cp1252 only when it is not UTF-8 and every
+character it would give is one a Nordic office writes (letters, digits, the usual
+punctuation); anything else is refused with the options the user has.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from fitcli.errors import InvalidData, UsageProblem
+
+NORDIC_CODEPAGE = "cp1252"  # Windows' code page for Norwegian, Danish, Swedish (and English)
+# Characters beyond ASCII that Nordic text in cp1252 holds besides letters: typographic
+# quotes and dashes Excel and Word put in, the euro sign, degree, section, fractions, the
+# no-break space. Bytes that give anything else are more likely another encoding.
+_PLAUSIBLE = frozenset("€‘’‚“”„–—…•°§½¼¾«»·´¨×÷©®™ \xa0\xad")
+
+
+def _plausible(text: str) -> bool:
+    return all(ch.isascii() or ch.isalpha() or ch in _PLAUSIBLE for ch in text)
+
+
+def decode(data: bytes, forced: str | None = None) -> str:
+    """The text of ``data``: with ``forced`` in that encoding; else UTF-16 with a BOM,
+    UTF-8 (with or without BOM), then the Nordic Windows code page if it reads plausibly."""
+    if forced:
+        try:
+            codec = codecs.lookup(forced)
+        except LookupError:
+            raise UsageProblem("formats.error.encoding_unknown", encoding=forced) from None
+        try:
+            text = data.decode("utf-8-sig" if codec.name == "utf-8" else codec.name)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InvalidData("formats.error.encoding_forced", encoding=forced,
+                              line=line) from None
+        return text
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+    if b"\x00" not in data:
+        try:
+            text = data.decode(NORDIC_CODEPAGE)
+        except UnicodeDecodeError:  # bytes cp1252 leaves undefined: not that either
+            text = ""
+        if text and _plausible(text):
+            return text
+    raise InvalidData("formats.error.encoding", line=line)

@@ -1,0 +1,88 @@
+"""What an import file is, and its rows: workbook or text, which encoding, fitcli's own
+CSV/JSON, a peer system's export (OpenFIT, CamCOPS, detected from the header) or a sheet
+read through the user's mapping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fitcli import tabular
+from fitcli.errors import InvalidData, UsageProblem
+from fitcli.formats import camcops, encoding, mapping, openfit, xlsx
+from fitcli.formats.table import (
+    Record,
+    Sheet,
+    explain_header,
+    header_of,
+    parse_sheet,
+    sheet_from_text,
+    skip_to_header,
+)
+
+ImportFormat = Literal["csv", "jsonl", "json", "xlsx", "openfit", "camcops"]
+IMPORT_FORMATS: tuple[ImportFormat, ...] = ("csv", "jsonl", "json", "xlsx", "openfit",
+                                            "camcops")
+
+
+@dataclass
+class Read:
+    parsed: tabular.Parsed
+    # with a mapping: its fields and columns, and the first rows as mapped (for --dry-run)
+    mapped: dict[str, str] = field(default_factory=dict)
+    preview: list[Record] = field(default_factory=list)
+
+
+def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
+         forced_encoding: str | None = None, mapped: mapping.Mapping | None = None) -> Read:
+    workbook = xlsx.is_workbook(data)
+    if fmt == "xlsx" and not workbook:
+        raise InvalidData("formats.error.workbook", reason="not an .xlsx, .xls or .ods file")
+    if workbook and fmt in ("csv", "jsonl", "json"):
+        raise UsageProblem("formats.error.workbook_format", format=fmt)
+    wanted_sheet = sheet or (mapped.sheet if mapped else None)
+    if wanted_sheet is not None and not workbook:
+        raise UsageProblem("formats.error.sheet_not_workbook")
+    if workbook:
+        raw = xlsx.read_sheet(data, wanted_sheet)
+        if mapped is not None and mapped.header_row is not None:
+            raw = skip_to_header(raw, mapped.header_row)
+        return _sheet(raw, fmt, mapped, "xlsx")
+    text = encoding.decode(data, forced_encoding)
+    if mapped is not None:
+        return _sheet(sheet_from_text(text, mapped.header_row), fmt, mapped, "csv")
+    if fmt in ("openfit", "camcops") or (fmt is None and tabular.detect_format(text) == "csv"
+                                        and _peer(header_of(text, _delimiter(text)))):
+        return _sheet(sheet_from_text(text), fmt, None, "csv")
+    parsed = tabular.parse(text, fmt)  # type: ignore[arg-type]  # csv, jsonl or json here
+    if parsed.format == "csv":
+        explain_header(parsed, header_of(text, parsed.delimiter))
+    return Read(parsed)
+
+
+def _delimiter(text: str) -> str:
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    return tabular.detect_delimiter(first)
+
+
+def _peer(header: list[str]) -> bool:
+    return openfit.detect(header) or camcops.detect(header) is not None
+
+
+def _sheet(raw: Sheet, fmt: ImportFormat | None, mapped: mapping.Mapping | None,
+           plain: str) -> Read:
+    """A sheet read as it is, through the mapping, or as the peer format it is."""
+    if mapped is not None:
+        sheet, rename = mapping.apply(mapped, raw)
+        sheet, first = mapping.preview(sheet)
+        return Read(parse_sheet(sheet, plain, rename), dict(mapped.columns), first)
+    if fmt == "openfit" or (fmt is None and openfit.detect(raw.header)):
+        sheet, rename = openfit.to_import(raw)
+        return Read(parse_sheet(sheet, "openfit", rename))
+    task = camcops.detect(raw.header)
+    if fmt == "camcops" and task is None:
+        raise InvalidData("formats.error.camcops_header")
+    if task is not None and fmt in (None, "camcops"):
+        sheet, rename = camcops.to_import(raw, task)
+        return Read(parse_sheet(sheet, "camcops", rename))
+    return Read(parse_sheet(raw, plain))
