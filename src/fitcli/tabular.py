@@ -472,10 +472,9 @@ class _RowReader:
                 empty = next(f for f, c in zip(fields, raw_items, strict=True) if not c)
                 problems.append(Problem(line, self.column(empty), "import.error.items_incomplete",
                                         {"form": form.upper()}))
-                return None
             for fld, raw in zip(fields, raw_items, strict=True):
-                try:
-                    items.append(self.parsed(fld, raw, parse_item))
+                try:  # the items given are checked too: every problem of a row at once
+                    items.append(self.parsed(fld, raw, parse_item) if raw else 0.0)
                 except DomainError as exc:
                     problems.append(Problem(line, self.column(fld), exc.key, exc.params))
         total: float | None = None

@@ -34,12 +34,17 @@ class WorkbookLayout(Layout):
 
 
 _SCORE_AT = [i for i, c in enumerate(COLUMNS) if c in SCORE_COLUMNS]
+_LABEL_AT = COLUMNS.index("label")
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def _excel_piece(doc: Doc) -> bytes:
     """A client's rows for Excel with a decimal comma: ';' between cells, CRLF."""
     rows = typed_rows(doc)
     for row in rows:
+        label = row[_LABEL_AT]
+        if label and label[0] in _FORMULA_START:  # Excel would run "=..." as a formula
+            row[_LABEL_AT] = "'" + label
         for i in _SCORE_AT:
             if row[i] is not None:
                 row[i] = f"{row[i]:.1f}".replace(".", ",")

@@ -75,9 +75,11 @@ def read_sheet(data: bytes, sheet: str | None = None) -> Sheet:
         raise InvalidData("formats.error.workbook", reason=str(exc) or type(exc).__name__
                           ) from None
     explained: dict[tuple[int, str], Problem] = {}
-    header_at = next((i for i, row in enumerate(cells) if any(c != "" for c in row)), None)
-    if header_at is None:
+    filled = [i for i, row in enumerate(cells) if any(c != "" for c in row)]
+    if not filled:
         return Sheet([], 1, [])
+    # the header is the first row with two cells or more: a title above it is left aside
+    header_at = next((i for i in filled if sum(c != "" for c in cells[i]) >= 2), filled[0])
     header = [_cell(c).strip() for c in cells[header_at]]
 
     def records() -> Iterator[Record]:
@@ -130,9 +132,13 @@ def workbook(pieces: list[bytes], header: list[str]) -> bytes:
     scores = [i for i, c in enumerate(COLUMNS) if c in SCORE_COLUMNS]
     date_style = _date_cell(sheet)
     score_style = _score_cell(sheet)
+    text_cell = _text_cell(sheet)
+    label_at = COLUMNS.index("label")
     fromiso = dt.date.fromisoformat
     for data in pieces:
         for row in json.loads(data):
+            if row[label_at]:
+                row[label_at] = text_cell(row[label_at])
             for i in dates:
                 if row[i]:
                     cell = date_style(fromiso(row[i]))
@@ -164,6 +170,20 @@ def _score_cell(sheet: Any) -> Callable[[float], Any]:
     def make(value: float) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "0.0"
+        return cell
+
+    return make
+
+
+def _text_cell(sheet: Any) -> Callable[[str], Any]:
+    """Free text (a label) as text, never a formula (a label "=..." is not run by Excel), and
+    without the control characters a workbook cannot hold."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def make(value: str) -> Any:
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"
         return cell
 
     return make
