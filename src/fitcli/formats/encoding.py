@@ -40,15 +40,17 @@ def decode(data: bytes, forced: str | None = None) -> str:
         return text
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    nul = data.find(b"\x00")
+    if nul >= 0:  # no text file holds NUL: UTF-16 without its BOM, or not text at all
+        raise InvalidData("formats.error.encoding", line=data[:nul].count(b"\n") + 1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-    if b"\x00" not in data:
-        try:
-            text = data.decode(NORDIC_CODEPAGE)
-        except UnicodeDecodeError:  # bytes cp1252 leaves undefined: not that either
-            text = ""
-        if text and _plausible(text):
-            return text
+    try:
+        text = data.decode(NORDIC_CODEPAGE)
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined: not that either
+        text = ""
+    if text and _plausible(text):
+        return text
     raise InvalidData("formats.error.encoding", line=line)
