@@ -4,8 +4,9 @@ CamCOPS stores each scale's four visual-analogue marks 0-10 (ORS: q_individual,
 q_interpersonal, q_social, q_overall; SRS: q_relationship, q_goals, q_approach, q_overall),
 the session number (q_session) and date (q_date), and for the ORS who completed it (q_who:
 0 the patient, 1 another person named in q_who_other). The patient is the export's patient
-ID column. A tablet's mark can have more decimals than a ruler reads on paper: each item is
-rounded half up to one decimal (the millimetre of the 10 cm line), as a form is scored.
+ID column; the date is q_date, else the day the task was created. A tablet's mark can have
+more decimals than a ruler reads on paper: each item is rounded half up to one decimal (the
+millimetre of the 10 cm line), as a form is scored.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def to_import(sheet: Sheet, form: str) -> tuple[Sheet, dict[str, str]]:
     items = ORS_ITEMS if form == "ors" else SRS_ITEMS
     patient = next((c for c in PATIENT_COLUMNS if tabular.normalise(c) in index), None)
     date = next((c for c in ("q_date", "when_created") if tabular.normalise(c) in index), None)
+    created = index.get("whencreated")  # the day of the task, where q_date is empty
     canonical: dict[str, str] = {}
     if patient:
         canonical["client"] = patient
@@ -74,6 +76,8 @@ def to_import(sheet: Sheet, form: str) -> tuple[Sheet, dict[str, str]]:
                    for f, v in zip(present, values, strict=True)]
             if "date" in present:
                 at = list(present).index("date")
+                if not out[at]:
+                    out[at] = cell(record, created)
                 day = _DAY.match(out[at])
                 if day:
                     out[at] = day.group(1)

@@ -40,9 +40,9 @@ def decode(data: bytes, forced: str | None = None) -> str:
         return text
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    nul = data.find(b"\x00")
-    if nul >= 0:  # no text file holds NUL: UTF-16 without its BOM, or not text at all
-        raise InvalidData("formats.error.encoding", line=data[:nul].count(b"\n") + 1)
+    start = data[:400]
+    if start.count(b"\x00") * 4 > len(start):  # UTF-16 without its BOM, or not text at all
+        raise InvalidData("formats.error.encoding", line=1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
