@@ -36,6 +36,7 @@ def _number(value: float) -> str:
 
 
 def _text(value: str) -> str:
+    # one line per row keeps problems on Excel's row numbers; no field holds a line break
     return value.replace("\r\n", " ").replace("\n", " ") if "\n" in value else value
 
 
@@ -83,15 +84,28 @@ def read_sheet(data: bytes, sheet: str | None = None) -> Sheet:
     header = [_cell(c).strip() for c in cells[header_at]]
 
     def records() -> Iterator[Record]:
+        numbers: dict[float, str] = {}  # scores repeat: each value is formatted once
+        width = len(header)
         for index in range(header_at + 1, len(cells)):
-            row = cells[index]
             line = index + 1
-            yield line, [c if type(c) is str else _cell(c) for c in row]
-            for at, c in enumerate(row):  # a time of day: say so where the cell is read
-                if type(c) is dt.datetime and c.time() != dt.time(0) and at < len(header):
-                    explained[(line, header[at])] = Problem(
-                        line, header[at], "formats.error.time",
-                        {"value": c.strftime("%Y-%m-%d %H:%M")})
+            out = []
+            for at, c in enumerate(cells[index]):
+                kind = type(c)
+                if kind is str:
+                    out.append(_text(c))
+                elif kind is float:
+                    text = numbers.get(c)
+                    if text is None:
+                        text = numbers[c] = _number(c)
+                    out.append(text)
+                else:
+                    out.append(_cell(c))
+                    if kind is dt.datetime and c.time() != dt.time(0) and at < width:
+                        # a time of day: said where the date is read (see parse_sheet)
+                        explained[(line, header[at])] = Problem(
+                            line, header[at], "formats.error.time",
+                            {"value": c.strftime("%Y-%m-%d %H:%M")})
+            yield line, out
 
     return Sheet(header, header_at + 1, records(), explained)
 
