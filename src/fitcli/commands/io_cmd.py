@@ -20,8 +20,7 @@ import typer
 from fitcli.commands._common import echo, emit_json, fail_line, now, store, today
 from fitcli.commands._params import JsonOpt
 from fitcli.errors import InvalidData, StoreProblem, UsageProblem
-from fitcli.formats import source as import_source
-from fitcli.formats.naming import ExportFormat, format_for
+from fitcli.formats.naming import ExportFormat, ImportFormat, format_for
 from fitcli.i18n import DEFAULT, in_language, t
 from fitcli.model import batch
 from fitcli.model.ids import id_key
@@ -44,7 +43,7 @@ BATCH_SYNC = True  # one file-system sync for a batch where it is trusted (tests
 # file system has waiting, which may include other programs' unwritten data.
 BATCH_SYNC_MIN_CLIENTS = 200
 
-FormatOpt = Annotated[import_source.ImportFormat | None, typer.Option(
+FormatOpt = Annotated[ImportFormat | None, typer.Option(
     "--format", case_sensitive=False, show_default=False,
     help="csv, jsonl, json, xlsx (also .xls, .ods), openfit or camcops (default: detected "
          "from the content).")]
@@ -329,7 +328,8 @@ def _write_each(st: Store, jobs: list[_Job], rows: dict[str, list[batch.Row]],
 def import_cmd(
     source: Annotated[str, typer.Argument(
         metavar="FILE", show_default=False,
-        help="CSV, JSON Lines or a full-backup JSON file; '-' reads standard input.")],
+        help="CSV, Excel workbook, JSON Lines or a full-backup JSON file; '-' reads "
+             "standard input.")],
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Check everything and report what would change; write nothing.")
     ] = False,
@@ -351,11 +351,13 @@ def import_cmd(
     columns: ColumnsOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import meetings from CSV (, ; or tab), JSON Lines or a backup; all rows or none.
+    """Import meetings from CSV (, ; or tab), Excel, JSON Lines or a backup; all or none.
 
-    CSV: one row per meeting with columns client, date, ors1-ors4, srs1-srs4 (or ors_total,
-    srs_total), optional session, rater, age_group; Norwegian, Danish and Swedish column
-    names work too (see the README). Exit 4 with every bad row listed if anything is wrong.
+    CSV or workbook: one row per meeting with columns client, date, ors1-ors4, srs1-srs4 (or
+    ors_total, srs_total), optional session, rater, age_group; Norwegian, Danish and Swedish
+    column names work too (fit import --columns lists them). OpenFIT and CamCOPS files are
+    recognised; map any other sheet with --map. Exit 4 with every bad row listed if anything
+    is wrong.
 
     Example: fit import scores.csv --create-clients --dry-run
     """
@@ -374,10 +376,11 @@ class _Reading:
 
 
 def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGroup | None,
-            replace: bool, fmt: import_source.ImportFormat | None, as_json: bool,
+            replace: bool, fmt: ImportFormat | None, as_json: bool,
             reading: _Reading | None = None) -> None:
     reading = reading or _Reading()
     from fitcli.formats import mapping as column_mapping
+    from fitcli.formats import source as import_source
 
     mapped = column_mapping.load(reading.mapping) if reading.mapping is not None else None
     name, data = _read_input(source)

@@ -1,4 +1,5 @@
-"""Export format and file name agree: the format follows the name's ending when --format is
+"""The formats' names (light: `fit` builds its options from them at every start), and the
+export format agreeing with the file name: the format follows the name's ending when --format is
 not given, and a format that contradicts the ending is refused (CSV text in a file named
 .xlsx opens as garbage in Excel)."""
 
@@ -9,6 +10,9 @@ from typing import Literal
 
 from fitcli.errors import UsageProblem
 
+ImportFormat = Literal["csv", "jsonl", "json", "xlsx", "openfit", "camcops"]
+IMPORT_FORMATS: tuple[ImportFormat, ...] = ("csv", "jsonl", "json", "xlsx", "openfit",
+                                            "camcops")
 ExportFormat = Literal["csv", "jsonl", "json", "xlsx", "excel-csv", "openfit"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "json", "xlsx", "excel-csv",
                                             "openfit")

@@ -5,11 +5,11 @@ read through the user's mapping."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from fitcli import tabular
 from fitcli.errors import InvalidData, UsageProblem
 from fitcli.formats import camcops, encoding, mapping, openfit, xlsx
+from fitcli.formats.naming import ImportFormat
 from fitcli.formats.table import (
     Record,
     Sheet,
@@ -19,10 +19,6 @@ from fitcli.formats.table import (
     sheet_from_text,
     skip_to_header,
 )
-
-ImportFormat = Literal["csv", "jsonl", "json", "xlsx", "openfit", "camcops"]
-IMPORT_FORMATS: tuple[ImportFormat, ...] = ("csv", "jsonl", "json", "xlsx", "openfit",
-                                            "camcops")
 
 
 @dataclass

@@ -68,7 +68,7 @@ def read_sheet(data: bytes, sheet: str | None = None) -> Sheet:
                                sheets=", ".join(names) or "-")
         if not names:
             raise InvalidData("formats.error.workbook", reason="no sheets")
-        cells = (book.get_sheet_by_name(sheet) if sheet is not None
+        cells: list[list[Any]] = (book.get_sheet_by_name(sheet) if sheet is not None
                  else book.get_sheet_by_index(0)).to_python(skip_empty_area=False)
     except (UsageProblem, InvalidData):
         raise
