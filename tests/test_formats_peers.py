@@ -191,3 +191,23 @@ def test_bad_mapping_is_a_usage_error(fit: Fit, tmp_path: Path, text: str, reaso
     result = fit("import", "-", "--map", str(mapping), input="a,b\n1,2\n")
     assert result.exit_code == 2
     assert reason in result.stderr
+
+
+def test_mapping_of_a_workbook_names_its_sheet_and_header_row(fit: Fit, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.append(["Forside"])
+    data = book.create_sheet("Skårer")
+    data.append(["ASIST", "uttrekk"])  # two cells: only the mapping's header_row finds it
+    data.append(["Løpenr", "Kontaktdato", "ORS-sum", "Hvem"])
+    data.append(["L-7", dt.date(2026, 3, 2), 20.5, "Mor"])
+    path = tmp_path / "asist.xlsx"
+    book.save(path)
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('sheet = "Skårer"\nheader_row = 2\n[columns]\nclient = "Løpenr"\n'
+                       'date = "Kontaktdato"\nors_total = "ORS-sum"\nrater = "Hvem"\n'
+                       '[values.rater]\n"mor" = "mor"\n', encoding="utf-8")
+    ok(fit("import", str(path), "--map", str(mapping), "--create-clients"))
+    assert [(m["client"], m["date"], m["ors"]) for m in meetings(fit)] == [
+        ("L-7", "2026-03-02", {"items": None, "total": 20.5, "rater": "mor"})]
