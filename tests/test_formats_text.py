@@ -167,3 +167,20 @@ def test_csv_export_carries_the_episode(fit: Fit) -> None:
     lines = ok(fit("export")).stdout.splitlines()
     assert lines[0].endswith(",label,start,status,closed_date,close_reason,practitioner")
     assert lines[2].endswith(",,2026-02-01,closed,2026-03-01,dropout,")
+
+
+@pytest.mark.parametrize("label", ["a\rb", "a,b", 'say "hi"', "line\nbreak"])
+def test_csv_export_quotes_any_label(fit: Fit, store_dir: Path, label: str) -> None:
+    ok(fit("client", "add", "C001", "--start", "2026-01-05"))
+    ok(fit("ors", "C001", "--total", "20", "--date", "2026-01-12"))
+    path = store_dir / "clients" / "C001.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["label"] = label  # a hand-edited file: not every label fit would take
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    import csv
+    import io
+
+    text = ok(fit("export")).stdout
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 2
+    assert rows[1][-6:] == [label, "2026-01-05", "open", "", "", ""]

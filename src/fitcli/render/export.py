@@ -89,11 +89,19 @@ def _csv_rows(doc: Doc) -> str:
     if (text.count(",") == _PLAIN_ROW_COMMAS * len(rows) and text.count("\n") == len(rows)
             and '"' not in text and "\r" not in text):
         return text
+    # the csv module quotes a cell with "\r" only when "\r" is in its line terminator (a
+    # reader takes a lone "\r" in a free-text label for a line end): rows are written with
+    # "\r\n" and each row's own terminator made "\n"
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(
-        [client_id, s["date"], s["session"], age_group, *_rating_cells(ors),
-         *_rating_cells(srs), *episode] for s, ors, srs in rows)
-    return buffer.getvalue()
+    write = csv.writer(buffer, lineterminator="\r\n").writerow
+    lines = []
+    for s, ors, srs in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        write([client_id, s["date"], s["session"], age_group, *_rating_cells(ors),
+               *_rating_cells(srs), *episode])
+        lines.append(buffer.getvalue()[:-2] + "\n")
+    return "".join(lines)
 
 
 def _rating(rating: Doc | None) -> Doc | None:
