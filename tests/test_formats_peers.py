@@ -33,8 +33,10 @@ def test_openfit_template_is_detected_and_read(fit: Fit) -> None:
         # Format B as sent: total only; Skip Y ignores the ORS cells
         "Oslo,a@b.no,K1,CASE-1,3,2026-03-16,Y,1,1,1,1,,0,,,,,36",
     ]) + "\n"
-    summary = as_json(fit("import", "-", "--create-clients", "--json", input=text))
+    result = ok(fit("import", "-", "--create-clients", "--json", input=text))
+    summary = json.loads(result.stdout)
     assert summary["format"] == "openfit"
+    assert "1 form(s) had items OpenFIT split equally from the total" in result.stderr
     assert summary["ignored_columns"] == ["Service_Location", "Provider_Email"]
     found = meetings(fit)
     assert [(m["session"], m["ors"], m["srs"]) for m in found] == [
@@ -109,8 +111,10 @@ def test_camcops_ors_export_is_detected(fit: Fit, tmp_path: Path) -> None:
         [2, 3, "1001", dt.datetime(2026, 3, 2, 10, 9), 1, dt.date(2026, 3, 2), 1, "Mother",
          3, 3, 3, 3],
     ])
-    summary = as_json(fit("import", str(path), "--create-clients", "--json"))
-    assert summary["format"] == "camcops"
+    result = ok(fit("import", str(path), "--create-clients", "--json"))
+    assert json.loads(result.stdout)["format"] == "camcops"
+    assert result.stderr == ("3 item mark(s) with more than one decimal were rounded half up "
+                             "to one decimal, as a paper form is scored.\n")
     found = meetings(fit)
     assert [(m["client"], m["session"], m["ors"]) for m in found] == [
         ("1001", 1, {"items": [4.5, 6.0, 5.6, 7.0], "total": 23.1, "rater": "self"}),

@@ -408,6 +408,8 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
     if parsed.ignored_columns:
         sys.stderr.write(t("import.ignored_columns",
                            columns=", ".join(parsed.ignored_columns)) + "\n")
+    for key, count in read.notes.items():  # what reading a peer system's file changed
+        sys.stderr.write(t(key, count=count) + "\n")
 
     if not dry_run and plan.writes:
         rows: dict[str, list[batch.Row]] = {}

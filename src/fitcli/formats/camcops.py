@@ -48,6 +48,13 @@ def _tenth(text: str) -> str:
     return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _differs(raw: str, rounded: str) -> bool:
+    try:
+        return Decimal(raw.replace(",", ".")) != Decimal(rounded)
+    except InvalidOperation:
+        return False
+
+
 def to_import(sheet: Sheet, form: str) -> tuple[Sheet, dict[str, str]]:
     index = column_index(sheet.header)
     items = ORS_ITEMS if form == "ors" else SRS_ITEMS
@@ -69,11 +76,16 @@ def to_import(sheet: Sheet, form: str) -> tuple[Sheet, dict[str, str]]:
     def cell(record: list[str], at: int | None) -> str:
         return record[at].strip() if at is not None and at < len(record) else ""
 
+    notes = {"formats.note.camcops_rounded": 0}
+
     def records() -> Iterator[Record]:
         for line, record in sheet.records:
             values = [cell(record, at) for at in present.values()]
             out = [(_tenth(v) if f.startswith(form) and v else v)
                    for f, v in zip(present, values, strict=True)]
+            notes["formats.note.camcops_rounded"] += sum(
+                1 for f, v, o in zip(present, values, out, strict=True)
+                if f.startswith(form) and v and _differs(v, o))
             if "date" in present:
                 at = list(present).index("date")
                 if not out[at]:
@@ -89,4 +101,4 @@ def to_import(sheet: Sheet, form: str) -> tuple[Sheet, dict[str, str]]:
     rename = {f: canonical[f] for f in present}
     if "rater" in fields:
         rename["rater"] = "q_who_other"
-    return Sheet(fields, sheet.header_line, records(), sheet.explained), rename
+    return Sheet(fields, sheet.header_line, records(), sheet.explained, notes=notes), rename

@@ -81,6 +81,7 @@ def to_import(sheet: Sheet) -> tuple[Sheet, dict[str, str]]:
     header = fields + [sheet.header[i] for i in others]
     problems: list[Problem] = []
     cases: dict[str, tuple[str, int]] = {}
+    notes = {"formats.note.openfit_split": 0}
 
     def cell(record: list[str], at: int | None) -> str:
         return record[at].strip() if at is not None and at < len(record) else ""
@@ -112,10 +113,12 @@ def to_import(sheet: Sheet) -> tuple[Sheet, dict[str, str]]:
                                values.get(f"{form}_total", "")):
                     for f in item_fields:
                         values[f] = ""
+                    notes["formats.note.openfit_split"] += 1
             yield line, [values[f] for f in fields] + [cell(record, i) for i in others]
 
     rename = {f: canonical[f] for f in fields}
-    return Sheet(header, sheet.header_line, records(), sheet.explained, problems), rename
+    return Sheet(header, sheet.header_line, records(), sheet.explained, problems,
+                 notes), rename
 
 
 # -- writing ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ class Read:
     # with a mapping: its fields and columns, and the first rows as mapped (for --dry-run)
     mapped: dict[str, str] = field(default_factory=dict)
     preview: list[Record] = field(default_factory=list)
+    notes: dict[str, int] = field(default_factory=dict)  # catalogue key -> how many
 
 
 def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
@@ -74,11 +75,13 @@ def _sheet(raw: Sheet, fmt: ImportFormat | None, mapped: mapping.Mapping | None,
         return Read(parse_sheet(sheet, plain, rename), dict(mapped.columns), first)
     if fmt == "openfit" or (fmt is None and openfit.detect(raw.header)):
         sheet, rename = openfit.to_import(raw)
-        return Read(parse_sheet(sheet, "openfit", rename))
+        parsed = parse_sheet(sheet, "openfit", rename)
+        return Read(parsed, notes={k: n for k, n in sheet.notes.items() if n})
     task = camcops.detect(raw.header)
     if fmt == "camcops" and task is None:
         raise InvalidData("formats.error.camcops_header")
     if task is not None and fmt in (None, "camcops"):
         sheet, rename = camcops.to_import(raw, task)
-        return Read(parse_sheet(sheet, "camcops", rename))
+        parsed = parse_sheet(sheet, "camcops", rename)
+        return Read(parsed, notes={k: n for k, n in sheet.notes.items() if n})
     return Read(parse_sheet(raw, plain))

@@ -32,6 +32,7 @@ class Sheet:
     # reader's own (an Excel time of day, say); used only where the reader finds one there
     explained: dict[tuple[int, str], Problem] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # found before the reader runs
+    notes: dict[str, int] = field(default_factory=dict)  # what translating it changed, counted
 
 
 def to_csv_text(sheet: Sheet) -> str:
