@@ -57,7 +57,10 @@ def test_excel_semicolon_csv_in_cp1252_imports(fit: Fit, tmp_path: Path) -> None
     path.write_bytes(("Klient;Dato;ORS 1;ORS 2;ORS 3;ORS 4;Vurdert av;Merknad\r\n"
                       "K1;14.09.2026 00:00;4,50;6;5,5;7;bestemør;Første samtale\r\n"
                       "K1;14.09.2026;4;5;5;6;far;\r\n").encode("cp1252"))
-    ok(fit("import", str(path), "--create-clients", env={"FIT_TODAY": "2026-10-01"}))
+    done = ok(fit("import", str(path), "--create-clients", env={"FIT_TODAY": "2026-10-01"}))
+    assert done.stderr == ("The file is not UTF-8: read in the Windows code page of Nordic "
+                           "Excel (cp1252); if letters look wrong, name the encoding with "
+                           "--encoding.\n")
     assert [(m["date"], m["ors"]["items"], m["ors"]["rater"]) for m in meetings(fit)] == [
         ("2026-09-14", [4.5, 6.0, 5.5, 7.0], "bestemør"),
         ("2026-09-14", [4.0, 5.0, 5.0, 6.0], "far"),

@@ -55,6 +55,7 @@ def test_summary_json_reports_dialect_and_ignored_columns(fit: Fit) -> None:
         "delimiter": ";", "rows": 3, "dry_run": False, "clients_created": 2,
         "meetings_added": 3, "meetings_completed": 0, "skipped": 0, "replaced": 0,
         "ignored_columns": [],  # "Merknad" is the client's label: an export's episode column
+        "encoding": "utf-8",
     }
 
 

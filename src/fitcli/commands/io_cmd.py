@@ -402,14 +402,14 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
         from fitcli.commands._importcolumns import show_mapping
 
         show_mapping(str(reading.mapping), read.mapped, read.preview)
+    for key, count in read.notes.items():  # how the file was read, where fit chose
+        sys.stderr.write(t(key, count=count) + "\n")
     problems = sorted(parsed.problems + plan.problems, key=batch.Problem.sort_key)
     if problems:
         raise _refuse(problems, name, as_json)
     if parsed.ignored_columns:
         sys.stderr.write(t("import.ignored_columns",
                            columns=", ".join(parsed.ignored_columns)) + "\n")
-    for key, count in read.notes.items():  # what reading a peer system's file changed
-        sys.stderr.write(t(key, count=count) + "\n")
 
     if not dry_run and plan.writes:
         rows: dict[str, list[batch.Row]] = {}
@@ -421,7 +421,8 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
     if as_json:
         emit_json({"file": name, "ok": True, "format": parsed.format,
                    "delimiter": parsed.delimiter, "rows": parsed.lines, "dry_run": dry_run,
-                   **asdict(counts), "ignored_columns": parsed.ignored_columns})
+                   **asdict(counts), "ignored_columns": parsed.ignored_columns,
+                   "encoding": read.encoding})
         return
     changes = counts.clients_created + counts.meetings_added + counts.meetings_completed \
         + counts.replaced

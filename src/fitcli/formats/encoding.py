@@ -26,6 +26,11 @@ def _plausible(text: str) -> bool:
 def decode(data: bytes, forced: str | None = None) -> str:
     """The text of ``data``: with ``forced`` in that encoding; else UTF-16 with a BOM,
     UTF-8 (with or without BOM), then the Nordic Windows code page if it reads plausibly."""
+    return detect(data, forced)[0]
+
+
+def detect(data: bytes, forced: str | None = None) -> tuple[str, str]:
+    """``decode`` and the name of the encoding it took."""
     if forced:
         try:
             codec = codecs.lookup(forced)
@@ -37,14 +42,14 @@ def decode(data: bytes, forced: str | None = None) -> str:
             line = data[: exc.start].count(b"\n") + 1
             raise InvalidData("formats.error.encoding_forced", encoding=forced,
                               line=line) from None
-        return text
+        return text, codec.name
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16"), "utf-16"
     start = data[:400]
     if start.count(b"\x00") * 4 > len(start):  # UTF-16 without its BOM, or not text at all
         raise InvalidData("formats.error.encoding", line=1)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
     try:
@@ -52,5 +57,5 @@ def decode(data: bytes, forced: str | None = None) -> str:
     except UnicodeDecodeError:  # bytes cp1252 leaves undefined: not that either
         text = ""
     if text and _plausible(text):
-        return text
+        return text, NORDIC_CODEPAGE
     raise InvalidData("formats.error.encoding", line=line)

@@ -28,6 +28,7 @@ class Read:
     mapped: dict[str, str] = field(default_factory=dict)
     preview: list[Record] = field(default_factory=list)
     notes: dict[str, int] = field(default_factory=dict)  # catalogue key -> how many
+    encoding: str | None = None  # a text file's encoding as read (None: a workbook)
 
 
 def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
@@ -45,16 +46,21 @@ def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
         if mapped is not None and mapped.header_row is not None:
             raw = skip_to_header(raw, mapped.header_row)
         return _sheet(raw, fmt, mapped, "xlsx")
-    text = encoding.decode(data, forced_encoding)
+    text, used = encoding.detect(data, forced_encoding)
     if mapped is not None:
-        return _sheet(sheet_from_text(text, mapped.header_row), fmt, mapped, "csv")
-    if fmt in ("openfit", "camcops") or (fmt is None and tabular.detect_format(text) == "csv"
-                                        and _peer(header_of(text, _delimiter(text)))):
-        return _sheet(sheet_from_text(text), fmt, None, "csv")
-    parsed = tabular.parse(text, fmt)  # type: ignore[arg-type]  # csv, jsonl or json here
-    if parsed.format == "csv":
-        explain_header(parsed, header_of(text, parsed.delimiter))
-    return Read(parsed)
+        read = _sheet(sheet_from_text(text, mapped.header_row), fmt, mapped, "csv")
+    elif fmt in ("openfit", "camcops") or (fmt is None and tabular.detect_format(text) == "csv"
+                                          and _peer(header_of(text, _delimiter(text)))):
+        read = _sheet(sheet_from_text(text), fmt, None, "csv")
+    else:
+        parsed = tabular.parse(text, fmt)  # type: ignore[arg-type]  # csv, jsonl or json
+        if parsed.format == "csv":
+            explain_header(parsed, header_of(text, parsed.delimiter))
+        read = Read(parsed)
+    read.encoding = used
+    if used == encoding.NORDIC_CODEPAGE and not forced_encoding:  # a choice: said, not silent
+        read.notes["formats.note.codepage"] = 1
+    return read
 
 
 def _delimiter(text: str) -> str:
