@@ -17,7 +17,6 @@ from fitcli.formats.table import (
     header_of,
     parse_sheet,
     sheet_from_text,
-    skip_to_header,
 )
 
 
@@ -42,9 +41,7 @@ def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
     if wanted_sheet is not None and not workbook:
         raise UsageProblem("formats.error.sheet_not_workbook")
     if workbook:
-        raw = xlsx.read_sheet(data, wanted_sheet)
-        if mapped is not None and mapped.header_row is not None:
-            raw = skip_to_header(raw, mapped.header_row)
+        raw = xlsx.read_sheet(data, wanted_sheet, mapped.header_row if mapped else None)
         return _sheet(raw, fmt, mapped, "xlsx")
     text, used = encoding.detect(data, forced_encoding)
     if mapped is not None:

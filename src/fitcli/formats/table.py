@@ -111,16 +111,6 @@ def sheet_from_text(text: str, header_row: int | None = None) -> Sheet:
     return Sheet(header or [], header_line, records)
 
 
-def skip_to_header(sheet: Sheet, header_row: int) -> Sheet:
-    """A workbook sheet whose column names are on row ``header_row`` (titles above)."""
-    rows = [(sheet.header_line, sheet.header), *sheet.records]
-    at = next((i for i, (line, _) in enumerate(rows) if line >= header_row), len(rows))
-    if at >= len(rows):
-        return Sheet([], header_row, [], sheet.explained)
-    line, header = rows[at]
-    return Sheet([c.strip() for c in header], line, rows[at + 1:], sheet.explained)
-
-
 def column_index(header: list[str]) -> dict[str, int]:
     """Normalised column name -> its index (the first, if a name is there twice)."""
     found: dict[str, int] = {}

@@ -56,8 +56,10 @@ def _cell(value: Any) -> str:
     return str(value) if convert is None else convert(value)
 
 
-def read_sheet(data: bytes, sheet: str | None = None) -> Sheet:
-    """The named sheet (or the first) of a workbook, its cells as import text."""
+def read_sheet(data: bytes, sheet: str | None = None, header_row: int | None = None) -> Sheet:
+    """The named sheet (or the first) of a workbook, its cells as import text; the column
+    names are on ``header_row``, else on the first row with two cells or more (a title
+    above them is left aside)."""
     import python_calamine
 
     try:
@@ -76,11 +78,19 @@ def read_sheet(data: bytes, sheet: str | None = None) -> Sheet:
         raise InvalidData("formats.error.workbook", reason=str(exc) or type(exc).__name__
                           ) from None
     explained: dict[tuple[int, str], Problem] = {}
-    filled = [i for i, row in enumerate(cells) if any(c != "" for c in row)]
-    if not filled:
-        return Sheet([], 1, [])
-    # the header is the first row with two cells or more: a title above it is left aside
-    header_at = next((i for i in filled if sum(c != "" for c in cells[i]) >= 2), filled[0])
+    if header_row is not None:
+        if header_row > len(cells):
+            return Sheet([], header_row, [])
+        header_at = header_row - 1
+    else:
+        filled = (i for i, row in enumerate(cells) if any(c != "" for c in row))
+        first = next(filled, None)
+        if first is None:
+            return Sheet([], 1, [])
+        header_at = first
+        if sum(c != "" for c in cells[first]) < 2:  # a title: the header is further down
+            header_at = next((i for i in filled if sum(c != "" for c in cells[i]) >= 2),
+                             first)
     header = [_cell(c).strip() for c in cells[header_at]]
 
     def records() -> Iterator[Record]:
