@@ -187,3 +187,15 @@ def test_csv_export_quotes_any_label(fit: Fit, store_dir: Path, label: str) -> N
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert len(rows) == 2
     assert rows[1][-6:] == [label, "2026-01-05", "open", "", "", ""]
+
+
+def test_a_refused_row_also_says_its_client_is_unknown(fit: Fit) -> None:
+    text = "Klient;Dato;ORS sum\nK9;2026-03-02;44\nK9;2026-03-09;20\n"
+    result = fit("import", "-", input=text)
+    assert result.exit_code == 4
+    assert [line.split(":")[0] for line in result.stderr.splitlines()[:-1]] == [
+        "line 2, column Klient", "line 2, column ORS sum", "line 3, column Klient"]
+    assert "there is no client 'K9'" in result.stderr.splitlines()[0]
+    created = fit("import", "-", "--create-clients", input=text)
+    assert created.stderr.splitlines()[0].startswith("line 2, column ORS sum:")
+    assert len(created.stderr.splitlines()) == 2

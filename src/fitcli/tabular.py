@@ -215,6 +215,10 @@ class Parsed:
     templates: dict[str, Template] = field(default_factory=dict)
     delimiter: str | None = None
     lines: int = 0  # data rows or meetings read
+    # rows refused while reading: line -> their client cell, and the client column's name
+    # (so a client unknown to the store is reported with the row's other problems)
+    unread: dict[int, str] = field(default_factory=dict)
+    client_column: str = "client"
 
 
 def parse(text: str, fmt: Format | None = None) -> Parsed:
@@ -254,6 +258,7 @@ def parse_csv(text: str) -> Parsed:
         return out
     width = len(header)
     reader = _RowReader(columns)
+    client_at, out.client_column = columns["client"]
     for line, record in records:
         if not any(map(str.strip, record)):
             continue  # blank lines and spreadsheets' trailing ';;;;' rows
@@ -267,6 +272,7 @@ def parse_csv(text: str) -> Parsed:
             out.rows.append(read)
         else:
             out.problems.extend(read)
+            out.unread[line] = record[client_at].strip() if client_at < len(record) else ""
     return out
 
 

@@ -392,7 +392,8 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
         read = import_source.read(data, fmt, reading.sheet, reading.encoding, mapped)
         parsed = read.parsed
         st = store()
-        keys = {id_key(r.client) for r in parsed.rows} | set(parsed.templates)
+        keys = ({id_key(r.client) for r in parsed.rows} | set(parsed.templates)
+                | import_source.unread_keys(parsed))
         existing = _existing(st, keys)
         options = batch.Options(create_clients=create_clients, age_group=age_group,
                                 replace=replace)
@@ -404,7 +405,8 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
         show_mapping(str(reading.mapping), read.mapped, read.preview)
     for key, count in read.notes.items():  # how the file was read, where fit chose
         sys.stderr.write(t(key, count=count) + "\n")
-    problems = sorted(parsed.problems + plan.problems, key=batch.Problem.sort_key)
+    unknown = import_source.unknown_clients(parsed, existing, create_clients)
+    problems = sorted(parsed.problems + plan.problems + unknown, key=batch.Problem.sort_key)
     if problems:
         raise _refuse(problems, name, as_json)
     if parsed.ignored_columns:

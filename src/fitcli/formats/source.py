@@ -4,6 +4,7 @@ read through the user's mapping."""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from fitcli import tabular
@@ -18,6 +19,9 @@ from fitcli.formats.table import (
     parse_sheet,
     sheet_from_text,
 )
+from fitcli.model.batch import Problem
+from fitcli.model.ids import id_key, validate_client_id
+from fitcli.model.problems import DomainError
 
 
 @dataclass
@@ -88,3 +92,27 @@ def _sheet(raw: Sheet, fmt: ImportFormat | None, mapped: mapping.Mapping | None,
         parsed = parse_sheet(sheet, "camcops", rename)
         return Read(parsed, notes={k: n for k, n in sheet.notes.items() if n})
     return Read(parse_sheet(raw, plain))
+
+
+def unread_keys(parsed: tabular.Parsed) -> set[str]:
+    """The clients of the rows refused while reading (to look them up in the store too)."""
+    return {id_key(client) for client in parsed.unread.values() if client}
+
+
+def unknown_clients(parsed: tabular.Parsed, known: Container[str], create: bool
+                    ) -> list[Problem]:
+    """A refused row whose client the store lacks says so too (without --create-clients),
+    so fixing the row's cells does not reveal one more problem."""
+    if create:
+        return []
+    found = []
+    for line, client in parsed.unread.items():
+        try:
+            valid = validate_client_id(client)
+        except DomainError:
+            continue  # the reader said what is wrong with it
+        key = id_key(valid)
+        if key not in known and key not in parsed.templates:
+            found.append(Problem(line, parsed.client_column, "import.error.unknown_client",
+                                 {"client": valid}))
+    return found

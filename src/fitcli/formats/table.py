@@ -64,6 +64,8 @@ def parse_sheet(sheet: Sheet, fmt: str, rename: Mapping[str, str] | None = None
             problem = evolve(problem, column=rename[problem.column])
         problems.append(problem)
     parsed.problems = problems
+    if rename:
+        parsed.client_column = rename.get(parsed.client_column, parsed.client_column)
     return explain_header(parsed, [rename.get(h, h) if rename else h for h in sheet.header])
 
 
