@@ -110,7 +110,8 @@ def test_formula_cells_are_neutralised(cell: object, shown: object) -> None:
 
 
 def test_csv_rows_never_start_a_cell_with_a_formula() -> None:
-    doc = {"id": "C1", "age_group": "adult", "sessions": [
+    doc = {"id": "C1", "age_group": "adult", "label": "", "start": "2026-01-01", "closed": None,
+           "sessions": [
         {"date": "=cmd|' /C calc'!A0", "session": 1, "ors": None, "srs": None,
          "collateral": [{"rater": "mor", "ors": {"items": None, "total": 20.0, "rater": "mor"},
                          "srs": None}]}]}

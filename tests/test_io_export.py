@@ -11,7 +11,8 @@ import pytest
 from conftest import Fit, as_json, ok
 
 CSV_HEADER = ("client,date,session,age_group,ors1,ors2,ors3,ors4,ors_total,ors_rater,"
-              "srs1,srs2,srs3,srs4,srs_total,srs_rater")
+              "srs1,srs2,srs3,srs4,srs_total,srs_rater,"
+              "label,start,status,closed_date,close_reason,practitioner")
 
 
 @pytest.fixture
@@ -31,10 +32,12 @@ def test_csv_is_the_import_format(fit: Fit) -> None:
     result = ok(fit("export"))
     assert result.stdout.splitlines() == [
         CSV_HEADER,
-        "C001,2026-01-12,1,adult,4.5,6.0,5.5,7.0,23.0,self,9.0,9.0,9.0,9.5,36.5,self",
-        "C001,2026-01-19,2,adult,5.0,6.0,6.0,7.0,24.0,self,,,,,,",
-        "C001,2026-01-19,2,adult,,,,,28.0,other,,,,,,",
-        "C002,2026-02-02,1,child,,,,,,,8.0,8.0,8.0,8.0,32.0,self",
+        "C001,2026-01-12,1,adult,4.5,6.0,5.5,7.0,23.0,self,9.0,9.0,9.0,9.5,36.5,self,"
+        "family,2026-01-05,open,,,",
+        "C001,2026-01-19,2,adult,5.0,6.0,6.0,7.0,24.0,self,,,,,,,family,2026-01-05,open,,,",
+        "C001,2026-01-19,2,adult,,,,,28.0,other,,,,,,,family,2026-01-05,open,,,",
+        "C002,2026-02-02,1,child,,,,,,,8.0,8.0,8.0,8.0,32.0,self,"
+        ",2026-02-01,closed,2026-03-01,planned,",
     ]
 
 
@@ -102,13 +105,13 @@ def test_output_is_private_and_never_overwritten_without_force(fit: Fit, tmp_pat
     if os.name == "posix":
         assert target.stat().st_mode & 0o777 == 0o600
     target.write_text("mine")
-    refused = fit("export", "--output", str(target), "--format", "jsonl")
+    refused = fit("export", "--output", str(target), "--format", "excel-csv")
     assert refused.exit_code == 2
     assert refused.stderr == (f"Error: {target} already exists; use --force to overwrite it, "
                               "or choose another --output.\n")
     assert target.read_text() == "mine"
-    ok(fit("export", "--output", str(target), "--format", "jsonl", "--force"))
-    assert target.read_text(encoding="utf-8").startswith('{"client":"C001"')
+    ok(fit("export", "--output", str(target), "--format", "excel-csv", "--force"))
+    assert target.read_text(encoding="utf-8").startswith("\ufeffclient;date;")
 
 
 @pytest.mark.parametrize("content", [b"{broken", b'{"schema_version": 1, "id": "C\xff"}',
@@ -135,10 +138,12 @@ def test_odd_stored_text_is_still_valid_csv(fit: Fit, store_dir: Path) -> None:
     refuses, like this rater: see tests/test_hostile_export.py)."""
     from fitcli.render.export import _csv_rows
 
-    doc = {"id": "C001", "age_group": "adult", "sessions": [
-        {"session": 1, "date": "2026-03-02", "srs": None,
-         "ors": {"items": None, "total": 20.0, "rater": 'se,"lf'}}]}
-    assert _csv_rows(doc) == 'C001,2026-03-02,1,adult,,,,,20.0,"se,""lf",,,,,,\n'
+    doc = {"id": "C001", "age_group": "adult", "label": "", "start": "2026-06-15",
+           "closed": None, "sessions": [
+               {"session": 1, "date": "2026-03-02", "srs": None,
+                "ors": {"items": None, "total": 20.0, "rater": 'se,"lf'}}]}
+    assert _csv_rows(doc) == ('C001,2026-03-02,1,adult,,,,,20.0,"se,""lf",,,,,,,,2026-06-15,'
+                              'open,,,\n')
 
 
 def _stored(**changes: object) -> dict[str, object]:

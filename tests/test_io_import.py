@@ -54,7 +54,8 @@ def test_summary_json_reports_dialect_and_ignored_columns(fit: Fit) -> None:
         "file": str(DATA / "semicolon_decimal_comma.csv"), "ok": True, "format": "csv",
         "delimiter": ";", "rows": 3, "dry_run": False, "clients_created": 2,
         "meetings_added": 3, "meetings_completed": 0, "skipped": 0, "replaced": 0,
-        "ignored_columns": ["Merknad"],
+        "ignored_columns": [],  # "Merknad" is the client's label: an export's episode column
+        "encoding": "utf-8",
     }
 
 
@@ -188,7 +189,8 @@ def test_failure_as_json_lists_every_problem(fit: Fit) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     pytest.param("date,ors1,ors2,ors3,ors4\n2026-01-01,1,1,1,1\n",
-                 "line 1: the header has no 'client' column", id="no-client-column"),
+                 "line 1: the header has no column for client. Columns found: 'date', 'ors1',",
+                 id="no-client-column"),
     pytest.param("client,date,ors1,ors2\nC1,2026-01-01,1,1\n",
                  "line 1: ORS item columns are incomplete (missing ors3, ors4)",
                  id="two-item-columns"),
@@ -207,11 +209,15 @@ def test_file_level_problems(fit: Fit, text: str, message: str) -> None:
 
 
 def test_not_utf8_says_how_to_fix(fit: Fit, tmp_path: Path) -> None:
-    path = tmp_path / "latin1.csv"
-    path.write_bytes("klient;dato;ors_total\nBjørn1;2026-01-01;20\n".encode("latin-1"))
+    # an old DOS code page: neither UTF-8 nor text that reads right as cp1252 (that is
+    # accepted now: tests/test_formats_text.py)
+    path = tmp_path / "dos.csv"
+    path.write_bytes("klient;dato;ors_total;merknad\nC1;2026-01-01;20;Bjørn på\n"
+                     .encode("cp850"))
     result = fit("import", str(path))
     assert result.exit_code == 4
     assert "save it as 'CSV UTF-8'" in result.stderr
+    assert "--encoding" in result.stderr
     assert "line 2" in result.stderr
 
 

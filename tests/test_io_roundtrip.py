@@ -146,7 +146,7 @@ def test_json_backup_round_trip_is_exact(fit: Fit, original: list[Client]) -> No
     assert sorted(restored, key=lambda c: c.id) == sorted(original, key=lambda c: c.id)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "excel-csv"])
 @RELAXED
 @given(original=stores())
 def test_meetings_round_trip_exactly(fit: Fit, fmt: str, original: list[Client]) -> None:

@@ -59,6 +59,16 @@ ITEM_FIELDS = {form: tuple(f"{form}{i}" for i in range(1, ITEM_COUNT + 1)) for f
 # English first, then Norwegian, Danish and Swedish words used in FIT work.
 _RATER_WORDS = ("rater", "rated by", "vurderer", "vurdert av", "bedømmer", "bedømt af",
                 "bedömare", "skattare", "skattad av")
+EPISODE_ALIASES: dict[str, tuple[str, ...]] = {
+    "label": ("label", "merknad", "note", "etikett", "anteckning"),
+    "start": ("start", "start date", "startdato", "startdatum"),
+    "status": ("status",),
+    "closed_date": ("closed date", "closed", "avsluttet dato", "afsluttet dato",
+                    "avslutad datum"),
+    "close_reason": ("close reason", "avslutningsårsak", "afslutningsårsag",
+                     "avslutningsorsak"),
+    "practitioner": ("practitioner", "behandler", "behandlare"),
+}
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "client": ("client", "client id", "client code", "id", "code", "klient", "klient-id",
                "klientnr", "klientkode", "klientkod", "bruker", "bruker-id", "bruger",
@@ -80,6 +90,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
                          f"{form} totalt", f"{form} samlet", f"{form} summa", f"{form} score",
                          f"{form} totalskår", f"{form} poäng")
        for form in FORMS},
+    # the episode columns of an export: known, and left aside (the backup moves episodes)
+    **EPISODE_ALIASES,
 }
 # Cell values users type for the client as rater, and the generic words for "another
 # rater" (all read as the code "other", as fitcli 0.1 stored them). Any other value is a
@@ -191,7 +203,8 @@ def detect_delimiter(header: str) -> str:
 
 
 # -- cell values ----------------------------------------------------------------------------
-_DAY_FIRST = re.compile(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})$")
+# a zero time after the date is what Excel writes for a date cell ("14.09.2026 00:00")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})(?: 0?0:00(?::00)?)?$")
 _ISO_WITH_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
@@ -250,6 +263,10 @@ class Parsed:
     templates: dict[str, Template] = field(default_factory=dict)
     delimiter: str | None = None
     lines: int = 0  # data rows or meetings read
+    # rows refused while reading: line -> their client cell, and the client column's name
+    # (so a client unknown to the store is reported with the row's other problems)
+    unread: dict[int, str] = field(default_factory=dict)
+    client_column: str = "client"
 
 
 def parse(text: str, fmt: Format | None = None) -> Parsed:
@@ -298,6 +315,7 @@ def parse_csv(text: str) -> Parsed:
         return out
     width = len(header)
     reader = _RowReader(columns)
+    client_at, out.client_column = columns["client"]
     for line, record in records:
         if not any(map(str.strip, record)):
             continue  # blank lines and spreadsheets' trailing ';;;;' rows
@@ -311,6 +329,7 @@ def parse_csv(text: str) -> Parsed:
             out.rows.append(read)
         else:
             out.problems.extend(read)
+            out.unread[line] = record[client_at].strip() if client_at < len(record) else ""
     return out
 
 
@@ -522,10 +541,9 @@ class _RowReader:
                 empty = next(f for f, c in zip(fields, raw_items, strict=True) if not c)
                 problems.append(Problem(line, self.column(empty), "import.error.items_incomplete",
                                         {"form": form.upper()}))
-                return None
             for fld, raw in zip(fields, raw_items, strict=True):
-                try:
-                    items.append(self.parsed(fld, raw, parse_item))
+                try:  # the items given are checked too: every problem of a row at once
+                    items.append(self.parsed(fld, raw, parse_item) if raw else 0.0)
                 except DomainError as exc:
                     problems.append(Problem(line, self.column(fld), exc.key, exc.params))
         total: float | None = None

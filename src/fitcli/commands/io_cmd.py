@@ -15,14 +15,14 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fitcli import tabular
 from fitcli.commands._common import echo, emit_json, fail_line, now, store, today
 from fitcli.commands._params import JsonOpt
 from fitcli.errors import InvalidData, StoreProblem, UsageProblem
+from fitcli.formats.naming import ExportFormat, ImportFormat, format_for
 from fitcli.i18n import DEFAULT, in_language, t
 from fitcli.model import batch, restorable
 from fitcli.model.ids import id_key
@@ -37,6 +37,9 @@ from fitcli.store import (
     write_temp,
 )
 
+if TYPE_CHECKING:  # the parser is imported only when an import runs
+    from fitcli.tabular import Parsed
+
 REPORT_LIMIT = 20  # bad rows listed one by one; the rest are counted
 PROGRESS_MIN_ROWS = 5000  # smaller files finish before a bar would help
 STDIN = "-"
@@ -46,9 +49,34 @@ BATCH_SYNC = True  # one file-system sync for a batch where it is trusted (tests
 # file system has waiting, which may include other programs' unwritten data.
 BATCH_SYNC_MIN_CLIENTS = 200
 
-FormatOpt = Annotated[Literal["csv", "jsonl", "json"] | None, typer.Option(
+FormatOpt = Annotated[ImportFormat | None, typer.Option(
     "--format", case_sensitive=False, show_default=False,
-    help="csv, jsonl or json (default: detected from the content).")]
+    help="csv, jsonl, json, xlsx (also .xls, .ods), openfit or camcops (default: detected "
+         "from the content).")]
+SheetOpt = Annotated[str | None, typer.Option(
+    "--sheet", metavar="NAME", show_default=False,
+    help="The workbook's sheet to read (default: the first).")]
+EncodingOpt = Annotated[str | None, typer.Option(
+    "--encoding", metavar="NAME", show_default=False,
+    help="The text file's encoding, e.g. cp1252 (default: UTF-8, else the Windows code "
+         "page of Nordic Excel when the text reads right in it).")]
+MapOpt = Annotated[Path | None, typer.Option(
+    "--map", metavar="FILE", show_default=False,
+    help="A TOML file naming which column holds which field, for any other sheet "
+         "(see docs/import-export.md); --dry-run shows it applied to the first rows.")]
+
+
+def _show_columns(wanted: bool) -> None:
+    if wanted:
+        from fitcli.commands._importcolumns import show
+
+        show()
+        raise typer.Exit()
+
+
+ColumnsOpt = Annotated[bool, typer.Option(
+    "--columns", is_eager=True, callback=_show_columns,
+    help="List the column names the import understands, per field, and exit.")]
 
 
 @contextlib.contextmanager
@@ -100,7 +128,7 @@ def _existing(st: Store, keys: set[str]) -> dict[str, Client]:
     return clients
 
 
-def _restore_flaws(plan: batch.Plan, parsed: tabular.Parsed) -> list[batch.Problem]:
+def _restore_flaws(plan: batch.Plan, parsed: Parsed) -> list[batch.Problem]:
     """What a backup would restore that no person could have typed (see model/restorable)."""
     found = []
     for write in plan.writes:
@@ -433,7 +461,8 @@ def _sigint_deferred() -> Iterator[None]:
 def import_cmd(
     source: Annotated[str, typer.Argument(
         metavar="FILE", show_default=False,
-        help="CSV, JSON Lines or a full-backup JSON file; '-' reads standard input.")],
+        help="CSV, Excel workbook, JSON Lines or a full-backup JSON file; '-' reads "
+             "standard input.")],
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Check everything and report what would change; write nothing.")
     ] = False,
@@ -449,37 +478,68 @@ def import_cmd(
                           "stay in the correction history); without it they are refused.")
     ] = False,
     fmt: FormatOpt = None,
+    sheet: SheetOpt = None,
+    encoding: EncodingOpt = None,
+    mapping: MapOpt = None,
+    columns: ColumnsOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import meetings from CSV (, ; or tab), JSON Lines or a backup; all rows or none.
+    """Import meetings from CSV (, ; or tab), Excel, JSON Lines or a backup; all or none.
 
-    CSV: one row per meeting with columns client, date, ors1-ors4, srs1-srs4 (or ors_total,
-    srs_total), optional session, rater, age_group; Norwegian, Danish and Swedish column
-    names work too (see the README). Exit 4 with every bad row listed if anything is wrong.
+    CSV or workbook: one row per meeting with columns client, date, ors1-ors4, srs1-srs4 (or
+    ors_total, srs_total), optional session, rater, age_group; Norwegian, Danish and Swedish
+    column names work too (fit import --columns lists them). OpenFIT and CamCOPS files are
+    recognised; map any other sheet with --map. Exit 4 with every bad row listed if anything
+    is wrong.
 
     Example: fit import scores.csv --create-clients --dry-run
     """
     with _no_cyclic_gc():
-        _import(source, dry_run, create_clients, age_group, replace, fmt, as_json)
+        _import(source, dry_run, create_clients, age_group, replace, fmt, as_json,
+                _Reading(sheet, encoding, mapping))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How to read the file: the workbook's sheet, the text's encoding, a column mapping."""
+
+    sheet: str | None = None
+    encoding: str | None = None
+    mapping: Path | None = None
 
 
 def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGroup | None,
-            replace: bool, fmt: tabular.Format | None, as_json: bool) -> None:
+            replace: bool, fmt: ImportFormat | None, as_json: bool,
+            reading: _Reading | None = None) -> None:
+    reading = reading or _Reading()
+    from fitcli.formats import mapping as column_mapping
+    from fitcli.formats import source as import_source
+
+    mapped = column_mapping.load(reading.mapping) if reading.mapping is not None else None
     name, data = _read_input(source)
     # a terminal gets a spinner while checking and a bar while writing, for large files only
     on_terminal = sys.stderr.isatty() and data.count(b"\n") > PROGRESS_MIN_ROWS
     from fitcli.render.progress import status
 
     with status(t("import.checking", file=name), on_terminal):
-        parsed = tabular.parse(tabular.decode(data), fmt)
+        read = import_source.read(data, fmt, reading.sheet, reading.encoding, mapped)
+        parsed = read.parsed
         st = store()
-        keys = {id_key(r.client) for r in parsed.rows} | set(parsed.templates)
+        keys = ({id_key(r.client) for r in parsed.rows} | set(parsed.templates)
+                | import_source.unread_keys(parsed))
         existing = _existing(st, keys)
         options = batch.Options(create_clients=create_clients, age_group=age_group,
                                 replace=replace)
         plan = batch.plan(parsed.rows, existing, today=today(), now=now(), options=options,
                           templates=parsed.templates)
-    problems = sorted(parsed.problems + plan.problems + _restore_flaws(plan, parsed),
+    if read.mapped and dry_run and not as_json:
+        from fitcli.commands._importcolumns import show_mapping
+
+        show_mapping(str(reading.mapping), read.mapped, read.preview)
+    for key, count in read.notes.items():  # how the file was read, where fit chose
+        sys.stderr.write(t(key, count=count) + "\n")
+    unknown = import_source.unknown_clients(parsed, existing, create_clients)
+    problems = sorted(parsed.problems + plan.problems + unknown + _restore_flaws(plan, parsed),
                       key=batch.Problem.sort_key)
     if problems:
         raise _refuse(problems, name, as_json)
@@ -497,7 +557,8 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
     if as_json:
         emit_json({"file": name, "ok": True, "format": parsed.format,
                    "delimiter": parsed.delimiter, "rows": parsed.lines, "dry_run": dry_run,
-                   **asdict(counts), "ignored_columns": parsed.ignored_columns})
+                   **asdict(counts), "ignored_columns": parsed.ignored_columns,
+                   "encoding": read.encoding})
         return
     changes = counts.clients_created + counts.meetings_added + counts.meetings_completed \
         + counts.replaced
@@ -510,7 +571,7 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
 
 # -- export ---------------------------------------------------------------------------------
 def _export_text(st: Store, ids: list[str] | None, open_only: bool,
-                 fmt: tabular.Format) -> tuple[bytes, int, int]:
+                 fmt: ExportFormat) -> tuple[bytes, int, int]:
     """The export (UTF-8) and its counts (clients, meetings); unreadable files stop it."""
     from fitcli.commands import _exportwork
     from fitcli.render.export import layout
@@ -535,11 +596,8 @@ def _reason(params: dict[str, Any]) -> dict[str, Any]:
     return {"path": params["path"], "reason": f"{params['where']}: {reason}"}
 
 
-def _format_for(fmt: tabular.Format | None, output: Path | None) -> tabular.Format:
-    if fmt is not None:
-        return fmt
-    suffix = output.suffix.lower().lstrip(".") if output else ""
-    return next((f for f in tabular.FORMATS if f == suffix), "csv")
+def _format_for(fmt: ExportFormat | None, output: Path | None) -> ExportFormat:
+    return format_for(fmt, output)
 
 
 def _check_target(target: Path, force: bool) -> None:
@@ -561,11 +619,13 @@ def _check_target(target: Path, force: bool) -> None:
 
 
 def export_cmd(
-    fmt: Annotated[Literal["csv", "jsonl", "json"] | None, typer.Option(
+    fmt: Annotated[ExportFormat | None, typer.Option(
         "--format", case_sensitive=False, show_default=False,
-        help="csv (one row per meeting, the import format), jsonl (one JSON object per "
-             "meeting) or json (full backup: details, closings, corrections). Default: from "
-             "the --output name, else csv.")] = None,
+        help="csv (one row per meeting and rater, the import format, with the episode), "
+             "xlsx (an Excel workbook), excel-csv (';', decimal comma, for Nordic Excel), "
+             "openfit (OpenFIT's import template), jsonl (one JSON object per meeting) or "
+             "json (full backup: details, closings, corrections). Default: from the "
+             "--output name, else csv.")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", metavar="FILE", show_default=False,
         help="Write to FILE (atomically, private to you) instead of standard output.")] = None,
@@ -591,7 +651,7 @@ def export_cmd(
         _export(fmt, output, force, clients, every, open_only)
 
 
-def _export(fmt: tabular.Format | None, output: Path | None, force: bool,
+def _export(fmt: ExportFormat | None, output: Path | None, force: bool,
             clients: list[str] | None, every: bool, open_only: bool) -> None:
     if clients and (every or open_only):
         raise UsageProblem("export.error.selection")
@@ -604,6 +664,8 @@ def _export(fmt: tabular.Format | None, output: Path | None, force: bool,
         # into a file or a pipe: UTF-8 with "\n" line ends on every platform (a Windows
         # stdout would otherwise encode in the locale's code page); a terminal gets text
         raw = getattr(sys.stdout, "buffer", None)
+        if chosen == "xlsx" and (raw is None or sys.stdout.isatty()):
+            raise UsageProblem("formats.error.xlsx_terminal")
         if raw is None or sys.stdout.isatty():
             sys.stdout.write(data.decode("utf-8"))
             return

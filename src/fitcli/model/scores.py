@@ -37,8 +37,9 @@ ITEM_MAX = 10.0  # a 10 cm line, measured in cm
 TOTAL_MAX = ITEM_COUNT * ITEM_MAX  # 40.0
 
 # ASCII digits only (``\d`` would also take Arabic-Indic or full-width digits), one or two
-# before the decimal point or comma, at most one after it.
-_NUMBER = re.compile(r"([0-9]{1,2})(?:[.,]([0-9]))?")
+# before the decimal point or comma, at most one after it but for trailing zeros ("4,50" is
+# what Excel writes for 4.5 in a two-decimal cell: no extra precision).
+_NUMBER = re.compile(r"([0-9]{1,2})(?:[.,]([0-9])0*)?")
 
 
 def validate_rater(raw: str) -> Rater:

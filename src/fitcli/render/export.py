@@ -21,16 +21,13 @@ from typing import Any
 
 from pydantic_core import to_json
 
+from fitcli.formats.rows import COLUMNS, episode_cells
 from fitcli.model.scores import ITEM_COUNT
 from fitcli.tabular import BACKUP_MARK, BACKUP_VERSION
 
 Doc = dict[str, Any]
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "client", "date", "session", "age_group",
-    *(f"ors{i}" for i in range(1, ITEM_COUNT + 1)), "ors_total", "ors_rater",
-    *(f"srs{i}" for i in range(1, ITEM_COUNT + 1)), "srs_total", "srs_rater",
-)
+CSV_COLUMNS: tuple[str, ...] = COLUMNS  # the meeting, then the client's episode
 _NO_RATING = [""] * (ITEM_COUNT + 2)
 
 
@@ -85,18 +82,28 @@ def _csv_rows(doc: Doc) -> str:
     anything unexpected in a hand-edited file falls back to the csv module."""
     client_id, age_group = doc["id"], doc["age_group"]
     rows = [(s, ors, srs) for s in doc["sessions"] for ors, srs in _groups(s)]
+    episode = episode_cells(doc)
+    tail = ",".join(episode)
     text = "".join(
         f"{client_id},{s['date']},{s['session']},{age_group},{_rating_text(ors)},"
-        f"{_rating_text(srs)}\n" for s, ors, srs in rows)
+        f"{_rating_text(srs)},{tail}\n" for s, ors, srs in rows)
     if (text.count(",") == _PLAIN_ROW_COMMAS * len(rows) and text.count("\n") == len(rows)
             and '"' not in text and "\r" not in text and not _FORMULA_START.search(text)):
         return text
+    # the csv module quotes a cell with "\r" only when "\r" is in its line terminator (a
+    # reader takes a lone "\r" in a free-text label for a line end): rows are written with
+    # "\r\n" and each row's own terminator made "\n"
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(
-        [neutral(cell) for cell in (client_id, s["date"], s["session"], age_group,
-                                    *_rating_cells(ors), *_rating_cells(srs))]
-        for s, ors, srs in rows)
-    return buffer.getvalue()
+    write = csv.writer(buffer, lineterminator="\r\n").writerow
+    lines = []
+    for s, ors, srs in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        write([neutral(cell) for cell in (client_id, s["date"], s["session"], age_group,
+                                          *_rating_cells(ors), *_rating_cells(srs),
+                                          *episode)])
+        lines.append(buffer.getvalue()[:-2] + "\n")
+    return "".join(lines)
 
 
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP's list).
@@ -196,6 +203,10 @@ class Layout:
 
 
 def layout(fmt: str, exported_at: str) -> Layout:
+    if fmt in ("xlsx", "excel-csv", "openfit"):  # spreadsheets and peers' templates
+        from fitcli.formats import exports
+
+        return exports.layout(fmt)
     if fmt == "csv":
         return Layout((",".join(CSV_COLUMNS) + "\n").encode(), _csv_piece, b"", b"")
     if fmt == "jsonl":

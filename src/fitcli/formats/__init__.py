@@ -1,0 +1,1 @@
+"""Data formats beyond fitcli's own CSV and JSON: Excel, peers' templates, mappings."""
