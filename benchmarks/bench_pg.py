@@ -89,8 +89,8 @@ def bench_batch(url: str, runs: int) -> tuple[float, float]:
     """Median seconds of write_batch and of a plain COPY of the same documents."""
     import psycopg
 
-    from fitcli.pgstore import PgStore
     from fitcli.store import encode
+    from fitcli.store.database import PgStore
 
     plans = batch_plans()
     rows = [(p.key, p.result.id, encode(p.result).decode("utf-8"),  # type: ignore[attr-defined]

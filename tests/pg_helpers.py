@@ -125,7 +125,7 @@ def _stop(pg: PgServer) -> None:
 
 
 def _init_template(pg: PgServer) -> None:
-    from fitcli.pgstore import PgStore
+    from fitcli.store.database import PgStore
 
     with pg.admin() as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))

@@ -293,7 +293,7 @@ def test_oversized_client_file_is_not_read_whole(fit: Fit, store_dir: Path,
     from fitcli import store
 
     ok(fit("client", "add", "C1"))
-    monkeypatch.setattr(store, "MAX_CLIENT_BYTES", 100)
+    monkeypatch.setattr(store.files, "MAX_CLIENT_BYTES", 100)
     result = fit("client", "show", "C1")
     assert result.exit_code == 5, result.output
     assert "larger than" in result.stderr

@@ -444,8 +444,8 @@ def test_a_full_disk_while_writing_writes_nothing(
 def test_a_lock_held_elsewhere_writes_nothing(
         fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, write_path: str) -> None:
     """Another fit holds one client's lock too long: no client is written."""
-    from fitcli import store as store_module
     from fitcli.store import Store
+    from fitcli.store import folder as store_module
 
     monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
@@ -613,9 +613,9 @@ def test_more_clients_than_open_files_are_written_a_lock_at_a_time(
     """Where the process may not hold every lock at once, clients are replaced one lock at
     a time: the same files; a lock held elsewhere stops it and the message names the
     clients already written."""
-    from fitcli import store as store_module
     from fitcli.commands import io_cmd
     from fitcli.store import Store
+    from fitcli.store import folder as store_module
 
     monkeypatch.setattr(io_cmd, "_enough_open_files", lambda locks: False)
     monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from fitcli import store as store_module
 from fitcli.errors import StoreProblem
 from fitcli.model.scores import Client
 from fitcli.store import Store
+from fitcli.store import folder as store_module
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="batch_lock is lock elsewhere")
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import Fit, ok
 from fitcli.model.batch import ClientPlan
 from fitcli.model.scores import Client, Rating, Session
-from fitcli.pgstore import PgStore
+from fitcli.store.database import PgStore
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +69,7 @@ BATCH_WRITER = """
 import datetime as dt, sys
 from fitcli.model.batch import ClientPlan
 from fitcli.model.scores import Client, Rating, Session
-from fitcli.pgstore import PgStore
+from fitcli.store.database import PgStore
 
 url, count = sys.argv[1], int(sys.argv[2])
 store = PgStore(url)

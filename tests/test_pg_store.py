@@ -15,8 +15,8 @@ from conftest import Fit, as_json, ok
 from fitcli.errors import InvalidData, NotFound
 from fitcli.model.batch import ClientPlan
 from fitcli.model.scores import Client, Rating, Session
-from fitcli.pgstore import PgStore, mask
 from fitcli.store import Store
+from fitcli.store.database import PgStore, mask
 from test_store import clients
 
 

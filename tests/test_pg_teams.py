@@ -241,7 +241,7 @@ def test_write_batch_as_a_practitioner_is_checked_row_by_row(team: Team) -> None
     from fitcli.errors import NotAllowed
     from fitcli.model.batch import ClientPlan
     from fitcli.model.scores import Client
-    from fitcli.pgstore import PgStore
+    from fitcli.store.database import PgStore
 
     def new(cid: str, who: str) -> ClientPlan:
         return ClientPlan(cid.casefold(), None,
@@ -263,7 +263,7 @@ def test_write_batch_as_a_practitioner_is_checked_row_by_row(team: Team) -> None
 
 def test_a_client_locked_by_another_writer_times_out(fit: Fit, team: Team,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from fitcli import pgstore
+    from fitcli.store import database as pgstore
 
     monkeypatch.setattr(pgstore, "LOCK_TIMEOUT_S", 1.0)
     with psycopg.connect(team.owner_url) as holder:

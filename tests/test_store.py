@@ -13,10 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fitcli import store as store_module
 from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.scores import Client, Closure, Correction, RaterForms, Rating, Session
 from fitcli.store import SCHEMA_VERSION, Store, atomic_write, decode, encode
+from fitcli.store import codec as store_codec
+from fitcli.store import files as store_files
+from fitcli.store import folder as store_folder
 
 POSIX = os.name == "posix"
 posix_only = pytest.mark.skipif(not POSIX, reason="POSIX file modes")
@@ -159,7 +161,7 @@ def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path: Path,
     def broken_replace(src: Any, dst: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_module.os, "replace", broken_replace)
+    monkeypatch.setattr(store_files.os, "replace", broken_replace)
     with pytest.raises(OSError):
         atomic_write(target, "new")
     assert target.read_text() == "old"
@@ -238,7 +240,7 @@ def test_filesystem_syncer_only_where_it_is_trusted(tmp_path: Path,
 
     from fitcli.store import filesystem_syncer, write_temp
 
-    local = store_module._filesystem_type(tmp_path) in store_module.LOCAL_JOURNALLED
+    local = store_files._filesystem_type(tmp_path) in store_files.LOCAL_JOURNALLED
     if sys.platform == "linux" and not local:  # e.g. a tmpfs /tmp: an fsync per file
         assert filesystem_syncer(tmp_path) is None
     elif sys.platform == "linux":
@@ -247,10 +249,10 @@ def test_filesystem_syncer_only_where_it_is_trusted(tmp_path: Path,
         tmp = write_temp(tmp_path / "C1.json", b"{}")
         assert stat.S_IMODE(tmp.stat().st_mode) == 0o600 and tmp.read_bytes() == b"{}"
         sync()
-        monkeypatch.setattr(store_module.os, "uname",
+        monkeypatch.setattr(store_files.os, "uname",
                             lambda: os.uname_result(("Linux", "h", "5.4.0-1", "#1", "x86_64")))
         assert filesystem_syncer(tmp_path) is None
-        monkeypatch.setattr(store_module.os, "uname",
+        monkeypatch.setattr(store_files.os, "uname",
                             lambda: os.uname_result(("Linux", "h", "6.1-rc1", "#1", "x86_64")))
         assert filesystem_syncer(tmp_path) is not None
     for platform in ("darwin", "win32"):
@@ -268,13 +270,13 @@ def test_filesystem_type_of_the_store_folder(tmp_path: Path,
     escaped = str(share).replace(" ", "\\040")
     mounts.write_text(f"/dev/vda / ext4 rw 0 0\nserver:/x {escaped} nfs4 rw 0 0\n"
                       f"tmpfs {tmp_path}/my tmpfs rw 0 0\n")
-    monkeypatch.setattr(store_module, "_MOUNTS", str(mounts))
-    assert store_module._filesystem_type(share / "store") == "nfs4"
-    assert store_module._filesystem_type(tmp_path) == "ext4"
-    assert store_module._filesystem_type(tmp_path / "my" / "x") == "tmpfs"
-    assert store_module._filesystem_type(tmp_path / "myself") == "ext4"  # not inside "my"
-    monkeypatch.setattr(store_module, "_MOUNTS", str(tmp_path / "missing"))
-    assert store_module._filesystem_type(tmp_path) is None
+    monkeypatch.setattr(store_files, "_MOUNTS", str(mounts))
+    assert store_files._filesystem_type(share / "store") == "nfs4"
+    assert store_files._filesystem_type(tmp_path) == "ext4"
+    assert store_files._filesystem_type(tmp_path / "my" / "x") == "tmpfs"
+    assert store_files._filesystem_type(tmp_path / "myself") == "ext4"  # not inside "my"
+    monkeypatch.setattr(store_files, "_MOUNTS", str(tmp_path / "missing"))
+    assert store_files._filesystem_type(tmp_path) is None
 
 
 def test_update_refusal_writes_nothing(store: Store) -> None:
@@ -364,8 +366,8 @@ def test_migration_hook_upgrades_old_files(store: Store, monkeypatch: pytest.Mon
         doc["label"] = doc.pop("note")
         return doc
 
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {2: one_to_two, 3: back})
+    monkeypatch.setattr(store_codec, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(store_codec, "MIGRATIONS", {2: one_to_two, 3: back})
     client = store.load("C001")
     assert client == make_client() and seen == [2]
     assert path.read_text(encoding="utf-8") == v1  # loading never rewrites
@@ -388,7 +390,7 @@ def test_a_held_lock_times_out_as_a_store_problem(store: Store,
 
     store.create(make_client())
     before = (store.clients_dir / "C001.json").read_bytes()
-    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(store_folder, "LOCK_TIMEOUT_S", 0.05)
     held = FileLock(store.lock_path("c001"), timeout=1)  # another writer holds C001
     with held, pytest.raises(StoreProblem) as info:
         store.update("C001", lambda c: (c.model_copy(update={"label": "x"}), None))

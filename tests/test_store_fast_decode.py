@@ -83,8 +83,8 @@ def test_old_schema_never_skips_its_migration(monkeypatch: pytest.MonkeyPatch) -
         seen.append(1)
         return doc
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store, "MIGRATIONS", {1: upgrade})
+    monkeypatch.setattr(store.codec, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store.codec, "MIGRATIONS", {1: upgrade})
     text = json.dumps({**_doc(), "schema_version": 1}, indent=1)
     assert text.startswith('{\n "schema_version": 1,\n')
     assert store.decode(text, PATH) == SAMPLE and seen == [1]

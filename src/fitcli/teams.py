@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fitcli.errors import NotFound
-from fitcli.pgstore import GROUP_ROLES, PgStore
+from fitcli.store.database import GROUP_ROLES, PgStore
 
 TEAM_MAX = 63
 

@@ -37,7 +37,7 @@ from fitcli.errors import (
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
 from fitcli.render.safe import json_safe, printable
-from fitcli.store import Store
+from fitcli.store import Store, is_database_url, open_store
 
 STORE_ENV = "FIT_STORE"
 LANG_ENV = "FIT_LANG"
@@ -83,23 +83,6 @@ class Runtime:
 
 RUNTIME = Runtime()
 PRACTITIONER_ENV = "FIT_PRACTITIONER"
-
-
-def is_database_url(text: str) -> bool:
-    """True for a ``postgresql://`` or ``postgres://`` URL (the PostgreSQL store)."""
-    from fitcli.pgstore import is_url  # cheap: psycopg itself is imported on first use
-
-    return is_url(text)
-
-
-def open_store(location: str | Path) -> Store:
-    """The store at ``location``: a PostgreSQL URL opens the database store (psycopg is
-    imported only then), anything else the store folder."""
-    if isinstance(location, str) and is_database_url(location):
-        from fitcli.pgstore import PgStore
-
-        return PgStore(location)
-    return Store(Path(location))
 
 
 def start(store_option: Path | str | None, lang_option: str | None) -> None:

@@ -82,7 +82,7 @@ def _copy(source: Store, target: Store, replace: bool, practitioner: str | None)
 def _write(target: Store, plans: list[ClientPlan]) -> None:
     if not plans:
         return
-    from fitcli.pgstore import PgStore
+    from fitcli.store.database import PgStore
 
     if isinstance(target, PgStore):  # one transaction: all or nothing
         target.write_batch(plans)

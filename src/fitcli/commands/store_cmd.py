@@ -4,8 +4,9 @@ from typing import Annotated
 
 import typer
 
-from fitcli.commands._common import echo, open_store, store
+from fitcli.commands._common import echo, store
 from fitcli.i18n import t
+from fitcli.store import open_store
 
 app = typer.Typer(no_args_is_help=True, help="Where the client records are kept: show it, set "
                   "up a team database, copy between stores.\n\nExample: fit store path")
@@ -36,7 +37,7 @@ def init() -> None:
 
     Example: fit --store postgresql://owner@db.example/fit store init
     """
-    from fitcli.pgstore import MIGRATIONS, PgStore
+    from fitcli.store.database import MIGRATIONS, PgStore
 
     st = store()
     if not isinstance(st, PgStore):
@@ -97,6 +98,6 @@ def copy(
 def _location(raw: str) -> str:
     from pathlib import Path
 
-    from fitcli.commands._common import is_database_url
+    from fitcli.store import is_database_url
 
     return raw.strip() if is_database_url(raw) else str(Path(raw).expanduser().absolute())

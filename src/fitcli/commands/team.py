@@ -24,7 +24,7 @@ LoginArg = Annotated[str, typer.Argument(metavar="LOGIN", show_default=False,
 
 
 def _db() -> Any:
-    from fitcli.pgstore import PgStore
+    from fitcli.store.database import PgStore
 
     st = store()
     if not isinstance(st, PgStore):

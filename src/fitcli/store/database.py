@@ -504,7 +504,7 @@ class PgStore(Store):
             for version, name in MIGRATIONS:
                 if version in done:
                     continue
-                text = resources.files("fitcli.sql").joinpath(name).read_text("utf-8")
+                text = resources.files("fitcli.store.sql").joinpath(name).read_text("utf-8")
                 cur.execute(text.replace("@SCHEMA@", schema).encode("utf-8"))
                 cur.execute("INSERT INTO fitcli_schema (version) VALUES (%s)", (version,))
                 applied.append(version)

@@ -1,0 +1,85 @@
+"""Where clients are kept, behind one interface.
+
+``ClientStore`` is what every command uses: the folder of one JSON file per client
+(``store.folder.Store``, the embedded default) and a shared PostgreSQL database
+(``store.database.PgStore``) implement it. ``open_store`` picks one from ``--store`` /
+``FIT_STORE``. The rooms behind it: ``codec`` (the client document, its schema version and
+migrations), ``files`` (atomic writes, temp files, syncs, private folders), ``folder`` (the
+folder store and its locks), ``batch`` (writing many clients all or nothing), ``database``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from fitcli.model.scores import Client
+from fitcli.store.codec import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    _header,
+    decode,
+    decode_document,
+    encode,
+    migrate,
+)
+from fitcli.store.files import (
+    LOCAL_JOURNALLED,
+    MAX_CLIENT_BYTES,
+    NotRegularFile,
+    atomic_write,
+    ensure_private_dir,
+    filesystem_syncer,
+    forget_writes,
+    read_regular,
+    stale_temps,
+    stale_temps_by_file,
+    temp_name,
+    write_temp,
+    wrote_anything,
+)
+from fitcli.store.folder import LOCK_TIMEOUT_S, Document, Entry, Store
+
+T = TypeVar("T")
+
+
+class ClientStore(Protocol):
+    """The operations every store offers (one transaction or one locked write each)."""
+
+    def ids(self) -> list[str]: ...
+    def load(self, client_id: str) -> Client: ...
+    def entries(self, ids: list[str] | None = None) -> Iterator[Entry]: ...
+    def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
+                  validated: bool = False) -> Iterator[Document]: ...
+    def create(self, client: Client) -> None: ...
+    def update(self, client_id: str, change: Callable[[Client], tuple[Client, T]]) -> T: ...
+    def remove(self, client_id: str) -> Any: ...
+    def write_batch(self, plans: Sequence[Any],
+                    progress: Callable[[float], None] | None = None) -> int: ...
+
+
+def is_database_url(text: str) -> bool:
+    """True for a ``postgresql://`` or ``postgres://`` URL (the PostgreSQL store)."""
+    from fitcli.store.database import is_url  # cheap: psycopg is imported on first use
+
+    return is_url(text)
+
+
+def open_store(location: str | Path) -> Store:
+    """The store at ``location``: a PostgreSQL URL opens the database store (psycopg is
+    imported only then), anything else the store folder."""
+    if isinstance(location, str) and is_database_url(location):
+        from fitcli.store.database import PgStore
+
+        return PgStore(location)
+    return Store(Path(location))
+
+
+__all__ = [
+    "LOCAL_JOURNALLED", "LOCK_TIMEOUT_S", "MAX_CLIENT_BYTES", "MIGRATIONS", "SCHEMA_VERSION",
+    "ClientStore", "Document", "Entry", "NotRegularFile", "Store", "_header", "atomic_write",
+    "decode", "decode_document", "encode", "ensure_private_dir", "filesystem_syncer",
+    "forget_writes", "is_database_url", "migrate", "open_store", "read_regular",
+    "stale_temps", "stale_temps_by_file", "temp_name", "write_temp", "wrote_anything",
+]
