@@ -47,7 +47,7 @@ def make_csv(path: Path, clients: int, meetings: int) -> int:
 
 # `fit` with an fsync for every client file, as on macOS, Windows, network shares (the
 # Linux default makes a batch durable with one syncfs): the same start-up, one switch off.
-EACH_FILE = ("-c", "import sys; import fitcli.commands.io_cmd as m; m.BATCH_SYNC = False; "
+EACH_FILE = ("-c", "import sys; import fitcli.store.batch as m; m.BATCH_SYNC = False; "
              "from fitcli.cli import main; sys.argv[0] = 'fit'; main()")
 
 

@@ -402,13 +402,13 @@ def test_stdin_from_a_terminal_is_refused(fit: Fit, monkeypatch: pytest.MonkeyPa
 def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Both ways `fit import` writes: temp files made durable by one file-system sync (Linux),
     and an fsync per file (everywhere else, and where that sync is not trusted)."""
-    from fitcli.commands import io_cmd
+    from fitcli.store import batch as store_batch
     from fitcli.store import filesystem_syncer
 
     if request.param == "synced" and filesystem_syncer(Path(".")) is None:
         pytest.skip("no trusted file-system sync here")
-    monkeypatch.setattr(io_cmd, "BATCH_SYNC", request.param == "synced")
-    monkeypatch.setattr(io_cmd, "BATCH_SYNC_MIN_CLIENTS", 1)
+    monkeypatch.setattr(store_batch, "BATCH_SYNC", request.param == "synced")
+    monkeypatch.setattr(store_batch, "BATCH_SYNC_MIN_CLIENTS", 1)
     return str(request.param)
 
 
@@ -416,9 +416,9 @@ def test_a_full_disk_while_writing_writes_nothing(
         fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, write_path: str) -> None:
     """The disk fills up while the new files are written: no client is written (the write
     phase is all-or-nothing too), no temp file stays, and a re-run completes the import."""
-    from fitcli.commands import io_cmd
+    from fitcli.store import batch as store_batch
 
-    real = io_cmd.write_temp
+    real = store_batch.write_temp
 
     def failing(path: Path, data: bytes, *, sync: bool = False) -> Path:
         if path.stem == "C005":
@@ -429,13 +429,13 @@ def test_a_full_disk_while_writing_writes_nothing(
     before = {p.name: p.read_bytes() for p in (store_dir / "clients").iterdir()}
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
     text = "client,date,ors_total\n" + rows
-    monkeypatch.setattr(io_cmd, "write_temp", failing)
+    monkeypatch.setattr(store_batch, "write_temp", failing)
     failed = fit("import", "-", "--create-clients", input=text)
     assert failed.exit_code == 5
     assert "No space left on device" in failed.stderr
     assert {p.name: p.read_bytes() for p in (store_dir / "clients").iterdir()} == before
     assert list((store_dir / "clients").glob(".*.tmp")) == []  # no copy left behind
-    monkeypatch.setattr(io_cmd, "write_temp", real)
+    monkeypatch.setattr(store_batch, "write_temp", real)
     summary = as_json(fit("import", "-", "--create-clients", "--json", input=text))
     assert summary["clients_created"] == 9
     assert len(exported(fit)) == 11
@@ -492,7 +492,7 @@ def test_a_failing_sync_writes_nothing(fit: Fit, store_dir: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """The file-system sync fails (a disk error): no client file is replaced or created and
     no temp file stays; the error says what failed (exit 5)."""
-    from fitcli.commands import io_cmd
+    from fitcli.store import batch as store_batch
 
     def no_sync(folder: Path) -> object:
         def sync() -> None:
@@ -501,9 +501,9 @@ def test_a_failing_sync_writes_nothing(fit: Fit, store_dir: Path,
 
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\nC000,2026-03-02,20\n"))
     before = {p.name: p.read_bytes() for p in (store_dir / "clients").iterdir()}
-    monkeypatch.setattr(io_cmd, "BATCH_SYNC", True)
-    monkeypatch.setattr(io_cmd, "BATCH_SYNC_MIN_CLIENTS", 1)
-    monkeypatch.setattr(io_cmd, "filesystem_syncer", no_sync)
+    monkeypatch.setattr(store_batch, "BATCH_SYNC", True)
+    monkeypatch.setattr(store_batch, "BATCH_SYNC_MIN_CLIENTS", 1)
+    monkeypatch.setattr(store_batch, "filesystem_syncer", no_sync)
     rows = "".join(f"C{i:03d},2026-03-{2 + i:02d},20\n" for i in range(10))
     failed = fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows)
     assert failed.exit_code == 5
@@ -513,13 +513,13 @@ def test_a_failing_sync_writes_nothing(fit: Fit, store_dir: Path,
 
 def test_both_write_paths_write_the_same_files(fit: Fit, store_dir: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from fitcli.commands import io_cmd
+    from fitcli.store import batch as store_batch
 
     text = (DATA / "comma.csv").read_text(encoding="utf-8")
     written = []
-    monkeypatch.setattr(io_cmd, "BATCH_SYNC_MIN_CLIENTS", 1)
+    monkeypatch.setattr(store_batch, "BATCH_SYNC_MIN_CLIENTS", 1)
     for synced in (True, False):
-        monkeypatch.setattr(io_cmd, "BATCH_SYNC", synced)
+        monkeypatch.setattr(store_batch, "BATCH_SYNC", synced)
         ok(fit("import", "-", "--create-clients", input=text))
         files = sorted((store_dir / "clients").iterdir())
         written.append({p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in files})
@@ -576,7 +576,7 @@ def test_a_temp_file_taken_before_the_rename_is_written_again(
     """Between writing its temp files and replacing the client files, another fit (holding
     a client's lock) may remove that client's temp file as a dead writer's: the import then
     writes that client the ordinary way and loses nothing."""
-    from fitcli.commands import io_cmd
+    from fitcli.store import batch as store_batch
 
     def sync_after_a_cleanup(folder: Path) -> object:
         def sync() -> None:
@@ -584,9 +584,9 @@ def test_a_temp_file_taken_before_the_rename_is_written_again(
                 tmp.unlink()
         return sync
 
-    monkeypatch.setattr(io_cmd, "BATCH_SYNC", True)
-    monkeypatch.setattr(io_cmd, "BATCH_SYNC_MIN_CLIENTS", 1)
-    monkeypatch.setattr(io_cmd, "filesystem_syncer", sync_after_a_cleanup)
+    monkeypatch.setattr(store_batch, "BATCH_SYNC", True)
+    monkeypatch.setattr(store_batch, "BATCH_SYNC_MIN_CLIENTS", 1)
+    monkeypatch.setattr(store_batch, "filesystem_syncer", sync_after_a_cleanup)
     rows = "".join(f"C{i:03d},2026-03-02,{20 + i}\n" for i in range(6))
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
     assert [(m["client"], m["ors"]["total"]) for m in exported(fit)] == [  # type: ignore[index]
@@ -597,15 +597,16 @@ def test_a_temp_file_taken_before_the_rename_is_written_again(
 def test_a_small_import_fsyncs_each_file(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
     """A few clients: an fsync each is cheaper than syncing everything the file system holds
     (other programs' data included), so the one-sync path is not even looked for."""
-    from fitcli.commands import io_cmd
+    from fitcli.store import batch as store_batch
 
     def never(folder: Path) -> object:
         raise AssertionError("a small import must not sync the whole file system")
 
-    monkeypatch.setattr(io_cmd, "filesystem_syncer", never)
-    rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(io_cmd.BATCH_SYNC_MIN_CLIENTS - 1))
+    monkeypatch.setattr(store_batch, "filesystem_syncer", never)
+    small = store_batch.BATCH_SYNC_MIN_CLIENTS - 1
+    rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(small))
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
-    assert len(exported(fit)) == io_cmd.BATCH_SYNC_MIN_CLIENTS - 1
+    assert len(exported(fit)) == store_batch.BATCH_SYNC_MIN_CLIENTS - 1
 
 
 def test_more_clients_than_open_files_are_written_a_lock_at_a_time(
@@ -613,11 +614,11 @@ def test_more_clients_than_open_files_are_written_a_lock_at_a_time(
     """Where the process may not hold every lock at once, clients are replaced one lock at
     a time: the same files; a lock held elsewhere stops it and the message names the
     clients already written."""
-    from fitcli.commands import io_cmd
     from fitcli.store import Store
+    from fitcli.store import batch as store_batch
     from fitcli.store import folder as store_module
 
-    monkeypatch.setattr(io_cmd, "_enough_open_files", lambda locks: False)
+    monkeypatch.setattr(store_batch, "_enough_open_files", lambda locks: False)
     monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(6))
     held = Store(store_dir)

@@ -217,16 +217,27 @@ def test_corrupt_rows_are_named_and_left_alone(fit: Fit, pg_db: str, document: d
     ok(fit("ors", "C1", "--total", "20"))
 
 
-def test_import_export_demo_say_they_need_a_folder_for_now(fit: Fit, pg_db: str,
-                                                           tmp_path: Path) -> None:
+def test_import_writes_to_the_database_in_one_transaction(fit: Fit, pg_db: str,
+                                                          tmp_path: Path) -> None:
+    ok(fit("--store", pg_db, "client", "add", "C1"))
+    csv = tmp_path / "in.csv"
+    csv.write_text("client,date,ors_total\nC2,2026-06-01,20\nC1,2026-06-01,22\n",
+                   encoding="utf-8")
+    done = ok(fit("--store", pg_db, "import", str(csv), "--create-clients"))
+    assert "1 clients created, 2 meetings added" in done.stdout
+    with psycopg.connect(pg_db) as conn:
+        assert conn.execute("SELECT id FROM clients ORDER BY id").fetchall() == [("C1",),
+                                                                                 ("C2",)]
+    again = ok(fit("--store", pg_db, "import", str(csv), "--create-clients"))
+    assert again.stdout.startswith("Nothing new")
+
+
+def test_export_and_demo_say_they_need_a_folder_for_now(fit: Fit, pg_db: str) -> None:
     """Commands still written for store folders stop with a clear message and write
     nothing: a database is never taken for an empty folder (an export of no clients)."""
     ok(fit("--store", pg_db, "client", "add", "C1"))
-    csv = tmp_path / "in.csv"
-    csv.write_text("client,date,ors_total\nC2,2026-06-01,20\n", encoding="utf-8")
     message = "works on a store folder only, not yet on the database postgresql://"
-    for args in (("import", str(csv), "--create-clients"), ("export",),
-                 ("export", "--client", "C1"), ("demo",)):
+    for args in (("export",), ("export", "--client", "C1"), ("demo",)):
         result = fit("--store", pg_db, *args)
         assert result.exit_code == 5, (args, result.stdout, result.stderr)
         assert message in result.stderr, args

@@ -392,14 +392,16 @@ class PgStore(Store):
         return len(rows)
 
     def write_batch(self, plans: Sequence[Any],
-                    progress: Callable[[float], None] | None = None) -> int:
+                    progress: Callable[[float], None] | None = None, *,
+                    replan: Any = None) -> int:
         """Write planned clients (``model.batch.ClientPlan``: ``base`` as read, None for a
         new client, and ``result``) all or nothing, in one transaction, without a round
         trip per client: new clients go in by COPY (or batched INSERTs where row-level
         security applies, which COPY does not support), changed clients are checked
         against their row as planned from (locked) and then replaced in one statement. A
         client created or changed by someone else since it was planned fails the whole
-        batch (``import.error.changed_meanwhile``), nothing written. ``progress`` is told
+        batch (``import.error.changed_meanwhile``), nothing written (``replan`` is not
+        needed: the database's transaction decides). ``progress`` is told
         each client's share as it is sent. Returns the number of clients written."""
         new = [p for p in plans if p.base is None]
         changed = [p for p in plans if p.base is not None]

@@ -18,10 +18,10 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
@@ -41,6 +41,10 @@ from fitcli.store.files import (
     read_regular,
     stale_temps,
 )
+
+if TYPE_CHECKING:  # the batch planner is loaded only by the commands that write batches
+    from fitcli.model.batch import ClientPlan
+    from fitcli.store.batch import Replan
 
 LOCK_TIMEOUT_S = 30.0  # a held lock means another fit process is writing this client
 T = TypeVar("T")
@@ -149,6 +153,17 @@ class Store:
             yield
         finally:
             lock.release()
+
+    def write_batch(self, plans: Sequence[ClientPlan],
+                    progress: Callable[[float], None] | None = None, *,
+                    replan: Replan | None = None) -> int:
+        """Write planned clients all or nothing as far as the disk allows (store/batch.py);
+        ``replan`` plans a client again that another fit wrote meanwhile (without it, such a
+        client stops the batch). ``progress`` is told each client's share as it goes.
+        Returns the number of clients written."""
+        from fitcli.store import batch
+
+        return batch.write_batch(self, plans, progress or (lambda _share: None), replan)
 
     def prepare_batch(self) -> None:
         """Make the store's folders once before writing many clients (``batch_lock`` and
