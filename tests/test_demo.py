@@ -60,7 +60,7 @@ def test_rerun_needs_reset_and_reset_starts_clean(fit: Fit, tmp_path: Path) -> N
     again = fit("demo", "--store", str(demo))
     assert again.exit_code == 2, again.stdout
     assert again.stderr.startswith(f"Error: a demo store already exists in {demo}; "
-                                   "rebuild it with 'fit demo --reset'")
+                                   f"rebuild it with 'fit demo --reset --store {demo}'")
     assert len(_files(demo)) == 30  # untouched
     ok(fit("--store", str(demo), "client", "add", "EXTRA"))
     ok(fit("demo", "--store", str(demo), "--reset", "--clients", "5"))

@@ -131,7 +131,7 @@ def test_empty_store_exports_a_header_or_nothing(fit: Fit) -> None:
 
 
 def test_odd_stored_text_is_still_valid_csv(fit: Fit, store_dir: Path) -> None:
-    ok(fit("client", "add", "C001"))
+    ok(fit("client", "add", "C001", "--start", "2026-03-01"))
     ok(fit("ors", "C001", "--total", "20", "--date", "2026-03-02"))
     path = store_dir / "clients" / "C001.json"
     doc = json.loads(path.read_text(encoding="utf-8"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from fitcli.errors import (
     FitcliError,
     InvalidData,
     NotFound,
+    StoreProblem,
     UsageProblem,
 )
 from fitcli.i18n import t
@@ -37,10 +37,6 @@ STORE_ENV = "FIT_STORE"
 LANG_ENV = "FIT_LANG"
 TODAY_ENV = "FIT_TODAY"  # fixes "today" (ISO date) for tests and training sessions
 EXIT_INTERRUPTED = 130  # Ctrl-C, or Ctrl-D at a prompt: the shell's code for SIGINT
-
-# Exactly YYYY-MM-DD in ASCII digits: date.fromisoformat alone would also take 20260314 and
-# week dates like 2026-W11-6, which nobody means when typing a meeting date.
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass
@@ -80,9 +76,24 @@ def start(store_option: Path | None, lang_option: str | None) -> None:
     i18n.set_language(choose_language(lang_option))
 
 
-def store() -> Store:
-    """The store chosen by --store, FIT_STORE or the platform's user data folder."""
-    return RUNTIME.store()
+def store(*, create: bool = False) -> Store:
+    """The store chosen by --store, FIT_STORE or the platform's user data folder.
+
+    A folder that does not exist is an error (exit 5), unless the command creates one
+    (``create=True``): a mistyped or unmounted store must never look like an empty caseload.
+    A path that is a file is an error for every command."""
+    chosen = RUNTIME.store()
+    check_store_folder(chosen.root, create=create)
+    return chosen
+
+
+def check_store_folder(root: Path, *, create: bool = False) -> None:
+    """Refuse a store path that is a file, or a missing folder unless ``create``."""
+    if root.exists():
+        if not root.is_dir():
+            raise StoreProblem("error.store_not_folder", path=str(root))
+    elif not create:
+        raise StoreProblem("error.store_missing", path=str(root))
 
 
 def settings() -> config_file.Config:
@@ -131,21 +142,22 @@ def now() -> dt.datetime:
 
 
 def parse_date(raw: str | None) -> dt.date | None:
-    """A typed date: ISO ``YYYY-MM-DD`` only (no guessing between 03/04 orders)."""
+    """A typed date: ISO ``YYYY-MM-DD`` or day first ``DD.MM.YYYY``, as import reads them
+    (never month first: no guessing between 03/04 orders)."""
     if raw is None:
         return None
     return iso_date(raw)
 
 
 def iso_date(raw: str) -> dt.date:
-    """Parse exactly ``YYYY-MM-DD`` (a real calendar date) or raise ``error.date_format``."""
-    text = raw.strip()
-    if _ISO_DATE.fullmatch(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise UsageProblem("error.date_format", value=raw)
+    """Parse ``YYYY-MM-DD`` or ``DD.MM.YYYY`` (a real calendar date) or raise
+    ``error.date_format``."""
+    from fitcli.model.dates import parse_day
+
+    day = parse_day(raw)
+    if day is None:
+        raise UsageProblem("error.date_format", value=raw)
+    return day
 
 
 def domain(exc: DomainError) -> FitcliError:

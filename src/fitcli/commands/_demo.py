@@ -12,7 +12,8 @@ import json
 import shutil
 from pathlib import Path
 
-from fitcli.commands._common import echo, store, today
+from fitcli.commands import _common
+from fitcli.commands._common import check_store_folder, echo, today
 from fitcli.commands._rules import norms_and_rules
 from fitcli.errors import StoreProblem, UsageProblem
 from fitcli.i18n import t
@@ -35,10 +36,21 @@ TREND_EXAMPLE = "no_change"  # the archetype whose trend chart the demo shows
 
 def run(clients: int, seed: int, store_dir: Path | None, reset: bool) -> None:
     """Check the target, empty it if allowed, write the caseload, show it."""
-    real_root = store().root
-    target = _resolved(store_dir if store_dir is not None else default_demo_dir(real_root))
-    check_target(target, real_root)
-    prepare(target, reset)
+    chosen = _common.RUNTIME.store_option  # `fit --store X demo`: X is the demo store, not X/demo
+    real_root = _common.RUNTIME.store_dir()
+    if store_dir is not None:
+        target = _resolved(store_dir)
+        again = f"fit demo --reset --store {shown_path(target)}"
+    elif chosen is not None:
+        target = _resolved(chosen)
+        again = f"fit --store {shown_path(target)} demo --reset"
+    else:
+        target = _resolved(default_demo_dir(real_root))
+        again = "fit demo --reset"
+    if store_dir is not None or chosen is None:
+        check_target(target, real_root)
+    check_store_folder(target, create=True)
+    prepare(target, reset, again)
     made = generate(seed, today(), clients, labels())
     if target.parent == _resolved(real_root):
         ensure_private_dir(target.parent)  # the user's data folder: private (0700) from the start
@@ -61,7 +73,7 @@ def check_target(target: Path, real_root: Path) -> None:
         raise UsageProblem("error.demo_real_store", path=str(target))
 
 
-def prepare(target: Path, reset: bool) -> None:
+def prepare(target: Path, reset: bool, again: str = "fit demo --reset") -> None:
     """Make ``target`` an empty demo store, or refuse (nothing is written on refusal)."""
     demo = Store(target)
     marked = (target / MARKER).is_file()
@@ -71,7 +83,7 @@ def prepare(target: Path, reset: bool) -> None:
     if not marked:
         raise StoreProblem("error.demo_not_demo", path=str(target), marker=MARKER)
     if not reset:
-        raise UsageProblem("error.demo_exists", path=str(target))
+        raise UsageProblem("error.demo_exists", path=shown_path(target), reset=again)
     # A marked demo store holds nothing but generated data: empty it whole, unreadable files
     # and stale locks included, so --reset always starts clean.
     for folder in (demo.clients_dir, demo.locks_dir):

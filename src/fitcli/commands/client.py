@@ -15,7 +15,14 @@ from fitcli.commands._common import (
     store,
     today,
 )
-from fitcli.commands._params import AgeGroupOpt, ClientIdArg, DateOpt, JsonOpt, YesOpt
+from fitcli.commands._params import (
+    AgeGroupOpt,
+    ClientIdArg,
+    DateOpt,
+    JsonOpt,
+    YesOpt,
+    choice,
+)
 from fitcli.errors import EXIT_STORE, UsageProblem
 from fitcli.i18n import t
 from fitcli.model import meetings
@@ -46,7 +53,7 @@ def add(
     label: Annotated[str, typer.Option(
         "--label", help="Short note for yourself, e.g. 'family therapy'. Never a name.")] = "",
     start: Annotated[str | None, typer.Option(
-        "--start", metavar="YYYY-MM-DD", help="Start of the episode (default: today).",
+        "--start", metavar="DATE", help="Start of the episode (default: today).",
         show_default=False)] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -64,7 +71,7 @@ def add(
         raise domain(DomainError("error.date_future", date=start_date.isoformat(),
                                  today=today().isoformat()))
     client = Client(id=client_id, age_group=age_group, label=clean_label, start=start_date)
-    store().create(client)
+    store(create=True).create(client)
     if as_json:
         emit_json(client_dict(client))
     else:
@@ -142,7 +149,9 @@ def show_client(client_id: ClientIdArg, as_json: JsonOpt = False) -> None:
 def close(
     client_id: ClientIdArg,
     reason: Annotated[Literal["planned", "dropout", "referred", "other"], typer.Option(
-        "--reason", case_sensitive=False, help="Why the episode ended.", show_default=False)],
+        "--reason", metavar="REASON", show_default=False,
+        parser=choice("close_reason", ("planned", "dropout", "referred", "other"), "--reason"),
+        help="Why the episode ended: planned, dropout, referred or other.")],
     date: DateOpt = None,
 ) -> None:
     """Close a client's episode (planned ending, drop-out, referral or other).

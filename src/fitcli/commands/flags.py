@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 import typer
 
 from fitcli.commands._common import echo, fail_line, store, today
-from fitcli.commands._params import RaterFilterOpt
+from fitcli.commands._params import RaterFilterOpt, choice
 from fitcli.errors import EXIT_FLAGS_FOUND, EXIT_STORE, NotFound
 from fitcli.i18n import t
 from fitcli.model.ids import id_key
@@ -16,10 +16,12 @@ IdsArg = Annotated[list[str] | None, typer.Argument(
     help="Clients to check (default: every open client). Closed clients given here are "
          "checked too.")]
 SeverityOpt = Annotated[Literal["red", "amber", "info"] | None, typer.Option(
-    "--severity", case_sensitive=False, show_default=False,
+    "--severity", metavar="LEVEL", show_default=False,
+    parser=choice("severity", ("red", "amber", "info"), "--severity"),
     help="Show only flags at or above this level.")]
 FailOnOpt = Annotated[Literal["red", "amber"] | None, typer.Option(
-    "--fail-on", case_sensitive=False, show_default=False,
+    "--fail-on", metavar="LEVEL", show_default=False,
+    parser=choice("severity", ("red", "amber"), "--fail-on"),
     help="Exit with 1 if any flag at or above this level was found (for scripts).")]
 
 

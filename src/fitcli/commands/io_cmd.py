@@ -342,7 +342,7 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
 
     with status(t("import.checking", file=name), on_terminal):
         parsed = tabular.parse(tabular.decode(data), fmt)
-        st = store()
+        st = store(create=create_clients or parsed.format == "json")  # a backup makes clients
         keys = {id_key(r.client) for r in parsed.rows} | set(parsed.templates)
         existing = _existing(st, keys)
         options = batch.Options(create_clients=create_clients, age_group=age_group,

@@ -94,9 +94,18 @@ def _rating(form: Form, client_id: str, items: list[str] | None, total: str | No
             client = store().load(client_id)
             # refuse a closed client, a wrong --session or a form the visit already holds
             # before four questions, not after
-            meetings.check_recordable(client, form, rater, today=today(), date=on,
-                                      session=session)
-            return Rating.from_items(_prompt_items(form, client), rater)
+            place = meetings.locate(client, form, rater, today=today(), date=on,
+                                    session=session)
+            visit = len(client.sessions) + 1 if place.index is None else place.index + 1
+            who = t("logged.rater_self") if rater == SELF else t("logged.rater", rater=rater)
+            sys.stderr.write(t("prompt.header", form=form.upper(), client=client.id,
+                               session=visit, date=place.date.isoformat(), rater=who) + "\n")
+            rating = Rating.from_items(_prompt_items(form, client), rater)
+            if not _common.confirm(t("prompt.confirm", form=form.upper(),
+                                     total=num(rating.total), client=client.id)):
+                sys.stderr.write(t("prompt.cancelled") + "\n")
+                raise typer.Exit(0)
+            return rating
         if len(items) != ITEM_COUNT:
             raise UsageProblem("error.items_count", form=form, count=len(items))
         a, b, c, d = (parse_item(i) for i in items)
