@@ -113,12 +113,13 @@ def test_list_open_clients(fit: Fit) -> None:
     _caseload(fit)
     result = ok(fit("client", "list"))
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["ID", "Age", "group", "Status", "Meetings", "ORS", "SRS", "Last",
-                                "meeting", "Label", "Flag"]  # Flag: the most severe
-    assert lines[1].split() == ["a1", "child", "open", "0", "-", "-", "-",
-                                "AMBER", "no-recent-meeting"]
-    assert lines[2].split() == ["B2", "adult", "open", "2", "23.0", "36.5", "2026-05-11",
-                                "couple", "RED", "ors-below-target"]
+    assert lines[0].split() == ["ID", "Age", "group", "Status", "Meetings", "Intake", "ORS",
+                                "Change", "SRS", "Last", "meeting", "Label", "Flag"]
+    # Flag: the most severe, named in words; intake and change tell the story at a glance
+    assert lines[1].split() == ["a1", "child", "open", "0", "-", "-", "-", "-", "-",
+                                "AMBER", "no", "recent", "visit"]
+    assert lines[2].split() == ["B2", "adult", "open", "2", "22.0", "23.0", "+1.0", "36.5",
+                                "2026-05-11", "couple", "RED", "below", "target"]
     assert len(lines) == 3  # the closed client Z9 is left out
 
 

@@ -37,7 +37,9 @@ def test_demo_creates_no_real_clients_folder(fit: Fit, store_dir: Path) -> None:
     assert as_json(fit("client", "list", "--all", "--json")) == []
 
 
-def test_demo_output_lists_the_caseload_with_its_labels(fit: Fit) -> None:
+def test_demo_output_lists_the_caseload_with_its_labels(fit: Fit,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS")  # piped: no width limit, each label on one line
     out = ok(fit("demo")).stdout
     for label in ("early responder", "no change", "alliance drop on the SRS",
                   "sawtooth pattern", "parent as collateral rater"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from fitcli.commands import _common
 from fitcli.commands._common import check_store_folder, echo, today
@@ -25,8 +26,8 @@ from fitcli.model.trajectory import trajectory
 from fitcli.render import trend as view
 from fitcli.render.caseload import colour
 from fitcli.render.console import show as show_renderable
-from fitcli.render.flags import client_block, severity_word
-from fitcli.render.tables import client_list
+from fitcli.render.flags import client_block, rule_name, severity_word
+from fitcli.render.tables import client_list, flag_cell
 from fitcli.store import Store, atomic_write, ensure_private_dir
 
 DEMO_FOLDER = "demo"
@@ -132,10 +133,12 @@ def show(target: Path, made: list[Synthetic], seed: int) -> None:
     flagged = {c.id: evaluate(c, profile, rules, on) for c in clients}
     echo(t("demo.created", clients=len(made), seed=seed, path=str(target)))
     echo()
-    cells = []
+    cells: list[Any] = []
     for client in clients:
         most = worst(flagged[client.id])
-        cells.append(f"{severity_word(most.severity)} {most.rule}" if most else "-")
+        cells.append(flag_cell(most.severity.value,
+                               f"{severity_word(most.severity)} {rule_name(most.rule)}")
+                     if most else "-")
     show_renderable(client_list(clients, extra={t("flags.list_column"): cells}))
     echo()
     _flags(clients, flagged)

@@ -1,7 +1,7 @@
 """`fit client ...`: add, list, show, close, reopen and remove clients."""
 
 import sys
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -115,17 +115,20 @@ def list_clients(
         sys.exit(EXIT_STORE)
 
 
-def _worst_flags(clients: list[Client]) -> dict[str, list[str]]:
+def _worst_flags(clients: list[Client]) -> dict[str, list[Any]]:
     """The "Flag" column: each client's most severe current flag (see `fit flags`)."""
     from fitcli.commands._rules import norms_and_rules
     from fitcli.model.alerts import evaluate, worst
-    from fitcli.render.flags import severity_word
+    from fitcli.render.flags import rule_name, severity_word
+    from fitcli.render.tables import flag_cell
 
     profile, rules = norms_and_rules()
-    cells = []
+    cells: list[Any] = []
     for client in clients:
         flag = worst(evaluate(client, profile, rules, today()))
-        cells.append(f"{severity_word(flag.severity)} {flag.rule}" if flag else "-")
+        cells.append(flag_cell(flag.severity.value,
+                               f"{severity_word(flag.severity)} {rule_name(flag.rule)}")
+                     if flag else "-")
     return {t("flags.list_column"): cells}
 
 

@@ -152,7 +152,7 @@ def raised_flags(form: Form, done: meetings.Recorded) -> list[str]:
     client = done.client
     flags = at_or_above(evaluate(client, profile, rules, today()), Severity.AMBER)
     return [t("flags.logged", severity=severity_word(f.severity),
-              message=message(f, client.age_group), rule=f.rule)
+              message=message(f, client.age_group))
             for f in flags
             if f.session == done.session.session and f.rule.startswith(f"{form}-")
             and f.rater == done.rater]

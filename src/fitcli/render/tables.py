@@ -17,28 +17,52 @@ def _items(rating: Rating | None) -> str:
     return " ".join(num(i) for i in rating.items)
 
 
-def client_list(clients: list[Client], extra: dict[str, list[str]] | None = None) -> Any:
-    """The caseload table; ``extra`` adds columns (header -> one cell per client)."""
-    from rich.table import Table
+SEVERITY_STYLES = {"red": "bold red", "amber": "bold yellow"}  # info: the terminal's own
 
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    numeric = ("list.meetings", "list.latest_ors", "list.latest_srs")
-    for key in ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
-                "list.latest_srs", "list.last_date", "list.label"):
-        # IDs, numbers and dates never wrap or get cut; words wrap instead on narrow terminals.
-        table.add_column(t(key), justify="right" if key in numeric else "left",
-                         no_wrap=key in (*numeric, "list.id", "list.last_date"))
+
+def flag_cell(severity: str, text: str) -> Any:
+    """A Flag cell: ``RED no change`` with the severity word coloured (on a colour terminal;
+    rich leaves colour out for pipes and with NO_COLOR)."""
+    from rich.text import Text
+
+    word, _, rest = text.partition(" ")
+    cell = Text(word, style=SEVERITY_STYLES.get(severity, ""))
+    if rest:
+        cell.append(" " + rest)
+    return cell
+
+
+def client_list(clients: list[Client], extra: dict[str, list[Any]] | None = None) -> Any:
+    """The caseload table; ``extra`` adds columns (header -> one cell per client). Nothing is
+    cut: on a narrow terminal each client's row is stacked instead (render.layout)."""
+    from rich.text import Text
+
+    from fitcli.model.change import change
+    from fitcli.render.layout import Column, Folding
+
+    numeric = ("list.meetings", "list.intake_ors", "list.latest_ors", "list.change",
+               "list.latest_srs")
+    keys = ("list.id", "list.age_group", "list.status", "list.meetings", "list.intake_ors",
+            "list.latest_ors", "list.change", "list.latest_srs", "list.last_date", "list.label")
     extra = extra or {}
-    for header in extra:
-        table.add_column(header)
+    columns = [Column(t(key), "right" if key in numeric else "left", wrap=key == "list.label")
+               for key in keys]
+    columns += [Column(header, wrap=True) for header in extra]
+    table = Folding(columns)
     for row, client in enumerate(clients):
-        table.add_row(
-            client.id, t(f"age_group.{client.age_group}"), t(f"status.{client.status}"),
-            str(len(client.sessions)), num(latest_total(client, "ors")),
+        own = client.ors_ratings()
+        intake = own[0][1].total if own else None
+        latest = own[-1][1].total if own else None
+        delta = change(intake, latest) if intake is not None and latest is not None and \
+            len(own) > 1 else None
+        table.rows.append([
+            Text(client.id), t(f"age_group.{client.age_group}"), t(f"status.{client.status}"),
+            str(len(client.sessions)), num(intake), num(latest_total(client, "ors")),
+            "-" if delta is None else ("+" if delta > 0 else "") + num(delta),
             num(latest_total(client, "srs")),
-            client.last_date.isoformat() if client.last_date else "-", client.label,
+            client.last_date.isoformat() if client.last_date else "-", Text(client.label),
             *(cells[row] for cells in extra.values()),
-        )
+        ])
     return table
 
 
