@@ -205,6 +205,13 @@ def _param(name: str, value: Any) -> Any:
     return value
 
 
+def translated(key: str, /) -> str | None:
+    """The text of ``key`` in the current language only, or None (help texts: the English
+    of the code stays where a language has none)."""
+    text = translations(_current).gettext(key)
+    return None if text == key else text
+
+
 def template(key: str, /) -> str:
     """The unfilled text for ``key`` in the current language (English if a catalogue lacks
     it, the key itself if no catalogue has it). ``t`` fills it; callers that fill it

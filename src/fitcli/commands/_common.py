@@ -213,6 +213,7 @@ class FitGroup(TyperGroup):
             i18n.set_language(choose_language(_lang_in(sys.argv[1:] if args is None else args)))
         except FitcliError:
             i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
+        localize_help(self)
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except FitcliError as exc:
@@ -229,7 +230,10 @@ class FitGroup(TyperGroup):
             sys.exit(0)
         except Exception as exc:
             if type(exc).__name__ == "NoArgsIsHelpError":
-                sys.exit(2)  # the help was shown; there is no error to add
+                ctx = getattr(exc, "ctx", None)
+                if ctx is not None and _plain_help(self):  # rich help prints itself
+                    echo(ctx.get_help())
+                sys.exit(2)  # the help is the answer; there is no error to add
             if _is_usage_error(exc):
                 line = _usage_line(exc)
                 if line:  # empty for "no arguments": the help was printed instead
@@ -243,6 +247,45 @@ class FitGroup(TyperGroup):
             fail_line(t("error.internal", kind=type(exc).__name__))
             sys.exit(EXIT_INTERNAL)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _plain_help(root: Any) -> bool:
+    return getattr(root, "rich_markup_mode", None) is None
+
+
+def localize_help(root: Any) -> None:
+    """Every help text in the user's language: a command's help from ``help.<path>`` (the
+    root's from ``help.fit``), a parameter's from ``help.<path>.<name>`` or the shared
+    ``help.param.<name>``; where the catalogue has no text the English of the code stays.
+    Also plain metavars: no ``<str>``/``<bool>`` type labels, no braces in the usage line."""
+    def walk(command: Any, path: list[str]) -> None:
+        key = "help." + (".".join(path) if path else "fit")
+        text = i18n.translated(key)
+        if text is not None:
+            command.help = text
+            command.short_help = None
+        for param in command.params:
+            _plain_metavar(param)
+            name = param.name or ""
+            found = i18n.translated(f"{key}.{name}") or i18n.translated(f"help.param.{name}")
+            if found is not None and hasattr(param, "help"):
+                param.help = found
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(root, [])
+
+
+def _plain_metavar(param: Any) -> None:
+    """The parameter as people type it: ``ID``, ``[I1 I2 I3 I4]...``, never ``{ID}`` or a
+    type label like ``<str>`` (the vendored parser's defaults in this Typer version)."""
+    if getattr(param, "param_type_name", "") == "argument":
+        param.display_type = lambda ctx: None
+        param.display_type_rich = lambda ctx: None
+        label = param.metavar or (param.name or "").upper()
+        shown = label if param.required or label.startswith("[") else f"[{label}]"
+        piece = shown + ("..." if param.nargs != 1 else "")
+        param.get_usage_pieces = lambda ctx: [piece]
 
 
 def _utf8_when_redirected() -> None:

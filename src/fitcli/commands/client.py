@@ -92,16 +92,28 @@ def _loaded_or_report(ids: list[str] | None = None) -> tuple[list[Client], int]:
 
 @app.command("list")
 def list_clients(
+    prefix: Annotated[str | None, typer.Argument(
+        metavar="[PREFIX]", show_default=False,
+        help="Only clients whose ID starts with this (case ignored), e.g. C0.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Include closed clients.")] = False,
+    flagged: Annotated[bool, typer.Option(
+        "--flagged", help="Only clients with a red or amber flag.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List open clients (all with --all): meetings, latest ORS and SRS, last date.
+    """List open clients (all with --all): meetings, intake, latest ORS and change, SRS,
+    last date and the most severe flag.
 
-    Example: fit client list --all
+    Example: fit client list C0 --flagged
     """
     clients, problems = _loaded_or_report()
     if not show_all:
         clients = [c for c in clients if c.status == "open"]
+    if prefix:
+        from fitcli.model.ids import id_key
+
+        clients = [c for c in clients if id_key(c.id).startswith(id_key(prefix))]
+    if flagged:
+        clients = [c for c in clients if _worst(c) is not None]
     if as_json:
         emit_json([summary_dict(c) for c in clients])
     elif not clients:
@@ -113,6 +125,15 @@ def list_clients(
         show(client_list(clients, extra=_worst_flags(clients)))
     if problems:
         sys.exit(EXIT_STORE)
+
+
+def _worst(client: Client) -> Any:
+    """The client's most severe red or amber flag, or None."""
+    from fitcli.commands._rules import norms_and_rules
+    from fitcli.model.alerts import Severity, at_or_above, evaluate, worst
+
+    profile, rules = norms_and_rules()
+    return worst(at_or_above(evaluate(client, profile, rules, today()), Severity.AMBER))
 
 
 def _worst_flags(clients: list[Client]) -> dict[str, list[Any]]:
@@ -166,6 +187,54 @@ def close(
         client_id, lambda c: (updated := meetings.close(c, reason, on, today()), updated))
     echo(t("client.closed", client=closed.id, reason=t(f"close_reason.{reason}"),
            date=on.isoformat()))
+
+
+@app.command("edit")
+def edit(
+    client_id: ClientIdArg,
+    label: Annotated[str | None, typer.Option(
+        "--label", help="New short note for yourself. Never a name.",
+        show_default=False)] = None,
+    age_group: Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
+        "--age-group", metavar="GROUP", show_default=False,
+        parser=choice("age_group", ("adult", "adolescent", "child"), "--age-group"),
+        help="New age group, e.g. when an adolescent turns 18.")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", metavar="DATE", show_default=False,
+        help="New start of the episode (on or before the first visit).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a client's label, age group or episode start; the old values stay in the
+    client's history ('fit client show').
+
+    Example: fit client edit C001 --age-group adult
+    """
+    from fitcli.model.details import edit as change_details
+
+    clean = _label(label) if label is not None else None
+    on = parse_date(start)
+
+    def apply(c: Client) -> tuple[Client, Client]:
+        updated = change_details(c, now=_common.now(), today=today(), age_group=age_group,
+                                 label=clean, start=on)
+        return updated, updated
+
+    try:
+        done = store().update(client_id, apply)
+    except DomainError as exc:
+        raise domain(exc) from None
+    if as_json:
+        emit_json(client_dict(done))
+        return
+    for change in done.edits[-3:]:
+        if change.at != done.edits[-1].at:
+            continue
+        now_value = {"age_group": t(f"age_group.{done.age_group}"), "label": done.label,
+                     "start": done.start.isoformat()}[change.field]
+        before = (t(f"age_group.{change.previous}") if change.field == "age_group"
+                  else change.previous or "-")
+        echo(t("client.edited", client=done.id, field=t(f"client.field.{change.field}"),
+               before=before, after=now_value or "-"))
 
 
 @app.command("reopen")

@@ -32,7 +32,7 @@ from fitcli.model.scores import (
 from fitcli.render.data import session_dict
 
 ItemsArg = Annotated[list[str] | None, typer.Argument(
-    metavar="[I1 I2 I3 I4]", show_default=False,
+    metavar="I1 I2 I3 I4", show_default=False,
     help="The four item scores, 0-10 with one decimal ('4.5' or '4,5'). "
          "Left out on a terminal: you are asked for each.")]
 TotalOpt = Annotated[str | None, typer.Option(

@@ -84,7 +84,7 @@ def client_detail(client: Client) -> Any:
                             date=client.excluded.date.isoformat())))
     if not client.sessions:
         lines.append(Text(t("show.no_meetings", client=client.id)))
-        return Group(*lines)
+        return Group(*lines, *_edit_lines(client))
     ors_labels = " / ".join(item_labels("ors", client.age_group))
     srs_labels = " / ".join(item_labels("srs", client.age_group))
     lines.append(Text(t("show.items_legend", ors=ors_labels, srs=srs_labels), style="dim"))
@@ -119,12 +119,29 @@ def client_detail(client: Client) -> Any:
                                 at=gone.at.astimezone().strftime("%Y-%m-%d %H:%M"))))
             for c in gone.visit.corrections:
                 lines.append(Text("  " + _correction_line(gone.visit.session, c)))
+    lines += _edit_lines(client)
     merged = [s for s in client.sessions if s.formerly]
     if merged:
         lines.append(Text(t("show.formerly", visits="; ".join(
             t("show.formerly_one", session=s.session,
               records=", ".join(str(n) for n in s.formerly)) for s in merged)), style="dim"))
     return Group(*lines)
+
+
+def _edit_lines(client: Client) -> list[Any]:
+    """The details changed with `fit client edit`, each with its earlier value."""
+    from rich.text import Text
+
+    if not client.edits:
+        return []
+    lines: list[Any] = [Text(t("show.edits"), style="bold")]
+    for change in client.edits:
+        before = (t(f"age_group.{change.previous}") if change.field == "age_group"
+                  else change.previous or "-")
+        lines.append(Text(t("show.edit_line", field=t(f"client.field.{change.field}"),
+                            before=before,
+                            at=change.at.astimezone().strftime("%Y-%m-%d %H:%M"))))
+    return lines
 
 
 def rater_word(rater: str) -> str:
