@@ -92,3 +92,30 @@ def test_help_metavars_are_plain(fit: Fit) -> None:
     assert out.startswith("Usage: fit ors [OPTIONS] ID [I1 I2 I3 I4]...")
     for noise in ("<str>", "<bool>", "<list[str]>", "{ID}"):
         assert noise not in out
+
+
+def test_client_ids_complete_from_the_store(fit: Fit) -> None:
+    import typer
+
+    from fitcli.cli import app
+    from fitcli.commands._params import complete_client_id
+
+    ok(fit("client", "add", "C001"))
+    ok(fit("client", "add", "C002"))
+    ok(fit("client", "add", "X1"))
+    ctx = typer.Context(typer.main.get_command(app))
+    assert complete_client_id(ctx, "c") == ["C001", "C002"]
+    assert complete_client_id(ctx, "") == ["C001", "C002", "X1"]
+
+
+@pytest.mark.parametrize(("args", "present", "absent"), [
+    pytest.param(("--show", "table"), "Label", "Flags of the open clients", id="table"),
+    pytest.param(("--show", "flags"), "Flags of the open clients", "Label", id="flags"),
+    pytest.param(("--show", "trend", "D004"), "Trend of D004", "Flags of the open", id="trend"),
+])
+def test_demo_shows_one_part_at_a_time(fit: Fit, args: tuple[str, ...], present: str,
+                                       absent: str) -> None:
+    ok(fit("demo"))
+    out = ok(fit("demo", *args)).stdout
+    assert present in out and absent not in out
+    assert "Demo caseload:" not in out  # the existing demo store is shown, not rebuilt

@@ -213,7 +213,7 @@ class FitGroup(TyperGroup):
             i18n.set_language(choose_language(_lang_in(sys.argv[1:] if args is None else args)))
         except FitcliError:
             i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
-        localize_help(self)
+        localize_help(self)  # ~0.5 ms: the catalogue is loaded for the command's output anyway
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except FitcliError as exc:

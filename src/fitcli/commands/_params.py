@@ -46,9 +46,28 @@ def choice(family: str, codes: tuple[str, ...], option: str) -> Callable[[str], 
 
 AGE_GROUPS = ("adult", "adolescent", "child")
 
+def complete_client_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion (Tab) of client IDs from the store the command line names (--store),
+    else FIT_STORE or the user data folder; nothing when there is no store."""
+    from pathlib import Path
+
+    from fitcli.commands._common import Runtime
+    from fitcli.model.ids import id_key
+    from fitcli.store import Store
+
+    chosen = ctx.find_root().params.get("store")
+    root = Runtime(store_option=Path(chosen) if chosen else None).store_dir()
+    try:
+        ids = Store(root).ids()
+    except Exception:  # completion never prints an error into the user's command line
+        return []
+    start = id_key(incomplete)
+    return [client for client in ids if id_key(client).startswith(start)]
+
+
 ClientIdArg = Annotated[str, typer.Argument(
     metavar="ID", help="Pseudonymous client code: letters, digits, '.', '_', '-' (max 64).",
-    show_default=False)]
+    show_default=False, autocompletion=complete_client_id)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of text.")]
 DateOpt = Annotated[str | None, typer.Option(
     "--date", metavar="DATE", help="Date of the meeting (default: today).",
