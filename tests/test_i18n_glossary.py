@@ -15,7 +15,7 @@ from fitcli import i18n
 GLOSSARY = tomllib.loads(
     (Path(i18n.__file__).parent / "locales" / "glossary.toml").read_text(encoding="utf-8"))
 # Not words of the language: placeholders, options, quoted commands and file names.
-_NOT_PROSE = re.compile(r"--[\w-]+|'fit [^']*'|\S+\.(?:toml|json|csv|md)\b"
+_NOT_PROSE = re.compile(r"--[\w-]+|'fit [^']*'|`[^`]*`|\S+\.(?:toml|json|csv|md)\b"
                         r"|(?:Session|Outcome) Rating Scale")  # the forms' own names
 
 
