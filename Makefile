@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench catalogues clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+
+# Merge any locales/<lang>/*.json into the gettext .po files and compile the .mo files.
+catalogues: $(STAMP)
+	$(BIN)/python tools/catalogues.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

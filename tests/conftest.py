@@ -27,6 +27,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.setenv(var, str(home))
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
+    # an existing, empty store: a missing store folder is an error (exit 5) for most commands
+    (tmp_path / "store").mkdir(mode=0o700)
     monkeypatch.setenv("FIT_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("FIT_CONFIG", str(tmp_path / "config" / "config.toml"))
     monkeypatch.setenv("FIT_TODAY", TODAY)

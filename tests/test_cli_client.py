@@ -58,15 +58,17 @@ def test_add_with_options_json(fit: Fit) -> None:
     pytest.param(("C9", "--start", "2026-06-16"), 4, "Error: the date 2026-06-16 is in the "
                  "future (today is 2026-06-15); give the date the meeting took place.\n",
                  id="future-start"),
-    pytest.param(("C9", "--start", "15.06.2026"), 2, "Error: '15.06.2026' is not a date; write "
-                 "it as YYYY-MM-DD, e.g. 2026-03-14.\n", id="start-not-iso"),
+    pytest.param(("C9", "--start", "06/15/2026"), 2, "Error: '06/15/2026' is not a date; write "
+                 "it as YYYY-MM-DD or DD.MM.YYYY, e.g. 2026-03-14 or 14.03.2026.\n",
+                 id="start-month-first"),
     pytest.param(("C9", "--start", "20260101"), 2, "Error: '20260101' is not a date; write "
-                 "it as YYYY-MM-DD, e.g. 2026-03-14.\n", id="start-compact"),
+                 "it as YYYY-MM-DD or DD.MM.YYYY, e.g. 2026-03-14 or 14.03.2026.\n",
+                 id="start-compact"),
     pytest.param(("C9", "--start", "2026-02-30"), 2, "Error: '2026-02-30' is not a date; write "
-                 "it as YYYY-MM-DD, e.g. 2026-03-14.\n", id="start-no-such-day"),
-    pytest.param(("C9", "--age-group", "senior"), 2, "Error: Invalid value for '--age-group': "
-                 "'senior' is not one of 'adult', 'adolescent', 'child'. "
-                 "(see 'fit client add --help')\n", id="age-group"),
+                 "it as YYYY-MM-DD or DD.MM.YYYY, e.g. 2026-03-14 or 14.03.2026.\n",
+                 id="start-no-such-day"),
+    pytest.param(("C9", "--age-group", "senior"), 2, "Error: 'senior' is not a valid value for "
+                 "--age-group; choose one of 'adult', 'adolescent', 'child'.\n", id="age-group"),
     pytest.param(("C9", "--label", "line\nbreak"), 2, "Error: the label contains an invisible "
                  "or control character (U+000A); type it as plain text on one line.\n",
                  id="label-newline"),
@@ -112,12 +114,13 @@ def test_list_open_clients(fit: Fit) -> None:
     _caseload(fit)
     result = ok(fit("client", "list"))
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["ID", "Age", "group", "Status", "Meetings", "ORS", "SRS", "Last",
-                                "meeting", "Label", "Flag"]  # Flag: the most severe
-    assert lines[1].split() == ["a1", "child", "open", "0", "-", "-", "-",
-                                "AMBER", "no-recent-meeting"]
-    assert lines[2].split() == ["B2", "adult", "open", "2", "23.0", "36.5", "2026-05-11",
-                                "couple", "RED", "ors-below-target"]
+    assert lines[0].split() == ["ID", "Age", "group", "Status", "Meetings", "Intake", "ORS",
+                                "Change", "SRS", "Last", "meeting", "Label", "Flag"]
+    # Flag: the most severe, named in words; intake and change tell the story at a glance
+    assert lines[1].split() == ["a1", "child", "open", "0", "-", "-", "-", "-", "-",
+                                "AMBER", "no", "recent", "visit"]
+    assert lines[2].split() == ["B2", "adult", "open", "2", "22.0", "23.0", "+1.0", "36.5",
+                                "2026-05-11", "couple", "RED", "below", "target"]
     assert len(lines) == 3  # the closed client Z9 is left out
 
 
@@ -260,9 +263,9 @@ def test_close_and_reopen(fit: Fit) -> None:
                  "again.\n", id="already-closed"),
     pytest.param(("B2",), 2, "Error: Missing option '--reason'. Choose from: planned, dropout, "
                  "referred, other (see 'fit client close --help')\n", id="no-reason"),
-    pytest.param(("B2", "--reason", "bored"), 2, "Error: Invalid value for '--reason': 'bored' "
-                 "is not one of 'planned', 'dropout', 'referred', 'other'. "
-                 "(see 'fit client close --help')\n", id="bad-reason"),
+    pytest.param(("B2", "--reason", "bored"), 2, "Error: 'bored' is not a valid value for "
+                 "--reason; choose one of 'planned ending', 'drop-out', 'referred', 'other'.\n",
+                 id="bad-reason"),
 ])
 def test_close_refused(fit: Fit, store_dir: Path, args: tuple[str, ...], code: int,
                        message: str) -> None:

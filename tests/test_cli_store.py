@@ -16,6 +16,8 @@ from fitcli.model.settings import SETTINGS
 def test_store_path_from_environment(fit: Fit, store_dir: Path) -> None:
     result = ok(fit("store", "path"))
     assert result.stdout == f"{store_dir}\n"
+    store_dir.rmdir()
+    assert ok(fit("store", "path")).stdout == f"{store_dir}\n"
     assert not store_dir.exists()  # asking where it is creates nothing
 
 
@@ -24,7 +26,7 @@ def test_store_option_wins_over_environment(fit: Fit, tmp_path: Path) -> None:
     assert ok(fit("--store", str(other), "store", "path")).stdout == f"{other}\n"
     ok(fit("--store", str(other), "client", "add", "C1"))
     assert (other / "clients" / "C1.json").exists()
-    assert not (tmp_path / "store").exists()
+    assert not (tmp_path / "store" / "clients").exists()
 
 
 def test_relative_store_is_shown_absolute(fit: Fit, tmp_path: Path,
@@ -63,9 +65,8 @@ def test_store_that_is_a_file_exit_5(fit: Fit, tmp_path: Path) -> None:
     blocker.write_text("x")
     result = fit("--store", str(blocker), "client", "add", "C1")
     assert result.exit_code == 5
-    assert result.stderr.startswith(f"Error: cannot write to {blocker} (")
-    assert result.stderr.endswith("; check the folder exists and is yours, or choose another "
-                                  "with --store.\n")
+    assert result.stderr == (f"Error: the store {blocker} is a file, not a folder; choose the "
+                             "store folder with --store or FIT_STORE.\n")
     assert blocker.read_text() == "x"
 
 

@@ -37,7 +37,9 @@ def test_demo_creates_no_real_clients_folder(fit: Fit, store_dir: Path) -> None:
     assert as_json(fit("client", "list", "--all", "--json")) == []
 
 
-def test_demo_output_lists_the_caseload_with_its_labels(fit: Fit) -> None:
+def test_demo_output_lists_the_caseload_with_its_labels(fit: Fit,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS")  # piped: no width limit, each label on one line
     out = ok(fit("demo")).stdout
     for label in ("early responder", "no change", "alliance drop on the SRS",
                   "sawtooth pattern", "parent as collateral rater"):
@@ -60,7 +62,7 @@ def test_rerun_needs_reset_and_reset_starts_clean(fit: Fit, tmp_path: Path) -> N
     again = fit("demo", "--store", str(demo))
     assert again.exit_code == 2, again.stdout
     assert again.stderr.startswith(f"Error: a demo store already exists in {demo}; "
-                                   "rebuild it with 'fit demo --reset'")
+                                   f"rebuild it with 'fit demo --reset --store {demo}'")
     assert len(_files(demo)) == 30  # untouched
     ok(fit("--store", str(demo), "client", "add", "EXTRA"))
     ok(fit("demo", "--store", str(demo), "--reset", "--clients", "5"))

@@ -1,19 +1,21 @@
-"""The catalogues are complete, consistent and really translated, in every area file.
+"""The gettext catalogues are complete, consistent and really translated.
 
-These tests read whatever area files exist under src/fitcli/locales/<lang>/, so a new area
-(trend.json, flags.json, ...) is checked the moment it lands: a key missing in one language,
-a placeholder that differs, or an English copy in nb/da/sv fails the suite.
+These tests read the .po files under src/fitcli/locales/<lang>/LC_MESSAGES/ (what translators
+edit) and the compiled .mo files fitcli reads: a key missing in one language, a placeholder
+that differs, an English copy in nb/da/sv, a plural form missing, or a .mo older than its .po
+fails the suite.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 
 from fitcli import i18n
 
@@ -37,21 +39,33 @@ SAME_BY_LANG: dict[str, frozenset[str]] = {
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    doubled = sorted({k for k in keys if keys.count(k) > 1})
-    assert not doubled, f"key(s) defined twice in one file: {doubled}"
-    return dict(pairs)
+PO = "LC_MESSAGES/fitcli.po"
+ROOT = SRC.parent.parent
 
 
-def _read(path: Path) -> dict[str, str]:
-    data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicates)
-    assert isinstance(data, dict), f"{path} must hold one JSON object"
-    return data
+def _read(path: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Key -> text (a plural message: its general form) and key -> plural forms."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    texts: dict[str, str] = {}
+    plurals: dict[str, list[str]] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.pluralizable:
+            plurals[message.id[0]] = list(message.string)
+            texts[message.id[0]] = message.string[-1]
+        else:
+            texts[str(message.id)] = str(message.string)
+    return texts, plurals
 
 
 def _areas(lang: str) -> dict[str, dict[str, str]]:
-    return {p.name: _read(p) for p in sorted((LOCALES / lang).glob("*.json"))}
+    path = LOCALES / lang / PO
+    return {PO: _read(path)[0]} if path.exists() else {}
+
+
+PLURALS = {lang: _read(LOCALES / lang / PO)[1] for lang in i18n.SUPPORTED}
 
 
 AREAS = {lang: _areas(lang) for lang in i18n.SUPPORTED}
@@ -141,12 +155,62 @@ def test_no_english_copies(lang: str) -> None:
                         f"genuinely shared word to SAME_WORDS): {copies}")
 
 
-def test_merged_catalogue_matches_the_files() -> None:
+def test_compiled_catalogue_matches_the_po_files() -> None:
     for lang in i18n.SUPPORTED:
         merged: dict[str, str] = {}
         for entries in AREAS[lang].values():
             merged.update(entries)
         assert i18n.load_catalogue(lang) == merged
+        assert i18n.plural_forms(lang) == PLURALS[lang]
+
+
+def test_the_mo_files_are_built_from_the_po_files() -> None:
+    """The integrator's check after a merge: nothing left to convert, every .mo current."""
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "catalogues.py"), "--check"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert not list(LOCALES.glob("*/*.json")), "JSON catalogues left: run tools/catalogues.py"
+
+
+def test_every_language_has_the_same_plural_messages() -> None:
+    assert PLURALS["en"], "no plural messages"
+    for lang in OTHERS:
+        assert sorted(PLURALS[lang]) == sorted(PLURALS["en"]), lang
+
+
+@pytest.mark.parametrize("lang", i18n.SUPPORTED)
+def test_plural_messages_have_two_forms_and_a_count(lang: str) -> None:
+    params = i18n.plural_params(lang)
+    assert sorted(params) == sorted(PLURALS[lang]), "X-Fitcli-Plural-Params lists every plural"
+    for key, forms in PLURALS[lang].items():
+        assert len(forms) == 2 and all(f.strip() for f in forms), key
+        assert params[key] in _placeholders(forms[1]), f"{key}: the count is not shown"
+        for form in forms:
+            assert _placeholders(form) <= _placeholders(forms[1]), key
+    assert "nplurals=2; plural=(n != 1);" in i18n.translations(lang).info()["plural-forms"]
+
+
+@pytest.mark.parametrize(("lang", "count", "expected"), [
+    pytest.param("nb", 1, "Ingen flagg for den ene klienten som ble sjekket.", id="nb-one"),
+    pytest.param("nb", 3, "Ingen flagg for de 3 klientene som ble sjekket.", id="nb-three"),
+    pytest.param("nb", 0, "Ingen flagg for de 0 klientene som ble sjekket.", id="nb-zero"),
+    pytest.param("en", 1, "No flags for the one client checked.", id="en-one"),
+    pytest.param("da", 2, "Ingen flag for de 2 klienter, der blev tjekket.", id="da-two"),
+    pytest.param("sv", 1, "Inga flaggor för den enda klient som kontrollerades.", id="sv-one"),
+])
+def test_counts_choose_the_plural_form(lang: str, count: int, expected: str) -> None:
+    with i18n.in_language(lang):
+        assert i18n.t("flags.none", clients=count) == expected
+
+
+@pytest.mark.parametrize(("count", "words"), [(1, "1 ORS-skår "), (5, "5 ORS-skårer ")])
+def test_counted_words_inside_a_message(count: int, words: str) -> None:
+    with i18n.in_language("nb"):
+        assert words in i18n.t("trend.model_line", model="x", count=count)
+        line = i18n.t("import.dry_run", file="f", clients_created=count,
+                      meetings_added=1, meetings_completed=0, replaced=0, skipped=0)
+    assert ("opprette 1 klient," if count == 1 else f"opprette {count} klienter,") in line
+    assert "legge til 1 samtale," in line
 
 
 _KEY_LITERAL = re.compile(r"""["']([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)["']""")
@@ -196,6 +260,6 @@ def test_languages_agree_everywhere() -> None:
     """Adding a language: its folder, SUPPORTED in i18n.py and the `lang` setting's choices."""
     from fitcli.model.settings import SETTINGS
 
-    folders = {p.name for p in LOCALES.iterdir() if p.is_dir() and any(p.glob("*.json"))}
+    folders = {p.name for p in LOCALES.iterdir() if p.is_dir() and (p / PO).exists()}
     assert folders == set(i18n.SUPPORTED)
     assert SETTINGS["lang"].choices == i18n.SUPPORTED

@@ -73,7 +73,7 @@ def test_error_prefix_and_message(fit: Fit, lang: str) -> None:
     pytest.param("sv", "23,0", "+3,0", id="sv-comma"),
 ])
 def test_numbers_follow_the_language(fit: Fit, lang: str, total: str, change: str) -> None:
-    ok(fit("client", "add", "C001"))
+    ok(fit("client", "add", "C001", "--start", "2026-06-01"))
     first = ok(fit("--lang", lang, "ors", "C001", "4.5", "6", "5,5", "7",
                    "--date", "2026-06-01")).stdout
     assert total in first and "2026-06-01" in first  # dates stay ISO
@@ -237,10 +237,10 @@ USAGE = [
         "da": "Fejl: Ukendt tilvalg: --jsn. Mente du '--json'? (se 'fit client show --help')"},
         id="no-such-option"),
     pytest.param(("client", "add", "C9", "--age-group", "old"), {
-        "en": "Error: Invalid value for '--age-group': 'old' is not one of 'adult', "
-              "'adolescent', 'child'. (see 'fit client add --help')",
-        "nb": "Feil: Ugyldig verdi for '--age-group': 'old' er ikke en av 'adult', "
-              "'adolescent', 'child'. (se 'fit client add --help')"},
+        "en": "Error: 'old' is not a valid value for --age-group; choose one of 'adult', "
+              "'adolescent', 'child'.",
+        "nb": "Feil: 'old' er ikke en gyldig verdi for --age-group; velg en av 'voksen', "
+              "'ungdom', 'barn'."},
         id="bad-choice"),
     pytest.param(("trend", "C001", "--width", "x"), {
         "en": "Error: Invalid value for '--width': 'x' is not a whole number. "

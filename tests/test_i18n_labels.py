@@ -62,9 +62,9 @@ def test_config_show_says_where_and_whether_in_use(fit: Fit, isolated: Path) -> 
 
 BROKEN = [
     pytest.param('[sv\nors = ["a"]\n', "cannot be read", id="toml-syntax"),
-    pytest.param('[sv]\nors = ["a", "b", "c"]\n', "gives 3 label(s) for sv ors", id="three"),
-    pytest.param('[sv]\nors = ["a", "b", "c", "d", "e"]\n', "gives 5 label(s)", id="five"),
-    pytest.param('[sv]\nors = "abcd"\n', "gives 1 label(s)", id="not-a-list"),
+    pytest.param('[sv]\nors = ["a", "b", "c"]\n', "gives 3 labels for sv ors", id="three"),
+    pytest.param('[sv]\nors = ["a", "b", "c", "d", "e"]\n', "gives 5 labels", id="five"),
+    pytest.param('[sv]\nors = "abcd"\n', "gives 1 label for", id="not-a-list"),
     pytest.param('[sv]\nors = ["a", " ", "c", "d"]\n', "empty label for sv ors", id="blank"),
     pytest.param('[sv]\nors = ["a", 2, "c", "d"]\n', "empty label for sv ors", id="number"),
     pytest.param('[de]\nors = ["a", "b", "c", "d"]\n', "section 'de'", id="unknown-language"),

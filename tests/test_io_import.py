@@ -90,7 +90,7 @@ def test_unknown_clients_need_create_clients(fit: Fit, store_dir: Path) -> None:
     assert result.stderr.splitlines()[0] == (
         "line 2, column client: there is no client 'C001' in this store; add it with "
         "'fit client add C001', or import with --create-clients.")
-    assert result.stderr.splitlines()[-1].startswith("Error: 3 problem(s) found; nothing was "
+    assert result.stderr.splitlines()[-1].startswith("Error: 3 problems found; nothing was "
                                                      "imported.")
     assert client_files(store_dir) == {}
 
@@ -161,7 +161,7 @@ def test_bad_rows_of_every_kind_are_all_listed_and_nothing_is_written(
     assert len(lines) == len(expected_starts) + 1
     for line, start in zip(lines, expected_starts, strict=False):
         assert line.startswith(start), (line, start)
-    assert lines[-1] == ("Error: 17 problem(s) found; nothing was imported. Fix them and run "
+    assert lines[-1] == ("Error: 17 problems found; nothing was imported. Fix them and run "
                          "the import again (--dry-run checks without writing).")
     assert client_files(store_dir) == before
 
@@ -172,7 +172,7 @@ def test_report_is_capped_with_a_count_of_the_rest(fit: Fit) -> None:
     assert result.exit_code == 4
     lines = result.stderr.splitlines()
     assert len(lines) == 22
-    assert lines[20] == ("... and 10 more problem(s) not shown (use --json to see them all).")
+    assert lines[20] == ("... and 10 more problems not shown (use --json to see them all).")
 
 
 def test_failure_as_json_lists_every_problem(fit: Fit) -> None:

@@ -125,12 +125,13 @@ def meetings_only(found: list[Client]) -> dict[str, Any]:
 def round_trip(fit: Fit, original: list[Client], fmt: str) -> list[Client]:
     with tempfile.TemporaryDirectory() as tmp:
         source, target, file = Path(tmp) / "a", Path(tmp) / "b", Path(tmp) / f"out.{fmt}"
+        source.mkdir()  # an empty store is a folder; a missing one is an error
         for client in original:
             Store(source).save(client)
         ok(fit("--store", str(source), "export", "--format", fmt, "--output", str(file)))
         extra = [] if fmt == "json" else ["--create-clients"]
         ok(fit("--store", str(target), "import", str(file), *extra))
-        again = ok(fit("--store", str(target), "import", str(file), "--json"))
+        again = ok(fit("--store", str(target), "import", str(file), *extra, "--json"))
         assert json.loads(again.stdout)["meetings_added"] == 0
         return [e.client for e in Store(target).entries() if e.client is not None]
 

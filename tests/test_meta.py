@@ -154,8 +154,8 @@ def test_bad_fit_today_is_a_usage_error(fit: Fit) -> None:
     ok(fit("client", "add", "C1"))
     result = fit("ors", "C1", "1", "1", "1", "1", env={"FIT_TODAY": "soon"})
     assert result.exit_code == 2
-    assert result.stderr == ("Error: 'soon' is not a date; write it as YYYY-MM-DD, "
-                             "e.g. 2026-03-14.\n")
+    assert result.stderr == ("Error: 'soon' is not a date; write it as YYYY-MM-DD or "
+                             "DD.MM.YYYY, e.g. 2026-03-14 or 14.03.2026.\n")
 
 
 def test_internal_error_is_one_line_without_client_data(fit: Fit,

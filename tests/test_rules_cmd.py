@@ -90,7 +90,7 @@ def test_no_file_of_the_rules_cites_internal_notes() -> None:
     for path in ("src/fitcli/model/alerts.py", "src/fitcli/model/settings.py",
                  "src/fitcli/commands/flags.py", "src/fitcli/commands/_flagcheck.py",
                  "src/fitcli/commands/_rules.py", "src/fitcli/commands/rules.py",
-                 "src/fitcli/render/flags.py", "src/fitcli/locales/en/flags.json",
-                 "src/fitcli/locales/en/settings_rules.json", "docs/rules.md"):
+                 "src/fitcli/render/flags.py", "src/fitcli/locales/en/LC_MESSAGES/fitcli.po",
+                 "docs/rules.md"):
         text = (ROOT / path).read_text(encoding="utf-8")
         assert "FIT-REFERENCE" not in text and "§" not in text, path

@@ -28,6 +28,7 @@ app = typer.Typer(
          "\n\nExample: fit ors C001 4.5 6 5,5 7",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: real metavars, rewrapped paragraphs, no rich import
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -1,8 +1,11 @@
 """Message catalogues: every word a user reads comes from here.
 
-Catalogues are JSON data files under ``fitcli/locales/<lang>/*.json`` (one file per area,
-all merged), so adding or fixing a language is editing data, not code. Lookup is by dotted
-key; ``{name}`` placeholders are filled with ``str.format``. Stdlib only, loaded lazily.
+Catalogues are gettext files, ``fitcli/locales/<lang>/LC_MESSAGES/fitcli.po`` (translators'
+tools read and write them) compiled to ``fitcli.mo``, which is what is read here, with the
+standard library's ``gettext``, lazily. The msgid is a dotted key; ``{name}`` placeholders are
+filled with ``str.format``. Messages that print a count have plural forms: the header field
+``X-Fitcli-Plural-Params`` names each one's count parameter, so ``t("flags.none", clients=1)``
+picks the singular. ``tools/catalogues.py`` builds the files (see its docstring).
 
 Item labels can be overridden per language and form by the user's ``labels.toml`` (beside the
 config file), so they match the wording of the licensed form in use.
@@ -10,8 +13,10 @@ config file), so they match the wording of the licensed form in use.
 
 from __future__ import annotations
 
-import json
+import gettext
+import io
 import os
+import struct
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -37,26 +42,88 @@ ITEMS = 4  # four items per form
 
 _current = DEFAULT
 _cache: dict[str, dict[str, str]] = {}
+_translations: dict[str, gettext.NullTranslations] = {}
+_plural_params: dict[str, dict[str, str]] = {}
+DOMAIN = "fitcli"
+PLURAL_HEADER = "x-fitcli-plural-params"  # gettext's info() gives header names lower case
+# Parameters worded with a count.<noun> entry inside a longer message ("3 klienter").
+COUNTED = {"clients_created": "count.clients", "meetings_added": "count.meetings"}
 _label_file: Callable[[], Path] | None = None
 _label_overrides: dict[str, dict[str, list[str]]] | None = None
 _label_generation = 0
 
 
-def catalogue_files(lang: str) -> list[Any]:
-    """The area files of one language, in load order (name order)."""
-    folder = resources.files("fitcli") / "locales" / lang
-    return sorted((e for e in folder.iterdir() if e.name.endswith(".json")),
-                  key=lambda e: e.name)
+def mo_file(lang: str) -> Any:
+    """The compiled catalogue of one language (a resource inside the package)."""
+    return resources.files("fitcli") / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def translations(lang: str) -> gettext.NullTranslations:
+    """The gettext catalogue of ``lang`` (cached); an empty one if the language has none."""
+    found = _translations.get(lang)
+    if found is None:
+        try:
+            data = mo_file(lang).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            data = b""
+        found = (gettext.GNUTranslations(io.BytesIO(data)) if data
+                 else gettext.NullTranslations())
+        _translations[lang] = found
+        raw = found.info().get(PLURAL_HEADER, "")
+        pairs = (item.strip().partition("=") for item in raw.split(",") if item.strip())
+        _plural_params[lang] = {key: param for key, _, param in pairs}
+    return found
+
+
+def plural_params(lang: str) -> dict[str, str]:
+    """Key -> the parameter that holds its count, for the messages with plural forms."""
+    translations(lang)
+    return _plural_params[lang]
+
+
+def read_mo(data: bytes) -> dict[str, str | list[str]]:
+    """Every message of a .mo file (GNU gettext's documented format): key -> text, or the
+    list of plural forms. For checks of the catalogues; lookups go through ``gettext``."""
+    if not data:
+        return {}
+    magic = struct.unpack("<I", data[:4])[0]
+    order = "<" if magic == 0x950412DE else ">"
+    _, count, ids_at, strs_at = struct.unpack(order + "4I", data[4:20])
+    found: dict[str, str | list[str]] = {}
+    for n in range(count):
+        id_len, id_pos = struct.unpack(order + "2I", data[ids_at + 8 * n: ids_at + 8 * n + 8])
+        s_len, s_pos = struct.unpack(order + "2I", data[strs_at + 8 * n: strs_at + 8 * n + 8])
+        msgid = data[id_pos:id_pos + id_len].decode("utf-8")
+        text = data[s_pos:s_pos + s_len].decode("utf-8")
+        if not msgid:
+            continue  # the header
+        if "\0" in msgid:
+            found[msgid.split("\0")[0]] = text.split("\0")
+        else:
+            found[msgid] = text
+    return found
 
 
 def load_catalogue(lang: str) -> dict[str, str]:
-    """All keys of one language, merged from its files (cached)."""
+    """All keys of one language: the text, or for a message with plural forms its general
+    (plural) form (cached)."""
     if lang not in _cache:
-        merged: dict[str, str] = {}
-        for entry in catalogue_files(lang):
-            merged.update(json.loads(entry.read_text(encoding="utf-8")))
-        _cache[lang] = merged
+        try:
+            data = mo_file(lang).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            data = b""
+        _cache[lang] = {key: text if isinstance(text, str) else text[-1]
+                        for key, text in read_mo(data).items()}
     return _cache[lang]
+
+
+def plural_forms(lang: str) -> dict[str, list[str]]:
+    """The messages of ``lang`` that have plural forms: key -> forms."""
+    try:
+        data = mo_file(lang).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    return {k: v for k, v in read_mo(data).items() if isinstance(v, list)}
 
 
 def set_language(lang: str) -> None:
@@ -112,9 +179,15 @@ def system_language(environ: Mapping[str, str] | None = None) -> str | None:
     return None
 
 
-def _lookup(key: str) -> str | None:
-    text = load_catalogue(_current).get(key)
-    return text if text is not None else load_catalogue(DEFAULT).get(key)
+def _lookup(key: str, count: int | None = None) -> str | None:
+    """The text of ``key`` in the current language, else English, else None; ``count``
+    chooses among plural forms."""
+    for lang in (_current, DEFAULT):
+        catalogue = translations(lang)
+        text = catalogue.gettext(key) if count is None else catalogue.ngettext(key, key, count)
+        if text != key:
+            return text
+    return None
 
 
 def _param(name: str, value: Any) -> Any:
@@ -123,11 +196,20 @@ def _param(name: str, value: Any) -> Any:
     ``param.<name>.<value>``; anything else (IDs, paths, numbers typed by the user) as is."""
     if isinstance(value, float):
         return num(value, None)
+    if isinstance(value, int) and not isinstance(value, bool) and name in COUNTED:
+        return t(COUNTED[name], n=value)
     if isinstance(value, str) and value:
         word = _lookup(f"param.{name}.{value}")
         if word is not None:
             return word
     return value
+
+
+def translated(key: str, /) -> str | None:
+    """The text of ``key`` in the current language only, or None (help texts: the English
+    of the code stays where a language has none)."""
+    text = translations(_current).gettext(key)
+    return None if text == key else text
 
 
 def template(key: str, /) -> str:
@@ -139,10 +221,17 @@ def template(key: str, /) -> str:
 
 
 def t(key: str, /, **params: Any) -> str:
-    """The text for ``key`` in the current language, English if a catalogue lacks it."""
-    text = template(key)
+    """The text for ``key`` in the current language, English if a catalogue lacks it; the
+    plural form that fits its count when the message has plural forms."""
     if not params:
-        return text
+        return template(key)
+    counted = plural_params(_current).get(key)  # every language has the same plurals
+    count = params.get(counted) if counted else None
+    if isinstance(count, int) and not isinstance(count, bool):
+        found = _lookup(key, count)
+        text = key if found is None else found
+    else:
+        text = template(key)
     return text.format(**{name: _param(name, value) for name, value in params.items()})
 
 

@@ -12,7 +12,6 @@ import errno
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from fitcli.errors import (
     InvalidData,
     NotFound,
     OutputFailed,
+    StoreProblem,
     UsageProblem,
 )
 from fitcli.i18n import t
@@ -43,10 +43,6 @@ STORE_ENV = "FIT_STORE"
 LANG_ENV = "FIT_LANG"
 TODAY_ENV = "FIT_TODAY"  # fixes "today" (ISO date) for tests and training sessions
 EXIT_INTERRUPTED = 130  # Ctrl-C, or Ctrl-D at a prompt: the shell's code for SIGINT
-
-# Exactly YYYY-MM-DD in ASCII digits: date.fromisoformat alone would also take 20260314 and
-# week dates like 2026-W11-6, which nobody means when typing a meeting date.
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass
@@ -68,6 +64,14 @@ class Runtime:
         import platformdirs
 
         return platformdirs.user_data_path("fitcli", appauthor=False).absolute()
+
+    def store_dir(self) -> Path:
+        """The store folder in use (a command that works on a folder only: on a team
+        database it says so, exit 5)."""
+        location = self.store_location()
+        if isinstance(location, Path):
+            return location
+        return self.store().root
 
     def store(self) -> Store:
         """The store of this command, opened once (one database connection per command)."""
@@ -104,9 +108,26 @@ def close_store(st: Store | None = None) -> None:
         close()
 
 
-def store() -> Store:
-    """The store chosen by --store, FIT_STORE or the platform's user data folder."""
-    return RUNTIME.store()
+def store(*, create: bool = False) -> Store:
+    """The store chosen by --store, FIT_STORE, or the platform's user data folder (or a team
+    database by its URL).
+
+    A folder that does not exist is an error (exit 5), unless the command creates one
+    (``create=True``): a mistyped or unmounted store must never look like an empty caseload.
+    A path that is a file is an error for every command."""
+    chosen = RUNTIME.store()
+    if type(chosen) is Store:  # a database says for itself whether it can be reached
+        check_store_folder(chosen.root, create=create)
+    return chosen
+
+
+def check_store_folder(root: Path, *, create: bool = False) -> None:
+    """Refuse a store path that is a file, or a missing folder unless ``create``."""
+    if root.exists():
+        if not root.is_dir():
+            raise StoreProblem("error.store_not_folder", path=str(root))
+    elif not create:
+        raise StoreProblem("error.store_missing", path=str(root))
 
 
 def settings() -> config_file.Config:
@@ -176,21 +197,22 @@ def now() -> dt.datetime:
 
 
 def parse_date(raw: str | None) -> dt.date | None:
-    """A typed date: ISO ``YYYY-MM-DD`` only (no guessing between 03/04 orders)."""
+    """A typed date: ISO ``YYYY-MM-DD`` or day first ``DD.MM.YYYY``, as import reads them
+    (never month first: no guessing between 03/04 orders)."""
     if raw is None:
         return None
     return iso_date(raw)
 
 
 def iso_date(raw: str) -> dt.date:
-    """Parse exactly ``YYYY-MM-DD`` (a real calendar date) or raise ``error.date_format``."""
-    text = raw.strip()
-    if _ISO_DATE.fullmatch(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise UsageProblem("error.date_format", value=raw)
+    """Parse ``YYYY-MM-DD`` or ``DD.MM.YYYY`` (a real calendar date) or raise
+    ``error.date_format``."""
+    from fitcli.model.dates import parse_day
+
+    day = parse_day(raw)
+    if day is None:
+        raise UsageProblem("error.date_format", value=raw)
+    return day
 
 
 def domain(exc: DomainError) -> FitcliError:
@@ -263,6 +285,7 @@ class FitGroup(TyperGroup):
                     _lang_in(sys.argv[1:] if args is None else args)))
             except FitcliError:
                 i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
+            localize_help(self)  # ~0.5 ms: the catalogue is loaded for the output anyway
             try:
                 result = super().main(args, prog_name, complete_var, False, **extra)
             finally:
@@ -298,7 +321,10 @@ class FitGroup(TyperGroup):
                             reason=exc.strerror or str(exc)))
                 sys.exit(EXIT_STORE)
             if type(exc).__name__ == "NoArgsIsHelpError":
-                sys.exit(2)  # the help was shown; there is no error to add
+                ctx = getattr(exc, "ctx", None)
+                if ctx is not None and _plain_help(self):  # rich help prints itself
+                    echo(ctx.get_help())
+                sys.exit(2)  # the help is the answer; there is no error to add
             if _is_usage_error(exc):
                 line = _usage_line(exc)
                 if line:  # empty for "no arguments": the help was printed instead
@@ -389,6 +415,43 @@ def _stdout_to_nowhere() -> None:
         os.close(null)
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         pass
+def _plain_help(root: Any) -> bool:
+    return getattr(root, "rich_markup_mode", None) is None
+
+
+def localize_help(root: Any) -> None:
+    """Every help text in the user's language: a command's help from ``help.<path>`` (the
+    root's from ``help.fit``), a parameter's from ``help.<path>.<name>`` or the shared
+    ``help.param.<name>``; where the catalogue has no text the English of the code stays.
+    Also plain metavars: no ``<str>``/``<bool>`` type labels, no braces in the usage line."""
+    def walk(command: Any, path: list[str]) -> None:
+        key = "help." + (".".join(path) if path else "fit")
+        text = i18n.translated(key)
+        if text is not None:
+            command.help = text
+            command.short_help = None
+        for param in command.params:
+            _plain_metavar(param)
+            name = param.name or ""
+            found = i18n.translated(f"{key}.{name}") or i18n.translated(f"help.param.{name}")
+            if found is not None and hasattr(param, "help"):
+                param.help = found
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+
+    walk(root, [])
+
+
+def _plain_metavar(param: Any) -> None:
+    """The parameter as people type it: ``ID``, ``[I1 I2 I3 I4]...``, never ``{ID}`` or a
+    type label like ``<str>`` (the vendored parser's defaults in this Typer version)."""
+    if getattr(param, "param_type_name", "") == "argument":
+        param.display_type = lambda ctx: None
+        param.display_type_rich = lambda ctx: None
+        label = param.metavar or (param.name or "").upper()
+        shown = label if param.required or label.startswith("[") else f"[{label}]"
+        piece = shown + ("..." if param.nargs != 1 else "")
+        param.get_usage_pieces = lambda ctx: [piece]
 
 
 def _utf8_when_redirected() -> None:

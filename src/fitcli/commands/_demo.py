@@ -12,7 +12,8 @@ import json
 import shutil
 from pathlib import Path
 
-from fitcli.commands._common import echo, store, today
+from fitcli.commands import _common
+from fitcli.commands._common import check_store_folder, echo, today
 from fitcli.commands._listwork import table_row
 from fitcli.commands._rules import norms_and_rules
 from fitcli.errors import StoreProblem, UsageProblem
@@ -34,17 +35,65 @@ MARKER = "demo-store.json"
 TREND_EXAMPLE = "no_change"  # the archetype whose trend chart the demo shows
 
 
-def run(clients: int, seed: int, store_dir: Path | None, reset: bool) -> None:
-    """Check the target, empty it if allowed, write the caseload, show it."""
-    real_root = store().root
-    target = _resolved(store_dir if store_dir is not None else default_demo_dir(real_root))
-    check_target(target, real_root)
-    prepare(target, reset)
+PARTS = ("table", "flags", "trend")
+
+
+def run(clients: int, seed: int, store_dir: Path | None, reset: bool,
+        part: str | None = None, client_id: str | None = None) -> None:
+    """Check the target, empty it if allowed, write the caseload, show it (or one part of
+    an existing demo store, for a trainer going step by step)."""
+    chosen = _common.RUNTIME.store_option  # `fit --store X demo`: X is the demo store, not X/demo
+    real_root = _common.RUNTIME.store_dir()  # on a team database: "a store folder only"
+    if isinstance(chosen, str):
+        from fitcli.store import is_database_url
+
+        if is_database_url(chosen):
+            raise StoreProblem("error.pg_folder_only", store="PostgreSQL")
+        chosen = Path(chosen)
+    if store_dir is not None:
+        target = _resolved(store_dir)
+        again = f"fit demo --reset --store {shown_path(target)}"
+    elif chosen is not None:
+        target = _resolved(chosen)
+        again = f"fit --store {shown_path(target)} demo --reset"
+    else:
+        target = _resolved(default_demo_dir(real_root))
+        again = "fit demo --reset"
+    if store_dir is not None or chosen is None:
+        check_target(target, real_root)
+    check_store_folder(target, create=True)
+    if part is not None and not reset and (target / MARKER).is_file():
+        show_part(target, part, client_id)
+        return
+    prepare(target, reset, again)
     made = generate(seed, today(), clients, labels())
     if target.parent == _resolved(real_root):
         ensure_private_dir(target.parent)  # the user's data folder: private (0700) from the start
     write(target, made, seed)
-    show(target, made, seed)
+    if part is not None:
+        show_part(target, part, client_id)
+    else:
+        show(target, made, seed)
+
+
+def show_part(target: Path, part: str, client_id: str | None) -> None:
+    """One part of an existing demo store: the table, the flags, or one client's trend."""
+    profile, rules = norms_and_rules()
+    clients = [e.client for e in Store(target).entries() if e.client is not None]
+    flagged = {c.id: evaluate(c, profile, rules, today()) for c in clients}
+    if part == "table":
+        _table(clients, flagged)
+    elif part == "flags":
+        _flags(clients, flagged)
+    else:
+        chosen = Store(target).load(client_id) if client_id else next(
+            (c for c in clients if c.label == t(f"demo.kind.{TREND_EXAMPLE}")), clients[0])
+        _trend_of(chosen, profile, rules)
+
+
+def _table(clients: list[Client], flagged: dict[str, list[Flag]]) -> None:
+    rows = [table_row(client, flagged[client.id]) for client in clients]
+    show_renderable(client_list(rows, flag_header=t("flags.list_column")))
 
 
 def default_demo_dir(real_root: Path) -> Path:
@@ -62,7 +111,7 @@ def check_target(target: Path, real_root: Path) -> None:
         raise UsageProblem("error.demo_real_store", path=str(target))
 
 
-def prepare(target: Path, reset: bool) -> None:
+def prepare(target: Path, reset: bool, again: str = "fit demo --reset") -> None:
     """Make ``target`` an empty demo store, or refuse (nothing is written on refusal)."""
     demo = Store(target)
     marked = (target / MARKER).is_file()
@@ -72,7 +121,7 @@ def prepare(target: Path, reset: bool) -> None:
     if not marked:
         raise StoreProblem("error.demo_not_demo", path=str(target), marker=MARKER)
     if not reset:
-        raise UsageProblem("error.demo_exists", path=str(target))
+        raise UsageProblem("error.demo_exists", path=shown_path(target), reset=again)
     # A marked demo store holds nothing but generated data: empty it whole, unreadable files
     # and stale locks included, so --reset always starts clean.
     for folder in (demo.clients_dir, demo.locks_dir):
@@ -121,8 +170,7 @@ def show(target: Path, made: list[Synthetic], seed: int) -> None:
     flagged = {c.id: evaluate(c, profile, rules, on) for c in clients}
     echo(t("demo.created", clients=len(made), seed=seed, path=str(target)))
     echo()
-    rows = [table_row(client, flagged[client.id]) for client in clients]
-    show_renderable(client_list(rows, flag_header=t("flags.list_column")))
+    _table(clients, flagged)
     echo()
     _flags(clients, flagged)
     echo()
@@ -148,12 +196,23 @@ def _flags(clients: list[Client], flagged: dict[str, list[Flag]]) -> None:
                        counts=counts))
     else:
         lines.append(t("flags.none", clients=checked))
+    import sys
+
+    if sys.stdout.isatty():  # on the projector: wrapped at words, severities coloured
+        from fitcli.render.flags import for_terminal
+
+        width = shutil.get_terminal_size((100, 24)).columns
+        lines = for_terminal(lines, width, colour())
     echo("\n".join(lines))
 
 
 def _trend(made: list[Synthetic], profile: NormProfile, rules: RuleSettings) -> None:
     """One client's trend chart and summary, as `fit trend` shows them."""
     client = next((m.client for m in made if m.kind == TREND_EXAMPLE), made[0].client)
+    _trend_of(client, profile, rules)
+
+
+def _trend_of(client: Client, profile: NormProfile, rules: RuleSettings) -> None:
     result = trajectory(client, profile, max_intake=rules.etr_max_intake,
                         amber_min_pct=rules.below_target_amber_min_pct)
     columns = shutil.get_terminal_size((80, 24)).columns

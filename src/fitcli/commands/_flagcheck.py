@@ -49,6 +49,7 @@ class Job:
     as_json: bool
     closed_too: bool  # clients named on the command line are checked even when closed
     rater: str | None = None  # --rater: only this rater's flags ("self": the client's own)
+    verbose: bool = False  # --verbose: each flag line names its rule id
 
 
 @dataclass
@@ -107,7 +108,8 @@ def check(job: Job, entries: Iterable[Entry],
             rendered = [json.dumps([view.flag_dict(f, client.age_group) for f in shown],
                                    ensure_ascii=False)[1:-1]]
         else:
-            rendered = view.client_block(client.id, client.age_group, shown, column)
+            rendered = view.client_block(client.id, client.age_group, shown, column,
+                                         verbose=job.verbose)
         found.clients.append((shown[0].severity.rank, client.id, rendered))
     return found
 

@@ -20,7 +20,9 @@ from pathlib import Path
 
 from fitcli.commands import _pool
 from fitcli.i18n import current_language, num, set_language, t
-from fitcli.model.alerts import Flag, RuleSettings, evaluate, worst
+from fitcli.model.alerts import Flag, RuleSettings, Severity, at_or_above, evaluate, worst
+from fitcli.model.change import change
+from fitcli.model.ids import id_key
 from fitcli.model.norms import NormProfile
 from fitcli.model.scores import Client
 from fitcli.render.data import latest_total, summary_dict
@@ -44,6 +46,8 @@ class Job:
     show_all: bool
     as_json: bool
     practitioner: str | None = None  # only this practitioner's clients
+    prefix: str | None = None  # only IDs starting so (case ignored)
+    flagged: bool = False  # only clients with a red or amber flag
 
 
 @dataclass
@@ -76,23 +80,40 @@ def rows(job: Job, entries: Iterable[Entry], report: Callable[[str], None] | Non
             continue
         if job.practitioner is not None and client.practitioner != job.practitioner:
             continue
+        if job.prefix and not id_key(client.id).startswith(id_key(job.prefix)):
+            continue
+        flags: list[Flag] | None = None
+        if job.flagged:
+            flags = evaluate(client, job.profile, job.rules, job.today)
+            if not at_or_above(flags, Severity.AMBER):
+                continue
         if job.as_json:
             done.rows.append((json.dumps(summary_dict(client), ensure_ascii=False),))
             continue
-        done.rows.append(table_row(client, evaluate(client, job.profile, job.rules, job.today)))
+        if flags is None:
+            flags = evaluate(client, job.profile, job.rules, job.today)
+        done.rows.append(table_row(client, flags))
     return done
 
 
 def table_row(client: Client, flags: list[Flag]) -> Row:
-    """A client's cells in the caseload table, the last its most severe flag."""
-    from fitcli.render.flags import severity_word
+    """A client's cells in the caseload table (render.tables.client_list), the last two its
+    most severe flag in words and that flag's severity ("" without a flag)."""
+    from fitcli.render.flags import rule_name, severity_word
 
     flag = worst(flags)
+    own = client.ors_ratings()
+    intake = own[0][1].total if own else None
+    latest = own[-1][1].total if own else None
+    delta = change(intake, latest) if intake is not None and latest is not None \
+        and len(own) > 1 else None
     return (client.id, t(f"age_group.{client.age_group}"), t(f"status.{client.status}"),
-            str(len(client.sessions)), num(latest_total(client, "ors")),
+            str(len(client.sessions)), num(intake), num(latest_total(client, "ors")),
+            "-" if delta is None else ("+" if delta > 0 else "") + num(delta),
             num(latest_total(client, "srs")),
             client.last_date.isoformat() if client.last_date else "-", client.label,
-            f"{severity_word(flag.severity)} {flag.rule}" if flag else "-")
+            f"{severity_word(flag.severity)} {rule_name(flag.rule)}" if flag else "-",
+            flag.severity.value if flag else "")
 
 
 def run(job: Job, store: Store, report: Callable[[str], None]) -> Listed:

@@ -20,6 +20,12 @@ _EXTRA = re.compile(r"^Got unexpected extra argument(?:\(s\)|s)? \((?P<args>.*)\
 _NO_COMMAND = re.compile(r"^No such command (?P<name>'[^']*'|\"[^\"]*\")")
 _NEEDS_VALUE = re.compile(r"requires (an argument|\d+ arguments)")
 _TAKES_NO_VALUE = re.compile(r"does not take a value")
+# Never suggested for a word that merely looks alike ('rename' is not 'remove').
+DESTRUCTIVE = frozenset({"remove"})
+# Words people type for a command, suggested when that command exists.
+SYNONYMS = {"rename": "edit", "change": "edit", "modify": "edit", "update": "edit",
+            "set": "edit", "delete": "remove", "rm": "remove", "erase": "remove",
+            "new": "add", "create": "add", "ls": "list", "close": "close", "end": "close"}
 
 
 def usage_message(exc: Any) -> str:
@@ -147,7 +153,10 @@ def _plain_usage(exc: Any) -> str | None:
         text = t("usage.no_such_command", name=name)
         ctx = getattr(exc, "ctx", None)
         commands = list(getattr(getattr(ctx, "command", None), "commands", {}) or {})
-        close = difflib.get_close_matches(name, commands)
+        close = [c for c in difflib.get_close_matches(name, commands) if c not in DESTRUCTIVE]
+        meant = SYNONYMS.get(name.lower())
+        if meant in commands:  # what the word means, not what it looks like
+            close = [meant]
         if close:
             text += " " + t("usage.did_you_mean", names=_quoted(close))
         return text

@@ -16,7 +16,14 @@ from fitcli.commands._common import (
     store,
     today,
 )
-from fitcli.commands._params import AgeGroupOpt, ClientIdArg, DateOpt, JsonOpt, YesOpt
+from fitcli.commands._params import (
+    AgeGroupOpt,
+    ClientIdArg,
+    DateOpt,
+    JsonOpt,
+    YesOpt,
+    choice,
+)
 from fitcli.errors import EXIT_STORE, UsageProblem
 from fitcli.i18n import current_language, t
 from fitcli.model import meetings
@@ -53,7 +60,7 @@ def add(
     label: Annotated[str, typer.Option(
         "--label", help="Short note for yourself, e.g. 'family therapy'. Never a name.")] = "",
     start: Annotated[str | None, typer.Option(
-        "--start", metavar="YYYY-MM-DD", help="Start of the episode (default: today).",
+        "--start", metavar="DATE", help="Start of the episode (default: today).",
         show_default=False)] = None,
     practitioner: PractitionerOpt = None,
     as_json: JsonOpt = False,
@@ -75,7 +82,7 @@ def add(
                                  today=today().isoformat()))
     client = Client(id=client_id, age_group=age_group, label=clean_label, start=start_date,
                     practitioner=responsible)
-    store().create(client)
+    store(create=True).create(client)
     if as_json:
         emit_json(client_dict(client))
     else:
@@ -84,15 +91,21 @@ def add(
 
 @app.command("list")
 def list_clients(
+    prefix: Annotated[str | None, typer.Argument(
+        metavar="[PREFIX]", show_default=False,
+        help="Only clients whose ID starts with this (case ignored), e.g. C0.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Include closed clients.")] = False,
+    flagged: Annotated[bool, typer.Option(
+        "--flagged", help="Only clients with a red or amber flag.")] = False,
     practitioner: Annotated[str | None, typer.Option(
         "--practitioner", metavar="CODE", show_default=False,
         help="Only the clients this practitioner is responsible for.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List open clients (all with --all): meetings, latest ORS and SRS, last date.
+    """List open clients (all with --all): meetings, intake, latest ORS and change, SRS,
+    last date and the most severe flag.
 
-    Example: fit client list --all --practitioner anna
+    Example: fit client list C0 --flagged --practitioner anna
     """
     from fitcli.commands import _listwork
     from fitcli.commands._rules import norms_and_rules
@@ -101,7 +114,8 @@ def list_clients(
     job = _listwork.Job(root=getattr(store(), "root", Path()), lang=current_language(),
                         profile=profile, rules=rules, today=today(), show_all=show_all,
                         as_json=as_json,
-                        practitioner=None if practitioner is None else practitioner.strip())
+                        practitioner=None if practitioner is None else practitioner.strip(),
+                        prefix=prefix or None, flagged=flagged)
     listed = _listwork.run(job, store(), report=fail_line)
     if as_json:  # the text of emit_json(list of summary_dict), built piece by piece
         sys.stdout.write(json_safe("[" + ", ".join(row[0] for row in listed.rows) + "]")
@@ -141,7 +155,9 @@ def show_client(client_id: ClientIdArg, as_json: JsonOpt = False) -> None:
 def close(
     client_id: ClientIdArg,
     reason: Annotated[Literal["planned", "dropout", "referred", "other"], typer.Option(
-        "--reason", case_sensitive=False, help="Why the episode ended.", show_default=False)],
+        "--reason", metavar="REASON", show_default=False,
+        parser=choice("close_reason", ("planned", "dropout", "referred", "other"), "--reason"),
+        help="Why the episode ended: planned, dropout, referred or other.")],
     date: DateOpt = None,
 ) -> None:
     """Close a client's episode (planned ending, drop-out, referral or other).
@@ -153,6 +169,54 @@ def close(
         client_id, lambda c: (updated := meetings.close(c, reason, on, today()), updated))
     echo(t("client.closed", client=closed.id, reason=t(f"close_reason.{reason}"),
            date=on.isoformat()))
+
+
+@app.command("edit")
+def edit(
+    client_id: ClientIdArg,
+    label: Annotated[str | None, typer.Option(
+        "--label", help="New short note for yourself. Never a name.",
+        show_default=False)] = None,
+    age_group: Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
+        "--age-group", metavar="GROUP", show_default=False,
+        parser=choice("age_group", ("adult", "adolescent", "child"), "--age-group"),
+        help="New age group, e.g. when an adolescent turns 18.")] = None,
+    start: Annotated[str | None, typer.Option(
+        "--start", metavar="DATE", show_default=False,
+        help="New start of the episode (on or before the first visit).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a client's label, age group or episode start; the old values stay in the
+    client's history ('fit client show').
+
+    Example: fit client edit C001 --age-group adult
+    """
+    from fitcli.model.details import edit as change_details
+
+    clean = _label(label) if label is not None else None
+    on = parse_date(start)
+
+    def apply(c: Client) -> tuple[Client, Client]:
+        updated = change_details(c, now=_common.now(), today=today(), age_group=age_group,
+                                 label=clean, start=on)
+        return updated, updated
+
+    try:
+        done = store().update(client_id, apply)
+    except DomainError as exc:
+        raise domain(exc) from None
+    if as_json:
+        emit_json(client_dict(done))
+        return
+    for change in done.edits[-3:]:
+        if change.at != done.edits[-1].at:
+            continue
+        now_value = {"age_group": t(f"age_group.{done.age_group}"), "label": done.label,
+                     "start": done.start.isoformat()}[change.field]
+        before = (t(f"age_group.{change.previous}") if change.field == "age_group"
+                  else change.previous or "-")
+        echo(t("client.edited", client=done.id, field=t(f"client.field.{change.field}"),
+               before=before, after=now_value or "-"))
 
 
 @app.command("reopen")

@@ -27,19 +27,37 @@ ResetOpt = Annotated[bool, typer.Option(
     "--reset", help="Rebuild an existing demo store from scratch (required when it exists).")]
 
 
+ShowOpt = Annotated[str | None, typer.Option(
+    "--show", metavar="PART", show_default=False,
+    help="Show one part of the demo store (made first if it does not exist): table, flags "
+         "or trend (with a client ID, default the 'no change' example).")]
+ShowIdArg = Annotated[str | None, typer.Argument(
+    metavar="[ID]", show_default=False, help="The client whose trend --show trend shows.")]
+
+
 def demo(
+    client_id: ShowIdArg = None,
     clients: ClientsOpt = DEFAULT_CLIENTS,
     seed: SeedOpt = DEFAULT_SEED,
     store_dir: DemoStoreOpt = None,
     reset: ResetOpt = False,
+    show: ShowOpt = None,
 ) -> None:
     """Create a synthetic training caseload in a separate demo store and show it.
 
     The caseload is the same for the same seed (and day). An existing demo store is only
     rebuilt with --reset; a folder not made by fit demo is never touched, nor the real store.
 
+    One part at a time, for a trainer: fit demo --show table, --show flags, --show trend D004.
+
     Example: fit demo --reset --clients 30 --seed 7
     """
     from fitcli.commands import _demo
+    from fitcli.commands._params import resolve_choice
 
-    _demo.run(clients, seed, store_dir, reset)
+    part = resolve_choice(show, "demo.part", _demo.PARTS, "--show") if show else None
+    if client_id is not None and part != "trend":
+        from fitcli.errors import UsageProblem
+
+        raise UsageProblem("error.demo_id_needs_trend", client=client_id)
+    _demo.run(clients, seed, store_dir, reset, part, client_id)

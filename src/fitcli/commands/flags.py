@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 import typer
 
 from fitcli.commands._common import echo, fail_line, store, today
-from fitcli.commands._params import RaterFilterOpt
+from fitcli.commands._params import RaterFilterOpt, choice
 from fitcli.errors import EXIT_FLAGS_FOUND, EXIT_STORE, NotFound
 from fitcli.i18n import t
 from fitcli.model.ids import id_key
@@ -16,10 +16,12 @@ IdsArg = Annotated[list[str] | None, typer.Argument(
     help="Clients to check (default: every open client). Closed clients given here are "
          "checked too.")]
 SeverityOpt = Annotated[Literal["red", "amber", "info"] | None, typer.Option(
-    "--severity", case_sensitive=False, show_default=False,
+    "--severity", metavar="LEVEL", show_default=False,
+    parser=choice("severity", ("red", "amber", "info"), "--severity"),
     help="Show only flags at or above this level.")]
 FailOnOpt = Annotated[Literal["red", "amber"] | None, typer.Option(
-    "--fail-on", case_sensitive=False, show_default=False,
+    "--fail-on", metavar="LEVEL", show_default=False,
+    parser=choice("severity", ("red", "amber"), "--fail-on"),
     help="Exit with 1 if any flag at or above this level was found (for scripts).")]
 
 
@@ -43,6 +45,9 @@ def flags(
     = False,
     fail_on: FailOnOpt = None,
     rater: RaterFilterOpt = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Name each flag's rule id (as in --json and 'fit rules').")]
+    = False,
 ) -> None:
     """List alert flags (red, amber, info) per client and rater, most severe first.
 
@@ -70,7 +75,7 @@ def flags(
     job = Job(root=store().root, lang=current_language(), profile=profile, rules=rules,
               today=today(), only=Severity(severity) if severity else Severity.INFO,
               fail_level=Severity(fail_on) if fail_on else None, as_json=as_json,
-              closed_too=given is not None, rater=code)
+              closed_too=given is not None, rater=code, verbose=verbose)
     # Clients stream through (on several cores for a big store); only their rendered flags
     # are kept, to be listed most severe client first.
     found = run(job, store(), given, report=fail_line)
@@ -83,6 +88,13 @@ def flags(
     else:
         lines = [line for *_, block in listed for line in block]
         lines.append(view.summary(found.counted, len(listed), found.checked))
+        if sys.stdout.isatty():  # a person reads it: wrapped to the screen, severities coloured
+            import shutil
+
+            from fitcli.render.console import colour_wanted
+
+            width = shutil.get_terminal_size((100, 24)).columns
+            lines = view.for_terminal(lines, width, colour_wanted())
         echo("\n".join(lines))
     if found.problem_count:
         sys.exit(EXIT_STORE)

@@ -248,7 +248,7 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
     with status(t("import.checking", file=name), on_terminal):
         read = import_source.read(data, fmt, reading.sheet, reading.encoding, mapped)
         parsed = read.parsed
-        st = store()
+        st = store(create=create_clients or parsed.format == "json")  # a backup makes clients
         keys = ({id_key(r.client) for r in parsed.rows} | set(parsed.templates)
                 | import_source.unread_keys(parsed))
         existing = _existing(st, keys)

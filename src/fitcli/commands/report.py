@@ -6,20 +6,22 @@ from typing import Annotated, Literal
 import typer
 
 from fitcli.commands._common import emit_json, parse_date, store
-from fitcli.commands._params import JsonOpt
+from fitcli.commands._params import AGE_GROUPS, JsonOpt, choice
 from fitcli.errors import EXIT_STORE, UsageProblem
 
 FromOpt = Annotated[str | None, typer.Option(
-    "--from", metavar="YYYY-MM-DD", show_default=False,
+    "--from", metavar="DATE", show_default=False,
     help="Only clients with a meeting on or after this date.")]
 ToOpt = Annotated[str | None, typer.Option(
-    "--to", metavar="YYYY-MM-DD", show_default=False,
+    "--to", metavar="DATE", show_default=False,
     help="Only clients with a meeting on or before this date; later meetings are ignored.")]
 AgeOpt = Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
-    "--age-group", case_sensitive=False, show_default=False,
+    "--age-group", metavar="GROUP", show_default=False,
+    parser=choice("age_group", AGE_GROUPS, "--age-group"),
     help="Only adult, adolescent or child clients.")]
 StatusOpt = Annotated[Literal["open", "closed", "all"], typer.Option(
-    "--status", case_sensitive=False, help="Open, closed or all episodes.")]
+    "--status", metavar="STATUS", parser=choice("status", ("open", "closed", "all"), "--status"),
+    help="Open, closed or all episodes.")]
 NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Tables only, no charts.")]
 
 

@@ -33,7 +33,7 @@ from fitcli.render.data import session_dict
 from fitcli.render.safe import printable
 
 ItemsArg = Annotated[list[str] | None, typer.Argument(
-    metavar="[I1 I2 I3 I4]", show_default=False,
+    metavar="I1 I2 I3 I4", show_default=False,
     help="The four item scores, 0-10 with one decimal ('4.5' or '4,5'). "
          "Left out on a terminal: you are asked for each.")]
 TotalOpt = Annotated[str | None, typer.Option(
@@ -95,9 +95,18 @@ def _rating(form: Form, client_id: str, items: list[str] | None, total: str | No
             client = store().load(client_id)
             # refuse a closed client, a wrong --session or a form the visit already holds
             # before four questions, not after
-            meetings.check_recordable(client, form, rater, today=today(), date=on,
-                                      session=session)
-            return Rating.from_items(_prompt_items(form, client), rater)
+            place = meetings.locate(client, form, rater, today=today(), date=on,
+                                    session=session)
+            visit = len(client.sessions) + 1 if place.index is None else place.index + 1
+            who = t("logged.rater_self") if rater == SELF else t("logged.rater", rater=rater)
+            sys.stderr.write(t("prompt.header", form=form.upper(), client=client.id,
+                               session=visit, date=place.date.isoformat(), rater=who) + "\n")
+            rating = Rating.from_items(_prompt_items(form, client), rater)
+            if not _common.confirm(t("prompt.confirm", form=form.upper(),
+                                     total=num(rating.total), client=client.id)):
+                sys.stderr.write(t("prompt.cancelled") + "\n")
+                raise typer.Exit(0)
+            return rating
         if len(items) != ITEM_COUNT:
             raise UsageProblem("error.items_count", form=form, count=len(items))
         a, b, c, d = (parse_item(i) for i in items)
@@ -144,7 +153,7 @@ def raised_flags(form: Form, done: meetings.Recorded) -> list[str]:
     client = done.client
     flags = at_or_above(evaluate(client, profile, rules, today()), Severity.AMBER)
     return [t("flags.logged", severity=severity_word(f.severity),
-              message=message(f, client.age_group), rule=f.rule)
+              message=message(f, client.age_group))
             for f in flags
             if f.session == done.session.session and f.rule.startswith(f"{form}-")
             and f.rater == done.rater]

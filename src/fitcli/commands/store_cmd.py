@@ -24,7 +24,7 @@ def path() -> None:
 
     Example: fit store path
     """
-    echo(_describe(store()))
+    echo(_describe(store(create=True)))  # only says where; creates nothing
 
 
 @app.command("init")
@@ -39,12 +39,14 @@ def init() -> None:
     """
     from fitcli.store.database import MIGRATIONS, PgStore
 
-    st = store()
+    st = store(create=True)
     if not isinstance(st, PgStore):
         from fitcli.store import ensure_private_dir
 
+        existed = st.root.is_dir()
         ensure_private_dir(st.root)
-        echo(t("store.init_folder", store=_describe(st)))
+        ensure_private_dir(st.root / "clients", tighten=True)
+        echo(t("store.exists" if existed else "store.created", path=str(st.root)))
         return
     applied = st.init()
     newest = MIGRATIONS[-1][0]

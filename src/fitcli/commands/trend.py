@@ -15,7 +15,8 @@ WidthOpt = Annotated[int | None, typer.Option(
     help="Chart width in columns (default: the terminal width, at most 120).")]
 HeightOpt = Annotated[int | None, typer.Option(
     "--height", metavar="H", min=10, show_default=False,
-    help="Chart height in rows (default: 20).")]
+    help="Chart height in rows (default: what fits the terminal beside the table, at most "
+         "20).")]
 NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Table and summary only.")]
 TrendRaterOpt = Annotated[str | None, typer.Option(
     "--rater", metavar="CODE", show_default=False,
@@ -65,14 +66,24 @@ def trend(
     if as_json:
         emit_json(view.trend_dict(client, result))
         return
+    text: list[str] = view.table(client, result) if client.sessions else []
+    text += view.summary(client, result, fallback)
     lines: list[str] = []
     if not no_chart and any(p.ors is not None or p.srs is not None for p in result.points):
-        columns = shutil.get_terminal_size((80, 24)).columns
-        w = width or max(view.CHART_MIN_WIDTH, min(columns, view.CHART_MAX_WIDTH))
-        h = height or view.CHART_HEIGHT
+        size = shutil.get_terminal_size((80, 24))
+        w = width or max(view.CHART_MIN_WIDTH, min(size.columns, view.CHART_MAX_WIDTH))
+        h = height or default_height(size.lines, len(text), sys.stdout.isatty())
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         lines.append(view.chart(result, w, h, colour))
-    if client.sessions:
-        lines += view.table(client, result)
-    lines += view.summary(client, result, fallback)
-    echo("\n".join(lines))
+    echo("\n".join(lines + text))
+
+
+def default_height(screen_rows: int, text_rows: int, on_terminal: bool) -> int:
+    """The chart's height: on a terminal, what is left of the screen once the table, the
+    summary, the legend and the prompt are shown (so nothing scrolls away), between the
+    smallest readable chart and the usual one; elsewhere the usual one."""
+    from fitcli.render.trend import CHART_HEIGHT, CHART_MIN_HEIGHT
+
+    if not on_terminal:
+        return CHART_HEIGHT
+    return max(CHART_MIN_HEIGHT, min(CHART_HEIGHT, screen_rows - text_rows - 2))

@@ -70,6 +70,7 @@ def locate(client: Client, form: Form, rater: Rater, *, today: dt.date,
     except the scores, so a terminal can refuse before anyone types four of them."""
     if date is not None:
         _check_date(date, today)
+        _check_started(client, date)
     sessions = client.sessions
     count = len(sessions)
     if session is not None:
@@ -166,6 +167,13 @@ def _check_move(client: Client, index: int, date: dt.date | None) -> None:
                           session=old.session)
 
 
+def _check_started(client: Client, date: dt.date) -> None:
+    """No visit is dated before the episode started (closing would then be refused)."""
+    if date < client.start:
+        raise DomainError("error.date_before_start", date=date.isoformat(),
+                          start=client.start.isoformat(), client=client.id)
+
+
 def _check_after(last: Session | None, date: dt.date) -> None:
     """A new visit is never dated before the client's latest one."""
     if last is not None and date < last.date:
@@ -196,6 +204,7 @@ def _append(client: Client, new: Sequence[tuple[dt.date, Rating | None, Rating |
         if ors is None and srs is None:
             raise ValueError("a visit holds an ORS, an SRS or both")
         _check_date(date, today)
+        _check_started(client, date)
         _check_after(last, date)
         last = _new_visit(len(sessions) + 1, date, ors, srs)
         sessions.append(last)

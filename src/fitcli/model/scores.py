@@ -359,6 +359,16 @@ class RemovedVisit(BaseModel):
     visit: Session
 
 
+class DetailChange(BaseModel):
+    """A client detail changed with ``fit client edit``: what it was, and when it changed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    field: Literal["age_group", "label", "start"]
+    previous: str
+    at: dt.datetime
+
+
 class Closure(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -388,6 +398,7 @@ class Client(BaseModel):
     excluded: Exclusion | None = None
     sessions: tuple[Session, ...] = ()
     removed: tuple[RemovedVisit, ...] = ()
+    edits: tuple[DetailChange, ...] = ()  # earlier age group, label or start, kept
     # the responsible practitioner (optional: solo stores and older files have none)
     practitioner: str | None = Field(default=None, exclude_if=_no_practitioner)
 

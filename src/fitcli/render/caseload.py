@@ -248,24 +248,29 @@ def scatter_chart(r: Report, width: int | None = None, height: int = SCATTER_HEI
     """Jacobson-Truax style: intake (x) against latest ORS (y), 0-40 on both axes, with the
     RCI band around "no change" and each age group's cutoff on both axes (Jacobson & Truax
     1991)."""
+    from fitcli.render.plot import hline, ticks_with, vline
+
     figure = _figure()
-    figure.plot_size(chart_width(width), height)
+    chart_w = chart_width(width)
+    figure.plot_size(chart_w, height)
     figure.title(t("report.chart.scatter", n=r.included))
+    cutoffs = sorted({o.cutoff for o in r.outcomes})
+    for cutoff in cutoffs:  # first: the points drawn after them stay visible
+        hline(figure, cutoff, 0.0, 40.0, marker="┈")
+        vline(figure, cutoff, 0.0, 40.0, marker="┊")
     rci = r.rci
     for lower in (True, False):  # the band edges: latest = intake +- RCI
         xs, ys = ((rci, 40.0), (0.0, 40.0 - rci)) if lower else ((0.0, 40.0 - rci), (rci, 40.0))
         figure.draw(figure.segment(xs, ys, marker="·"))
-    cutoffs = sorted({o.cutoff for o in r.outcomes})
-    for cutoff in cutoffs:
-        figure.line(cutoff, "horizontal", style="dotted")
-        figure.line(cutoff, "vertical", style="dotted")
     for c in CLASSIFICATIONS:
         points = [o for o in r.outcomes if o.classification == c]
         if points:
             figure.draw(figure.signal([o.intake for o in points], [o.latest for o in points],
                                       marker=MARKERS[c]))
-    ticks = sorted({0.0, 10.0, 20.0, 30.0, 40.0} | set(cutoffs))
-    for axis in ("x", "y"):
+    # rows: all but title, borders, x ticks and label; columns: all but the y labels, borders
+    axes = {"y": ticks_with(cutoffs, height - 5),
+            "x": ticks_with(cutoffs, chart_w - 4, gap=3)}  # x labels need room side by side
+    for axis, ticks in axes.items():
         figure.ruler(axis).lim(0, 40)
         figure.ruler(axis).ticks(ticks, [num(v, 0) for v in ticks])
     figure.label(t("report.chart.intake"), "x")

@@ -175,12 +175,53 @@ def _where(session: int | None) -> str:
 
 
 def flag_line(flag: Flag, age_group: AgeGroup = "adult", indent: str = "  ",
-              column: dict[Severity, str] | None = None) -> str:
-    """``  RED    meeting 5: <message>  [rule-id; source]``"""
+              column: dict[Severity, str] | None = None, verbose: bool = False) -> str:
+    """``  RED    meeting 5: <message> [source: <source>]``, all in the user's language;
+    ``verbose`` adds the rule id ``[rule-id]`` for scripts and support."""
     column = column or _severity_column()
     where = _where(flag.session)
-    return (f"{indent}{column[flag.severity]}  {where}: "
-            f"{message(flag, age_group)}  [{flag.rule}; {source(flag)}]")
+    line = (f"{indent}{column[flag.severity]}  {where}: {message(flag, age_group)} "
+            f"[{_template(current_language(), 'flags.source').format(source=source(flag))}]")
+    return f"{line} [{flag.rule}]" if verbose else line
+
+
+def rule_name(rule: str) -> str:
+    """A rule's short name in the user's language (the Flag column, headlines)."""
+    return t(f"rule.{rule}.name")
+
+
+# ANSI colours of the severity words on a colour terminal: red, amber (yellow), info plain.
+_ANSI = {Severity.RED: "\x1b[1;31m", Severity.AMBER: "\x1b[1;33m"}
+_RESET = "\x1b[0m"
+
+
+def for_terminal(lines: list[str], width: int, colour: bool,
+                 column: dict[Severity, str] | None = None, indent: str = "  ") -> list[str]:
+    """Flag listings for a person at a terminal: each flag line wrapped at word boundaries
+    to ``width`` with a hanging indent under its message, and the severity word coloured
+    when ``colour``. Other lines (client headers, the summary) are wrapped only."""
+    import textwrap
+
+    column = column or _severity_column()
+    words = {w: s for s, w in column.items()}
+    size = len(next(iter(column.values())))
+    hang = " " * (len(indent) + size + 2)
+    out: list[str] = []
+    for line in lines:
+        severity = words.get(line[len(indent):len(indent) + size])
+        is_flag = line.startswith(indent) and severity is not None
+        pieces = textwrap.wrap(line, width=max(width, 40), subsequent_indent=hang if is_flag
+                               else "  ", break_long_words=False, break_on_hyphens=False,
+                               initial_indent="") or [line]
+        if is_flag:
+            pieces[0] = indent + pieces[0].lstrip()  # textwrap drops the leading indent
+            if colour and severity in _ANSI:
+                start = len(indent)
+                word = pieces[0][start:start + size]
+                pieces[0] = (pieces[0][:start] + _ANSI[severity] + word.rstrip() + _RESET
+                             + word[len(word.rstrip()):] + pieces[0][start + size:])
+        out += pieces
+    return out
 
 
 def tally(flags: list[Flag], into: dict[Severity, int] | None = None) -> dict[Severity, int]:
@@ -212,11 +253,12 @@ def severity_column() -> dict[Severity, str]:
 
 
 def client_block(client_id: str, age_group: AgeGroup, flags: list[Flag],
-                 column: dict[Severity, str] | None = None) -> list[str]:
+                 column: dict[Severity, str] | None = None,
+                 verbose: bool = False) -> list[str]:
     """A client's header line and one line per flag (as given: most severe first)."""
     column = column or _severity_column()
     return [t("flags.client_header", client=client_id, counts=counts(tally(flags))),
-            *(flag_line(f, age_group, column=column) for f in flags)]
+            *(flag_line(f, age_group, column=column, verbose=verbose) for f in flags)]
 
 
 def summary(counted: dict[Severity, int], clients: int, checked: int) -> str:

@@ -31,27 +31,45 @@ def _local(moment: dt.datetime) -> str:
 # without wrapping, at a fraction of the time and memory (Rich measures and keeps every
 # cell as styled segments; 100,000 clients took minutes and gigabytes).
 RICH_MAX_ROWS = 1000
-_LIST_KEYS = ("list.id", "list.age_group", "list.status", "list.meetings", "list.latest_ors",
-              "list.latest_srs", "list.last_date", "list.label")
-_NUMERIC = frozenset({"list.meetings", "list.latest_ors", "list.latest_srs"})
+_LIST_KEYS = ("list.id", "list.age_group", "list.status", "list.meetings", "list.intake_ors",
+              "list.latest_ors", "list.change", "list.latest_srs", "list.last_date",
+              "list.label")
+_NUMERIC = frozenset({"list.meetings", "list.intake_ors", "list.latest_ors", "list.change",
+                      "list.latest_srs"})
+SEVERITY_STYLES = {"red": "bold red", "amber": "bold yellow"}  # info: the terminal's own
+
+
+def flag_cell(severity: str, text: str) -> Any:
+    """A Flag cell: ``RED no change`` with the severity word coloured (on a colour terminal;
+    rich leaves colour out for pipes and with NO_COLOR)."""
+    from rich.text import Text
+
+    word, _, rest = text.partition(" ")
+    shown = Text(printable(word), style=SEVERITY_STYLES.get(severity, ""))
+    if rest:
+        shown.append(" " + printable(rest))
+    return shown
 
 
 def client_list(rows: list[tuple[str, ...]], flag_header: str) -> Any:
     """The caseload table: one row of cells per client (see commands/_listwork.py), the
-    last one its most severe flag."""
+    last two its most severe flag in words and that flag's severity. Nothing is cut: on a
+    narrow terminal each client's row is stacked instead (render.layout); a long list is
+    laid out as plain columns."""
     headers = [t(key) for key in _LIST_KEYS] + [flag_header]
-    right = [key in _NUMERIC for key in _LIST_KEYS] + [False]
     if len(rows) > RICH_MAX_ROWS:
-        return _plain_table(headers, rows, right)
-    from rich.table import Table
+        right = [key in _NUMERIC for key in _LIST_KEYS] + [False]
+        return _plain_table(headers, [row[:-1] for row in rows], right)
+    from fitcli.render.layout import Column, Folding
 
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for key, header in zip((*_LIST_KEYS, "flag"), headers, strict=True):
-        # IDs, numbers and dates never wrap or get cut; words wrap instead on narrow terminals.
-        table.add_column(cell(header), justify="right" if key in _NUMERIC else "left",
-                         no_wrap=key in (*_NUMERIC, "list.id", "list.last_date"))
+    columns = [Column(header, "right" if key in _NUMERIC else "left",
+                      wrap=key in ("list.label", "flag"))
+               for key, header in zip((*_LIST_KEYS, "flag"), headers, strict=True)]
+    table = Folding(columns)
     for row in rows:
-        table.add_row(*map(cell, row))
+        *cells, flag, severity = row
+        table.rows.append([*map(cell, cells), flag_cell(severity, flag) if severity else flag])
+    return table
     return table
 
 
@@ -94,7 +112,7 @@ def client_detail(client: Client) -> Any:
                             date=client.excluded.date.isoformat())))
     if not client.sessions:
         lines.append(cell(t("show.no_meetings", client=client.id)))
-        return Group(*lines)
+        return Group(*lines, *_edit_lines(client))
     ors_labels = " / ".join(item_labels("ors", client.age_group))
     srs_labels = " / ".join(item_labels("srs", client.age_group))
     lines.append(cell(t("show.items_legend", ors=ors_labels, srs=srs_labels), style="dim"))
@@ -129,12 +147,26 @@ def client_detail(client: Client) -> Any:
                                 at=_local(gone.at))))
             for c in gone.visit.corrections:
                 lines.append(cell("  " + _correction_line(gone.visit.session, c)))
+    lines += _edit_lines(client)
     merged = [s for s in client.sessions if s.formerly]
     if merged:
         lines.append(cell(t("show.formerly", visits="; ".join(
             t("show.formerly_one", session=s.session,
               records=", ".join(str(n) for n in s.formerly)) for s in merged)), style="dim"))
     return Group(*lines)
+
+
+def _edit_lines(client: Client) -> list[Any]:
+    """The details changed with `fit client edit`, each with its earlier value."""
+    if not client.edits:
+        return []
+    lines: list[Any] = [cell(t("show.edits"), style="bold")]
+    for change in client.edits:
+        before = (t(f"age_group.{change.previous}") if change.field == "age_group"
+                  else change.previous or "-")
+        lines.append(cell(t("show.edit_line", field=t(f"client.field.{change.field}"),
+                            before=before, at=_local(change.at))))
+    return lines
 
 
 def rater_word(rater: str) -> str:

@@ -69,7 +69,7 @@ def trend_dict(client: Client, trend: Trajectory) -> dict[str, Any]:
 
 def chart(trend: Trajectory, width: int, height: int, colour: bool) -> str:
     """ORS and SRS per meeting, the ETR path and the cutoff on a 0-40 axis, with a legend."""
-    from fitcli.render.plot import load
+    from fitcli.render.plot import hline, load
 
     fig = load().figure
     fig.clear()  # plotext 6 keeps one global figure: never inherit an earlier chart
@@ -89,16 +89,20 @@ def chart(trend: Trajectory, width: int, height: int, colour: bool) -> str:
         fig.draw(sig)
         legend.append(f"{symbol} {label}")
 
+    if sessions:  # first, so every score drawn after it stays visible where they cross
+        lo, hi = min(sessions), max(sessions)
+        # a series of its own, not plotext's line(), which paints a background band
+        hline(fig, trend.cutoff, lo - 0.5 if lo == hi else lo, hi + 0.5 if lo == hi else hi)
     series([(p.session, p.etr) for p in trend.points if p.etr is not None], "dot", "•",
            t("trend.legend_etr"))
     series([(p.session, p.srs) for p in trend.points if p.srs is not None], "braille", "⠉",
            t("trend.legend_srs"))
     series([(p.session, p.ors) for p in trend.points if p.ors is not None], "hd", "▚",
            t("trend.legend_ors"))
-    fig.line(trend.cutoff)
     legend.append("─ " + t("trend.legend_cutoff", cutoff=num(trend.cutoff)))
     fig.ruler("y").lim(0, 40)
-    fig.ruler("y").ticks([0, 10, 20, 30, 40])
+    positions, labels = y_ticks(trend.cutoff, height)
+    fig.ruler("y").ticks(positions, labels)
     if sessions:
         lo, hi = min(sessions), max(sessions)
         fig.ruler("x").lim(lo - 0.5 if lo == hi else lo, hi + 0.5 if lo == hi else hi)
@@ -110,6 +114,18 @@ def chart(trend: Trajectory, width: int, height: int, colour: bool) -> str:
     order = [t("trend.legend_ors"), t("trend.legend_etr"), t("trend.legend_srs")]
     legend.sort(key=lambda entry: next((n for n, w in enumerate(order) if w in entry), 9))
     return drawn.rstrip("\n") + "\n" + t("trend.legend", items="   ".join(legend)) + "\n"
+
+
+CHART_OVERHEAD = 5  # rows that are not plot rows: title, two borders, x ticks, x label
+
+
+def y_ticks(cutoff: float, height: int) -> tuple[list[float], list[str]]:
+    """The y axis labels: 0, 10, 20, 30, 40 and the cutoff, which takes the label of the
+    row its line is drawn on (a low chart has few rows: 25 may share the row of 20)."""
+    from fitcli.render.plot import ticks_with
+
+    ticks = ticks_with([cutoff], height - CHART_OVERHEAD)
+    return ticks, [num(v, 0) if v == int(v) else num(v) for v in ticks]
 
 
 def _items(rating: Rating | None) -> str:
