@@ -151,7 +151,7 @@ def test_export_header_is_in_the_users_language_and_imports_back(
     assert sheet is not None
     header = [c.value for c in next(sheet.iter_rows())]
     assert header[0] == {"en": "client", "nb": "Klient", "da": "Klient", "sv": "Klient"}[lang]
-    assert header[4] == {"en": "ors1", "nb": "ORS ledd 1", "da": "ORS spørgsmål 1",
+    assert header[4] == {"en": "ors1", "nb": "ORS delskår 1", "da": "ORS spørgsmål 1",
                          "sv": "ORS fråga 1"}[lang]
     before = meetings(fit)
     again = as_json(fit("--store", str(tmp_path / "b"), "import", str(target),

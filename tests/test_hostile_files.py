@@ -305,7 +305,7 @@ def test_dangling_symlinked_lock_is_not_followed(fit: Fit, store_dir: Path, tmp_
                                                  args: tuple[str, ...]) -> None:
     from fitcli.store import Store
 
-    ok(fit("client", "add", "C1"))
+    ok(fit("client", "add", "C1", "--start", "2026-01-01"))
     lock = Store(store_dir).lock_path("C1")
     outside = tmp_path / "outside-created"
     lock.unlink(missing_ok=True)

@@ -219,12 +219,12 @@ def test_corrupt_rows_are_named_and_left_alone(fit: Fit, pg_db: str, document: d
 
 def test_import_writes_to_the_database_in_one_transaction(fit: Fit, pg_db: str,
                                                           tmp_path: Path) -> None:
-    ok(fit("--store", pg_db, "client", "add", "C1"))
+    ok(fit("--store", pg_db, "client", "add", "C1", "--start", "2026-05-01"))
     csv = tmp_path / "in.csv"
     csv.write_text("client,date,ors_total\nC2,2026-06-01,20\nC1,2026-06-01,22\n",
                    encoding="utf-8")
     done = ok(fit("--store", pg_db, "import", str(csv), "--create-clients"))
-    assert "1 clients created, 2 meetings added" in done.stdout
+    assert "1 client created, 2 meetings added" in done.stdout
     with psycopg.connect(pg_db) as conn:
         assert conn.execute("SELECT id FROM clients ORDER BY id").fetchall() == [("C1",),
                                                                                  ("C2",)]

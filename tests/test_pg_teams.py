@@ -220,8 +220,7 @@ def test_only_administrators_manage_the_team(fit: Fit, team: Team, pg_server: Pg
 
 
 def test_store_init_on_a_folder_just_makes_it(fit: Fit, store_dir: Path) -> None:
-    assert ok(fit("store", "init")).stdout == (f"The store folder {store_dir} is ready (a "
-                                                "folder needs no schema).\n")
+    assert ok(fit("store", "init")).stdout == f"Store folder already exists: {store_dir}\n"
     assert store_dir.is_dir()
 
 

@@ -84,7 +84,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "age_group": ("age group", "age", "aldersgruppe", "alder", "åldersgrupp", "aldersgrupp",
                   "ålder"),
     **{f"{form}{i}": (f"{form}{i}", f"{form} item {i}", f"{form} ledd {i}",
-                      f"{form} spørsmål {i}", f"{form} spørgsmål {i}", f"{form} fråga {i}")
+                      f"{form} delskår {i}", f"{form} spørsmål {i}", f"{form} spørgsmål {i}",
+                      f"{form} fråga {i}")
        for form in FORMS for i in range(1, ITEM_COUNT + 1)},
     **{f"{form}_total": (f"{form} total", f"{form} sum", form, f"total {form}",
                          f"{form} totalt", f"{form} samlet", f"{form} summa", f"{form} score",

@@ -151,7 +151,7 @@ def practitioner() -> str | None:
         configured = None  # logging works with a broken config; `fit config` reports it
     if isinstance(configured, str) and configured:
         return configured
-    login = getattr(store(), "login", None)  # a database store: current_user
+    login = getattr(RUNTIME.store(), "login", None)  # a database store: current_user
     return str(login()) if login is not None else None
 
 

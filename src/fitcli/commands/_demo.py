@@ -48,7 +48,8 @@ def run(clients: int, seed: int, store_dir: Path | None, reset: bool,
         from fitcli.store import is_database_url
 
         if is_database_url(chosen):
-            raise StoreProblem("error.pg_folder_only", store="PostgreSQL")
+            raise StoreProblem("error.pg_folder_only",
+                               store=getattr(_common.RUNTIME.store().root, "store_name", chosen))
         chosen = Path(chosen)
     if store_dir is not None:
         target = _resolved(store_dir)

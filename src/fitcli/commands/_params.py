@@ -49,7 +49,6 @@ AGE_GROUPS = ("adult", "adolescent", "child")
 def complete_client_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion (Tab) of client IDs from the store the command line names (--store),
     else FIT_STORE or the user data folder; nothing when there is no store."""
-    from pathlib import Path
 
     from fitcli.commands._common import Runtime
     from fitcli.model.ids import id_key
