@@ -152,7 +152,7 @@ def test_excel_csv_opens_in_nordic_excel(fit: Fit, tmp_path: Path) -> None:
     target = tmp_path / "ut.csv"
     ok(fit("export", "--format", "excel-csv", "--output", str(target), env={"FIT_LANG": "nb"}))
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfKlient;Dato;Samtale nr;Aldersgruppe;ORS delskår 1;")
+    assert data.startswith("\ufeffKlient;Dato;Samtale nr;Aldersgruppe;ORS delskår 1;".encode())
     lines = data.decode("utf-8-sig").split("\r\n")
     assert lines[1] == ("C001;2026-01-12;1;adult;4,5;6,0;5,5;7,0;23,0;self;;;;;;;"
                         "'=HYPERLINK(x);2026-01-05;open;;;")
