@@ -2,7 +2,7 @@
 
 import os as _os
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # pydantic plugins (found through package entry points) would see every validated client
 # record; clinical data is for nobody else's hooks. Skipping the entry-point scan also saves
