@@ -22,8 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [path]
-    for name, sub in sorted(getattr(command, "commands", {}).items()):
-        found += _walk(sub, (*path, name))
+    if not hasattr(command, "list_commands"):
+        return found
+    ctx = typer.Context(command)
+    for name in sorted(command.list_commands(ctx)):  # the root loads its commands on demand
+        found += _walk(command.get_command(ctx, name), (*path, name))
     return found
 
 

@@ -5,20 +5,6 @@ from typing import Annotated
 import typer
 
 from fitcli import __version__
-from fitcli.commands import (
-    client,
-    config_cmd,
-    demo,
-    flags,
-    io_cmd,
-    meeting,
-    report,
-    rules,
-    scores,
-    store_cmd,
-    team,
-    trend,
-)
 from fitcli.commands._common import FitGroup, start
 
 app = typer.Typer(
@@ -55,20 +41,27 @@ def root(
     start(store, lang)
 
 
-app.add_typer(client.app, name="client")
-app.add_typer(meeting.app, name="meeting")
-app.command("ors")(scores.ors)
-app.command("srs")(scores.srs)
-app.add_typer(store_cmd.app, name="store")
-app.add_typer(team.app, name="team")
-app.add_typer(config_cmd.app, name="config")
-app.command("trend")(trend.trend)
-app.command("flags")(flags.flags)
-app.command("rules")(rules.rules)
-app.command("import")(io_cmd.import_cmd)
-app.command("export")(io_cmd.export_cmd)
-app.command("report")(report.report_cmd)
-app.command("demo")(demo.demo)
+# Each command's module is imported only when that command runs (or help lists it): `fit ors`
+# loads the logging code, not the import parser, the report or the charts.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "client": ("fitcli.commands.client", "app"),
+    "meeting": ("fitcli.commands.meeting", "app"),
+    "ors": ("fitcli.commands.scores", "ors"),
+    "srs": ("fitcli.commands.scores", "srs"),
+    "store": ("fitcli.commands.store_cmd", "app"),
+    "team": ("fitcli.commands.team", "app"),
+    "config": ("fitcli.commands.config_cmd", "app"),
+    "trend": ("fitcli.commands.trend", "trend"),
+    "flags": ("fitcli.commands.flags", "flags"),
+    "rules": ("fitcli.commands.rules", "rules"),
+    "import": ("fitcli.commands.io_cmd", "import_cmd"),
+    "export": ("fitcli.commands.io_cmd", "export_cmd"),
+    "report": ("fitcli.commands.report", "report_cmd"),
+    "demo": ("fitcli.commands.demo", "demo"),
+}
+
+
+FitGroup.lazy = COMMANDS
 
 
 def main() -> None:

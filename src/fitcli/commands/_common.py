@@ -16,14 +16,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import typer
 from typer.core import TyperGroup
 
-from fitcli import config as config_file
-from fitcli import i18n
-from fitcli import store as store_module
+from fitcli import i18n, writes
 from fitcli.errors import (
     EXIT_INTERNAL,
     EXIT_STORE,
@@ -37,7 +35,10 @@ from fitcli.errors import (
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
 from fitcli.render.safe import json_safe, printable
-from fitcli.store import Store, is_database_url, open_store
+
+if TYPE_CHECKING:  # loaded by the commands that use them, not by `fit --version`
+    from fitcli import config as config_file
+    from fitcli.store import Store
 
 STORE_ENV = "FIT_STORE"
 LANG_ENV = "FIT_LANG"
@@ -58,6 +59,8 @@ class Runtime:
         for raw in (self.store_option, os.environ.get(STORE_ENV)):
             if raw is None or not str(raw).strip():
                 continue
+            from fitcli.store import is_database_url
+
             if isinstance(raw, str) and is_database_url(raw):
                 return raw.strip()
             return Path(raw).expanduser().absolute()
@@ -76,11 +79,15 @@ class Runtime:
     def store(self) -> Store:
         """The store of this command, opened once (one database connection per command)."""
         if self._store is None:
+            from fitcli.store import open_store
+
             self._store = open_store(self.store_location())
         return self._store
 
     def config(self) -> config_file.Config:
         if self._config is None:
+            from fitcli import config as config_file
+
             self._config = config_file.load()
         return self._config
 
@@ -97,6 +104,8 @@ def start(store_option: Path | str | None, lang_option: str | None) -> None:
         # Path("") is the current folder: a store there by accident is worse than an error
         raise UsageProblem("error.store_empty")
     RUNTIME = Runtime(store_option=store_option)
+    from fitcli import config as config_file
+
     i18n.use_label_file(config_file.labels_path)
     i18n.set_language(choose_language(lang_option))
 
@@ -116,6 +125,8 @@ def store(*, create: bool = False) -> Store:
     (``create=True``): a mistyped or unmounted store must never look like an empty caseload.
     A path that is a file is an error for every command."""
     chosen = RUNTIME.store()
+    from fitcli.store import Store
+
     if type(chosen) is Store:  # a database says for itself whether it can be reached
         check_store_folder(chosen.root, create=create)
     return chosen
@@ -259,7 +270,37 @@ def fail_line(message: str) -> None:
 
 
 class FitGroup(TyperGroup):
-    """The root command group, with the error boundary around every command."""
+    """The root command group, with the error boundary around every command. Its commands
+    are loaded when first asked for (``lazy``: name -> (module, attribute), a Typer sub-app
+    or a command function), so a run imports only the command it runs."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.commands, *(name for name in self.lazy if name not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = self.commands.get(cmd_name)
+        if found is None and cmd_name in self.lazy:
+            found = self._load(cmd_name)
+        return found
+
+    def _load(self, name: str) -> Any:
+        import importlib
+
+        module, attribute = self.lazy[name]
+        target = getattr(importlib.import_module(module), attribute)
+        holder = typer.Typer(rich_markup_mode=None)  # built as the root would build it
+        if isinstance(target, typer.Typer):
+            target.rich_markup_mode = None  # plain help, as the root's
+            holder.add_typer(target, name=name)
+        else:
+            holder.command(name)(target)
+        holder.callback()(lambda: None)  # a group even for one command
+        command = typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+        localize_help(command, [name])
+        self.add_command(command, name)
+        return command
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None,
@@ -279,7 +320,7 @@ class FitGroup(TyperGroup):
             _python_handles_ctrl_c()
             _closed_streams_fail_loudly()
             _utf8_when_redirected()
-            store_module.forget_writes()
+            writes.forget_writes()
             try:  # parser errors before the root callback runs are in the user's language too
                 i18n.set_language(choose_language(
                     _lang_in(sys.argv[1:] if args is None else args)))
@@ -342,7 +383,7 @@ class FitGroup(TyperGroup):
 
 def _aborted_key() -> str:
     """Ctrl+C: "nothing was written" only when that is true."""
-    return "error.aborted_after_save" if store_module.wrote_anything() else "error.aborted"
+    return "error.aborted_after_save" if writes.wrote_anything() else "error.aborted"
 
 
 def _python_handles_ctrl_c() -> None:
@@ -397,7 +438,7 @@ def _output_failure(exc: BaseException) -> OutputFailed | None:
         reason = exc.strerror or str(exc)
     else:
         return None
-    key = "error.output_after_save" if store_module.wrote_anything() else "error.output_failed"
+    key = "error.output_after_save" if writes.wrote_anything() else "error.output_failed"
     return OutputFailed(key, reason=reason)
 
 
@@ -419,7 +460,7 @@ def _plain_help(root: Any) -> bool:
     return getattr(root, "rich_markup_mode", None) is None
 
 
-def localize_help(root: Any) -> None:
+def localize_help(root: Any, at: list[str] | None = None) -> None:
     """Every help text in the user's language: a command's help from ``help.<path>`` (the
     root's from ``help.fit``), a parameter's from ``help.<path>.<name>`` or the shared
     ``help.param.<name>``; where the catalogue has no text the English of the code stays.
@@ -439,7 +480,7 @@ def localize_help(root: Any) -> None:
         for name, sub in getattr(command, "commands", {}).items():
             walk(sub, [*path, name])
 
-    walk(root, [])
+    walk(root, at or [])
 
 
 def _plain_metavar(param: Any) -> None:

@@ -152,7 +152,10 @@ def _plain_usage(exc: Any) -> str | None:
         name = unknown.group("name")[1:-1]
         text = t("usage.no_such_command", name=name)
         ctx = getattr(exc, "ctx", None)
-        commands = list(getattr(getattr(ctx, "command", None), "commands", {}) or {})
+        group = getattr(ctx, "command", None)
+        listing = getattr(group, "list_commands", None)  # the root loads commands lazily
+        commands = (list(listing(ctx)) if listing is not None
+                    else list(getattr(group, "commands", {}) or {}))
         close = [c for c in difflib.get_close_matches(name, commands) if c not in DESTRUCTIVE]
         meant = SYNONYMS.get(name.lower())
         if meant in commands:  # what the word means, not what it looks like

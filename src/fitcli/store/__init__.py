@@ -31,15 +31,14 @@ from fitcli.store.files import (
     atomic_write,
     ensure_private_dir,
     filesystem_syncer,
-    forget_writes,
     read_regular,
     stale_temps,
     stale_temps_by_file,
     temp_name,
     write_temp,
-    wrote_anything,
 )
 from fitcli.store.folder import LOCK_TIMEOUT_S, Document, Entry, Store
+from fitcli.writes import forget_writes, wrote_anything
 
 T = TypeVar("T")
 

@@ -44,6 +44,7 @@ from fitcli.store import (
     decode_document,
     encode,
 )
+from fitcli.writes import note_written
 
 if TYPE_CHECKING:  # psycopg is imported only when a PostgreSQL store is used
     import psycopg
@@ -200,6 +201,10 @@ class PgStore(Store):
         try:
             with conn.transaction(), conn.cursor() as cur:
                 yield cur
+                changed = cur.rowcount > 0 and cur.statusmessage is not None \
+                    and not cur.statusmessage.startswith("SELECT")
+            if changed:
+                note_written()  # committed: an output failure must not say "nothing saved"
         except psycopg.Error as exc:
             self._fail(exc)
 

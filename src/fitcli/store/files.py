@@ -13,27 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fitcli.errors import StoreProblem
+from fitcli.writes import note_written as _note_written
 
 _POSIX = os.name == "posix"
 
-# Whether this run has changed anything on disk (a client file, the config, an export file):
-# if its output then fails, the message must say the change was made, or a retry repeats it.
-_written = False
-
-
-def wrote_anything() -> bool:
-    return _written
-
-
-def forget_writes() -> None:
-    """Start of a command (tests run many in one process)."""
-    global _written
-    _written = False
-
-
-def _note_written() -> None:
-    global _written
-    _written = True
 
 
 MAX_CLIENT_BYTES = 16 * 1024 * 1024

@@ -34,13 +34,13 @@ from fitcli.store.files import (
     _POSIX,
     NotRegularFile,
     _fsync_dir,
-    _note_written,
     _replace,
     atomic_write,
     ensure_private_dir,
     read_regular,
     stale_temps,
 )
+from fitcli.writes import note_written as _note_written
 
 if TYPE_CHECKING:  # the batch planner is loaded only by the commands that write batches
     from fitcli.model.batch import ClientPlan
