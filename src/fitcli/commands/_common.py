@@ -148,7 +148,7 @@ def settings() -> config_file.Config:
 def practitioner() -> str | None:
     """Who is working: FIT_PRACTITIONER, then the config setting ``practitioner``, then on a
     team database the login role; None in a store folder where none is set."""
-    from fitcli.model.scores import validate_practitioner
+    from fitcli.model.ids import validate_practitioner
 
     env = os.environ.get(PRACTITIONER_ENV)
     if env is not None and env.strip():

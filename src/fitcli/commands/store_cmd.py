@@ -81,8 +81,8 @@ def copy(
     """
     from fitcli.commands._common import close_store, domain
     from fitcli.commands._copy import copy_store
+    from fitcli.model.ids import validate_practitioner
     from fitcli.model.problems import DomainError
-    from fitcli.model.scores import validate_practitioner
 
     try:
         code = None if practitioner is None else validate_practitioner(practitioner)

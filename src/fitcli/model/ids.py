@@ -28,3 +28,17 @@ def validate_client_id(raw: str) -> str:
 def id_key(client_id: str) -> str:
     """IDs are compared without case: macOS and Windows file names ignore it."""
     return client_id.casefold()
+
+
+PRACTITIONER_MAX = 63  # PostgreSQL's longest role name: a team store's code is the login
+_PRACTITIONER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")  # fullmatch, like client IDs
+
+
+def validate_practitioner(raw: str) -> str:
+    """A practitioner code: pseudonymous, 1-63 letters, digits, ``.``, ``-`` and ``_``, case
+    kept (on a team database it is the login name, which PostgreSQL compares exactly).
+    Raises ``error.practitioner_code``."""
+    code = raw.strip()
+    if not _PRACTITIONER.fullmatch(code):
+        raise DomainError("error.practitioner_code", value=raw, max=PRACTITIONER_MAX)
+    return code

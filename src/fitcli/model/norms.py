@@ -10,8 +10,10 @@ Duncan). These are the defaults; each value can be overridden by a user setting.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from fitcli.model.scores import AgeGroup
+if TYPE_CHECKING:  # settings read the profiles without loading the models
+    from fitcli.model.scores import AgeGroup
 
 
 @dataclass(frozen=True)

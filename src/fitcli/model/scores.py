@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from fitcli.model.ids import validate_client_id
+from fitcli.model.ids import validate_client_id, validate_practitioner
 from fitcli.model.problems import DomainError
 
 Form = Literal["ors", "srs"]
@@ -50,20 +50,6 @@ def validate_rater(raw: str) -> Rater:
             or not all(ch.isalnum() or ch in "-_" for ch in code)
             or not code.isprintable()):
         raise DomainError("error.rater_code", value=raw, max=RATER_MAX)
-    return code
-
-
-PRACTITIONER_MAX = 63  # PostgreSQL's longest role name: a team store's code is the login
-_PRACTITIONER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}")  # fullmatch, like client IDs
-
-
-def validate_practitioner(raw: str) -> str:
-    """A practitioner code: pseudonymous, 1-63 letters, digits, ``.``, ``-`` and ``_``, case
-    kept (on a team database it is the login name, which PostgreSQL compares exactly).
-    Raises ``error.practitioner_code``."""
-    code = raw.strip()
-    if not _PRACTITIONER.fullmatch(code):
-        raise DomainError("error.practitioner_code", value=raw, max=PRACTITIONER_MAX)
     return code
 
 

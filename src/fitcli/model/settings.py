@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from fitcli.model.ids import validate_practitioner
 from fitcli.model.norms import PROFILES, NormProfile
 from fitcli.model.problems import DomainError
-from fitcli.model.scores import validate_practitioner
 
 Kind = Literal["choice", "float", "int", "bool", "code"]
 Value = str | float | int | bool

@@ -10,35 +10,59 @@ folder store and its locks), ``batch`` (writing many clients all or nothing), ``
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from fitcli.model.scores import Client
-from fitcli.store.codec import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    _header,
-    decode,
-    decode_document,
-    encode,
-    migrate,
-)
-from fitcli.store.files import (
-    LOCAL_JOURNALLED,
-    MAX_CLIENT_BYTES,
-    NotRegularFile,
-    atomic_write,
-    ensure_private_dir,
-    filesystem_syncer,
-    read_regular,
-    stale_temps,
-    stale_temps_by_file,
-    temp_name,
-    write_temp,
-)
-from fitcli.store.folder import LOCK_TIMEOUT_S, Document, Entry, Store
-from fitcli.writes import forget_writes, wrote_anything
+if TYPE_CHECKING:  # the names below, as the type checker sees them
+    from fitcli.model.scores import Client
+    from fitcli.store.codec import (
+        MIGRATIONS,
+        SCHEMA_VERSION,
+        _header,
+        decode,
+        decode_document,
+        encode,
+        migrate,
+    )
+    from fitcli.store.files import (
+        LOCAL_JOURNALLED,
+        MAX_CLIENT_BYTES,
+        NotRegularFile,
+        atomic_write,
+        ensure_private_dir,
+        filesystem_syncer,
+        read_regular,
+        stale_temps,
+        stale_temps_by_file,
+        temp_name,
+        write_temp,
+    )
+    from fitcli.store.folder import LOCK_TIMEOUT_S, Document, Entry, Store
+    from fitcli.writes import forget_writes, wrote_anything
+
+# Where each name lives; imported on first use (PEP 562), so that the config, which only
+# needs the file mechanics, does not load the client models (`fit --version` stays quick).
+_HOME = {
+    **dict.fromkeys(("MIGRATIONS", "SCHEMA_VERSION", "_header", "decode", "decode_document",
+                     "encode", "migrate"), "fitcli.store.codec"),
+    **dict.fromkeys(("LOCAL_JOURNALLED", "MAX_CLIENT_BYTES", "NotRegularFile", "atomic_write",
+                     "ensure_private_dir", "filesystem_syncer", "read_regular", "stale_temps",
+                     "stale_temps_by_file", "temp_name", "write_temp"), "fitcli.store.files"),
+    **dict.fromkeys(("LOCK_TIMEOUT_S", "Document", "Entry", "Store"), "fitcli.store.folder"),
+    **dict.fromkeys(("forget_writes", "wrote_anything"), "fitcli.writes"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'fitcli.store' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 T = TypeVar("T")
 
@@ -73,6 +97,8 @@ def open_store(location: str | Path) -> Store:
         from fitcli.store.database import PgStore
 
         return PgStore(location)
+    from fitcli.store.folder import Store
+
     return Store(Path(location))
 
 
