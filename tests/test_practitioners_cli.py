@@ -151,3 +151,48 @@ def test_backup_refuses_a_bad_practitioner_code(fit: Fit, tmp_path: Path) -> Non
     refused = fit("import", str(backup))
     assert refused.exit_code == 4, refused.stderr
     assert "sessions[0].practitioner" in refused.stderr
+
+
+# -- on a team database (a real PostgreSQL server, see pg_helpers.py) ----------------------
+
+@pytest.fixture
+def database(pg_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("FIT_STORE", pg_db)
+    return pg_db
+
+
+def _login(fit: Fit) -> str:
+    """The database login: the practitioner of clients added and visits held there."""
+    ok(fit("client", "add", "L0", "--start", "2026-05-01"))
+    login = as_json(fit("client", "show", "L0", "--json"))["practitioner"]
+    ok(fit("client", "remove", "L0", "--yes"))
+    assert isinstance(login, str) and login
+    return str(login)
+
+
+@pytest.mark.usefixtures("database")
+def test_flags_for_one_practitioner_on_a_database(fit: Fit) -> None:
+    _caseload(fit)
+    assert _flagged(ok(fit("flags", "--json", "--practitioner", "anna")).stdout) == {"A1"}
+    assert _flagged(ok(fit("flags", "--json", "--practitioner", "bo")).stdout) == {"B1"}
+
+
+@pytest.mark.usefixtures("database")
+def test_visits_on_a_database_record_the_login(fit: Fit) -> None:
+    login = _login(fit)
+    ok(fit("client", "add", "D1", "--start", "2026-05-01"))
+    ok(fit("ors", "D1", "--total", "15", "--date", "2026-05-01"))
+    ok(fit("ors", "D1", "--total", "16", "--date", "2026-05-08", env={"FIT_PRACTITIONER": "bo"}))
+    shown = as_json(fit("client", "show", "D1", "--json"))
+    assert shown["practitioner"] == login
+    assert [s["practitioner"] for s in shown["sessions"]] == [login, "bo"]
+
+
+@pytest.mark.usefixtures("database")
+def test_report_by_practitioner_on_a_database(fit: Fit) -> None:
+    _caseload(fit)
+    login = _login(fit)
+    rows = as_json(fit("report", "--by", "practitioner", "--json"))
+    # C1, added without --practitioner, is the login's on a database
+    assert [(r["practitioner"], r["clients"]) for r in rows] == sorted(
+        [("anna", 2), ("bo", 1), (login, 1)])
