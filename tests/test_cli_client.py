@@ -33,8 +33,8 @@ def test_add(fit: Fit) -> None:
     assert result.stderr == ""
     data = as_json(fit("client", "show", "C001", "--json"))
     assert data == {"id": "C001", "age_group": "adult", "status": "open", "label": "",
-                    "start": "2026-06-15", "closed": None, "excluded": None, "sessions": [],
-                    "removed": []}
+                    "start": "2026-06-15", "practitioner": None, "closed": None,
+                    "excluded": None, "sessions": [], "removed": []}
 
 
 def test_add_with_options_json(fit: Fit) -> None:

@@ -47,7 +47,7 @@ def test_json_is_exactly_one_object(fit: Fit, c1: str) -> None:
         "client": "C1", "session": 1, "date": "2026-05-04",
         "ors": {"items": [4.5, 6.0, 5.5, 7.0], "total": 23.0, "rater": "self"}, "srs": None,
         "forms": [{"form": "ors", "rater": "self", "items": [4.5, 6.0, 5.5, 7.0],
-                   "total": 23.0}]}
+                   "total": 23.0}], "practitioner": None}
     data = as_json(fit("srs", c1, "9", "9", "9", "9", "--rater", "other", "--date",
                        "2026-05-04", "--json"))
     assert data["srs"] is None  # the client's own SRS; the parent's is among the forms

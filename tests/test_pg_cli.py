@@ -95,6 +95,8 @@ def test_trend_flags_report_read_the_store(fit: Fit, backend: str) -> None:
 def test_same_output_on_both_stores(fit: Fit, pg_db: str, store_dir: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     outputs = []
+    # the same practitioner on both (a database's default is the login, a folder's none)
+    monkeypatch.setenv("FIT_PRACTITIONER", "anna")
     for where in (str(store_dir), pg_db):
         monkeypatch.setenv("FIT_STORE", where)
         _visits(fit)

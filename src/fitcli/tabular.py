@@ -43,6 +43,7 @@ from fitcli.model.scores import (
     parse_item,
     parse_total,
     tenths,
+    validate_practitioner,
     validate_rater,
 )
 from fitcli.model.text import validate_label
@@ -732,8 +733,20 @@ def parse_backup(text: str) -> Parsed:
 
 
 CLIENT_KEYS = frozenset({"id", "age_group", "status", "label", "start", "closed", "excluded",
-                         "sessions", "removed"})
-VISIT_EXTRA = frozenset({"corrections", "formerly", "forms", "collateral"})
+                         "sessions", "removed", "practitioner"})
+VISIT_EXTRA = frozenset({"corrections", "formerly", "forms", "collateral", "practitioner"})
+
+
+def _json_practitioner(raw: Any, path: str) -> str | None:
+    """A backup's practitioner code (the responsible one, or who held a visit), or None."""
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise _JsonProblem(path, "import.error.json_type", expected="string")
+    try:
+        return validate_practitioner(raw)
+    except DomainError as exc:
+        raise _JsonProblem(path, exc.key, **exc.params) from None
 
 
 def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
@@ -769,6 +782,7 @@ def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
         raise _JsonProblem(f"{path}.sessions", "import.error.json_type", expected="list")
     rows: list[Row] = []
     histories: list[tuple[tuple[Correction, ...], tuple[int, ...]]] = []
+    held: list[str | None] = []
     for i, meeting in enumerate(sessions):
         where = f"{path}.sessions[{i}]"
         visit_rows = _json_visit(meeting, where, client_id)
@@ -778,6 +792,7 @@ def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
         histories.append((_corrections(meeting.get("corrections", []),
                                        f"{where}.corrections"),
                           _formerly(meeting.get("formerly", []), f"{where}.formerly")))
+        held.append(_json_practitioner(meeting.get("practitioner"), f"{where}.practitioner"))
         rows.extend(visit_rows)
     removed = _removed(raw.get("removed", []), f"{path}.removed", client_id)
     excluded = _excluded(raw.get("excluded"), f"{path}.excluded")
@@ -785,12 +800,13 @@ def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
         client = Client.model_validate({
             "id": client_id, "age_group": age_group, "label": label,
             "start": _json_date(raw["start"], f"{path}.start"), "closed": closure,
-            "excluded": excluded, "removed": removed})
+            "excluded": excluded, "removed": removed,
+            "practitioner": _json_practitioner(raw.get("practitioner"), f"{path}.practitioner")})
     except (ValidationError, DomainError) as exc:
         reason = str(exc.errors()[0]["msg"]) if isinstance(exc, ValidationError) else exc.key
         raise _JsonProblem(path, "import.error.backup_client", reason=reason) from None
     return Template(client, path, tuple(h for h, _ in histories),
-                    tuple(f for _, f in histories)), rows
+                    tuple(f for _, f in histories), tuple(held)), rows
 
 
 def _json_visit(obj: Any, path: str, client: str) -> list[Row]:
@@ -884,7 +900,9 @@ def _removed(raw: Any, path: str, client: str) -> tuple[RemovedVisit, ...]:
         visit = Session(session=rows[0].session or 1, date=rows[0].date,
                         corrections=_corrections(item.get("corrections", []),
                                                  f"{where}.corrections"),
-                        formerly=_formerly(item.get("formerly", []), f"{where}.formerly"))
+                        formerly=_formerly(item.get("formerly", []), f"{where}.formerly"),
+                        practitioner=_json_practitioner(item.get("practitioner"),
+                                                        f"{where}.practitioner"))
         for r in rows:
             for form in FORMS:
                 rating = r.rating(form)

@@ -3,11 +3,13 @@ report for people. Imported only when `fit report` runs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from fitcli.commands._common import echo, fail_line
+from fitcli.commands._common import echo, emit_json, fail_line
 from fitcli.i18n import t
-from fitcli.model.caseload import Report
+from fitcli.model import caseload
+from fitcli.model.caseload import Filters, Report
+from fitcli.model.norms import NormProfile
 from fitcli.model.scores import Client
 from fitcli.render import caseload as view
 from fitcli.render.console import show
@@ -51,3 +53,15 @@ def print_report(r: Report, charts: bool = True) -> None:
         echo(view.categories_chart(r))
         echo()
         echo(view.scatter_chart(r))
+
+
+def by_practitioner(clients: Iterable[Client], profile: NormProfile, filters: Filters,
+                    max_intake: float, as_json: bool) -> None:
+    """`fit report --by practitioner`: the supervision figures, one row per practitioner."""
+    groups = caseload.by_practitioner(clients, profile, filters, max_intake=max_intake)
+    if as_json:
+        emit_json(view.practitioner_dicts(groups))
+    elif not groups:
+        echo(t("report.empty"))
+    else:
+        show(view.practitioner_table(groups))

@@ -50,6 +50,7 @@ class Job:
     closed_too: bool  # clients named on the command line are checked even when closed
     rater: str | None = None  # --rater: only this rater's flags ("self": the client's own)
     verbose: bool = False  # --verbose: each flag line names its rule id
+    practitioner: str | None = None  # --practitioner: only this practitioner's clients
 
 
 @dataclass
@@ -95,6 +96,8 @@ def check(job: Job, entries: Iterable[Entry],
             found.problem_count += 1
             continue
         if not job.closed_too and client.closed is not None:
+            continue
+        if job.practitioner is not None and client.practitioner != job.practitioner:
             continue
         found.checked += 1
         client_flags = evaluate(client, job.profile, job.rules, job.today, rater=job.rater)

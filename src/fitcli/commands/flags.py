@@ -48,6 +48,9 @@ def flags(
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Name each flag's rule id (as in --json and 'fit rules').")]
     = False,
+    practitioner: Annotated[str | None, typer.Option(
+        "--practitioner", metavar="CODE", show_default=False,
+        help="Only the clients this practitioner is responsible for.")] = None,
 ) -> None:
     """List alert flags (red, amber, info) per client and rater, most severe first.
 
@@ -60,6 +63,8 @@ def flags(
     Unreadable client files are reported, the others checked, and the exit code is 5.
 
     Example: fit flags --severity amber --fail-on red
+
+    Example: fit flags --practitioner anna
     """
     # Imported here, not at the top: every other command would pay for them at start-up.
     from fitcli.commands._flagcheck import Job, run
@@ -75,7 +80,8 @@ def flags(
     job = Job(root=store().root, lang=current_language(), profile=profile, rules=rules,
               today=today(), only=Severity(severity) if severity else Severity.INFO,
               fail_level=Severity(fail_on) if fail_on else None, as_json=as_json,
-              closed_too=given is not None, rater=code, verbose=verbose)
+              closed_too=given is not None, rater=code, verbose=verbose,
+              practitioner=None if practitioner is None else practitioner.strip())
     # Clients stream through (on several cores for a big store); only their rendered flags
     # are kept, to be listed most severe client first.
     found = run(job, store(), given, report=fail_line)

@@ -22,6 +22,11 @@ AgeOpt = Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
 StatusOpt = Annotated[Literal["open", "closed", "all"], typer.Option(
     "--status", metavar="STATUS", parser=choice("status", ("open", "closed", "all"), "--status"),
     help="Open, closed or all episodes.")]
+ByOpt = Annotated[Literal["practitioner"] | None, typer.Option(
+    "--by", metavar="GROUP", show_default=False,
+    parser=choice("report_by", ("practitioner",), "--by"),
+    help="One row per practitioner (the clients each is responsible for): clients, included, "
+         "effect size, ETR target, meetings with an SRS, unplanned endings.")]
 NoChartOpt = Annotated[bool, typer.Option("--no-chart", help="Tables only, no charts.")]
 
 
@@ -32,6 +37,7 @@ def report_cmd(
     status: StatusOpt = "all",
     no_chart: NoChartOpt = False,
     as_json: JsonOpt = False,
+    by: ByOpt = None,
 ) -> None:
     """Caseload outcomes: change categories, effect sizes, ETR target, endings, SRS, with n.
 
@@ -44,6 +50,8 @@ def report_cmd(
     Chow 2014 (comparable to published benchmarks, about 0.8).
 
     Example: fit report --from 2026-01-01 --to 2026-06-30 --status closed
+
+    Example: fit report --by practitioner (the figures used in supervision)
     """
     from fitcli.commands._caseload import Readable, print_report
     from fitcli.commands._rules import norms_and_rules
@@ -55,6 +63,13 @@ def report_cmd(
                            end=filters.end.isoformat())
     profile, rules = norms_and_rules()
     clients = Readable(store())
+    if by == "practitioner":
+        from fitcli.commands._caseload import by_practitioner
+
+        by_practitioner(clients, profile, filters, rules.etr_max_intake, as_json)
+        if clients.problems:
+            sys.exit(EXIT_STORE)
+        return
     result = report(clients, profile, filters, max_intake=rules.etr_max_intake)
     if as_json:
         from fitcli.render.caseload import report_dict
@@ -64,3 +79,4 @@ def report_cmd(
         print_report(result, charts=not no_chart)
     if clients.problems:
         sys.exit(EXIT_STORE)
+

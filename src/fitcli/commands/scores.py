@@ -122,10 +122,11 @@ def log_form(form: Form, client_id: str, items: list[str] | None, total: str | N
     number = session if isinstance(session, int) else parse_session(session)
     who = parse_rater_option(rater)
     rating = _rating(form, client_id, items, total, who, number, on)
+    holder = _common.practitioner()  # who held a new visit (None for a solo user without a code)
 
     def apply(client: Client) -> tuple[Client, meetings.Recorded]:
         done = meetings.record(client, form, rating, today=today(), now=now(), date=on,
-                               session=number)
+                               session=number, practitioner=holder)
         return done.client, done
 
     done = store().update(client_id, apply)

@@ -97,6 +97,7 @@ class Template:
     path: str  # where it sits in the document, for problems
     corrections: tuple[tuple[Correction, ...], ...] = ()  # each visit's history, in order
     formerly: tuple[tuple[int, ...], ...] = ()  # each visit's older record numbers
+    practitioners: tuple[str | None, ...] = ()  # who held each visit
 
 
 @dataclass
@@ -279,10 +280,12 @@ def _restore_details(client: Client, template: Template, today: dt.date,
     old = template.client
     if len(client.sessions) == len(template.corrections):
         formerly = template.formerly or tuple(() for _ in template.corrections)
+        held = template.practitioners or tuple(None for _ in template.corrections)
         client = client.model_copy(update={"sessions": tuple(
-            s.model_copy(update={"corrections": history, "formerly": before})
-            for s, history, before in zip(client.sessions, template.corrections, formerly,
-                                          strict=True))})
+            s.model_copy(update={"corrections": history, "formerly": before,
+                                 "practitioner": who})
+            for s, history, before, who in zip(client.sessions, template.corrections, formerly,
+                                               held, strict=True))})
     if old.closed is not None:
         try:
             client = meetings.close(client, old.closed.reason, old.closed.date, today)

@@ -368,3 +368,17 @@ def category_counts(outcomes: list[Outcome]) -> dict[Classification, int]:
 def _has_collateral(client: Client) -> bool:
     """At least one collateral rater (a parent, partner, teacher) gave a form."""
     return any(s.collateral for s in client.sessions)
+
+
+def by_practitioner(clients: Iterable[Client], profile: NormProfile,
+                    filters: Filters | None = None,
+                    max_intake: float = MAX_INTAKE_FOR_TARGET) -> list[tuple[str | None, Report]]:
+    """The report of each practitioner's clients (those they are responsible for), ordered by
+    code, clients without a responsible practitioner (None) last; practitioners none of whose
+    clients the filters keep are left out. Each group's figures are ``report``'s own."""
+    groups: dict[str | None, list[Client]] = {}
+    for client in clients:
+        groups.setdefault(client.practitioner, []).append(client)
+    order = sorted(groups, key=lambda code: (code is None, code or ""))
+    found = [(code, report(groups[code], profile, filters, max_intake)) for code in order]
+    return [(code, r) for code, r in found if r.clients]

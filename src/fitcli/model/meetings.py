@@ -118,11 +118,14 @@ def record(
     date: dt.date | None = None,
     session: int | None = None,
     companion: Rating | None = None,
+    practitioner: str | None = None,
 ) -> Recorded:
     """Put ``rating`` (its rater's ``form``) into the right visit of ``client``.
 
     ``companion``: the same rater's other form, given at the same visit (a batch import row
-    with an ORS and an SRS); only for a new visit, which then holds both."""
+    with an ORS and an SRS); only for a new visit, which then holds both.
+    ``practitioner``: who held the visit (a validated code), recorded only when a new visit
+    is made; an existing visit keeps whoever held it."""
     rater = rating.rater
     place = locate(client, form, rater, today=today, date=date, session=session)
     sessions = list(client.sessions)
@@ -133,7 +136,11 @@ def record(
         if companion is not None:
             forms["srs" if form == "ors" else "ors"] = companion
         added = _append(client, [(place.date, forms.get("ors"), forms.get("srs"))], today)
-        return Recorded(added, added.sessions[-1], "added", rater)
+        visit = added.sessions[-1]
+        if practitioner is not None:
+            visit = visit.model_copy(update={"practitioner": practitioner})
+            added = added.model_copy(update={"sessions": (*added.sessions[:-1], visit)})
+        return Recorded(added, visit, "added", rater)
     old = sessions[place.index]
     moved = place.date != old.date
     history = old.corrections

@@ -116,6 +116,46 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else num(value * 100, 0) + " %"
 
 
+def _with_srs(r: Report) -> Share:
+    """Visits with an SRS (the report counts those without one)."""
+    without = r.meetings_without_srs
+    return Share(without.n - without.count, without.n)
+
+
+def _unplanned(r: Report) -> Share:
+    return Share(r.endings.unplanned, r.endings.total)
+
+
+def practitioner_dicts(groups: list[tuple[str | None, Report]]) -> list[dict[str, Any]]:
+    """`fit report --by practitioner --json`: the supervision figures per practitioner
+    (``practitioner`` null: clients without a responsible practitioner)."""
+    return [{"practitioner": code, "clients": r.clients, "included": r.included,
+             "effect_size": _round(r.effect_size.value, 2), "effect_size_n": r.effect_size.n,
+             "etr_target_met": _share(r.etr_target_met),
+             "meetings_with_srs": _share(_with_srs(r)),
+             "unplanned_endings": _share(_unplanned(r))}
+            for code, r in groups]
+
+
+def practitioner_table(groups: list[tuple[str | None, Report]]) -> Any:
+    """`fit report --by practitioner`: one row per practitioner."""
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column(cell(t("report.by.practitioner")))
+    for key in ("report.by.clients", "report.by.included", "report.by.effect_size",
+                "report.by.etr_target_met", "report.by.with_srs", "report.by.unplanned"):
+        table.add_column(cell(t(key)), justify="right")
+    for code, r in groups:
+        table.add_row(*map(cell, (
+            code if code is not None else t("report.by.none"), str(r.clients),
+            str(r.included), num(r.effect_size.value, 2),
+            _count_share(r.etr_target_met) if r.etr_target_met.n else "-",
+            _count_share(_with_srs(r)) if r.meetings_without_srs.n else "-",
+            _count_share(_unplanned(r)) if r.endings.total else "-")))
+    return table
+
+
 def _count_share(s: Share) -> str:
     return f"{s.count} ({_pct(s.value)})"
 

@@ -32,6 +32,7 @@ def session_dict(client_id: str, session: Session, corrections: bool = False) ->
         "client": client_id, "session": session.session, "date": session.date.isoformat(),
         "ors": rating_dict(session.ors), "srs": rating_dict(session.srs),
         "forms": [form_dict(form, rating) for rating, form in session.forms_with_names()],
+        "practitioner": session.practitioner,  # who held the visit (null: not recorded)
     }
     if corrections:
         data["corrections"] = [correction_dict(c) for c in session.corrections]
@@ -43,6 +44,7 @@ def client_dict(client: Client) -> dict[str, Any]:
     return {
         "id": client.id, "age_group": client.age_group, "status": client.status,
         "label": client.label, "start": client.start.isoformat(),
+        "practitioner": client.practitioner,  # the responsible practitioner (null: none)
         "closed": ({"reason": client.closed.reason, "date": client.closed.date.isoformat()}
                    if client.closed else None),
         "excluded": ({"reason": client.excluded.reason,

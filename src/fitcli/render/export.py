@@ -139,7 +139,8 @@ def _forms(session: Doc) -> list[Doc]:
 def meeting_dict(client_id: str, session: Doc) -> Doc:
     """``session_dict`` of a stored visit (a stored rating is already ``rating_dict``)."""
     return {"client": client_id, "session": session["session"], "date": session["date"],
-            "ors": session["ors"], "srs": session["srs"], "forms": _forms(session)}
+            "ors": session["ors"], "srs": session["srs"], "forms": _forms(session),
+            "practitioner": session.get("practitioner")}
 
 
 def _jsonl_rows(doc: Doc) -> bytes:
@@ -170,7 +171,7 @@ def client_document(doc: Doc) -> Doc:
     return {
         "id": client_id, "age_group": doc["age_group"],
         "status": "closed" if closed else "open", "label": doc["label"],
-        "start": doc["start"],
+        "start": doc["start"], "practitioner": doc.get("practitioner"),
         "closed": {"reason": closed["reason"], "date": closed["date"]} if closed else None,
         "excluded": ({"reason": excluded["reason"], "date": excluded["date"]}
                      if excluded else None),

@@ -104,6 +104,8 @@ def client_detail(client: Client) -> Any:
     lines: list[Any] = [cell(head, style="bold")]
     if client.label:
         lines.append(cell(t("show.label", label=client.label)))
+    if client.practitioner:
+        lines.append(cell(t("show.practitioner", practitioner=client.practitioner)))
     if client.closed:
         lines.append(cell(t("show.closed", reason=t(f"close_reason.{client.closed.reason}"),
                             date=client.closed.date.isoformat())))
@@ -122,14 +124,20 @@ def client_detail(client: Client) -> Any:
                          ("show.srs_items", "left"), ("show.srs_total", "right"),
                          ("show.rater", "left")):
         table.add_column(cell(t(key)), justify=justify)  # type: ignore[arg-type]
+    # who held each visit: a column only where some visit records it (solo stores: none)
+    held = any(s.practitioner for s in client.sessions)
+    if held:
+        table.add_column(cell(t("show.held_by")))
     for s in client.sessions:
         first = True
         for rater in s.raters:
             ors, srs = s.get("ors", rater), s.get("srs", rater)
-            table.add_row(*map(cell, (
-                str(s.session) if first else "", s.date.isoformat() if first else "",
-                _items(ors), num(ors.total) if ors else "-", _items(srs),
-                num(srs.total) if srs else "-", rater_word(rater))))
+            row = [str(s.session) if first else "", s.date.isoformat() if first else "",
+                   _items(ors), num(ors.total) if ors else "-", _items(srs),
+                   num(srs.total) if srs else "-", rater_word(rater)]
+            if held:
+                row.append((s.practitioner or "-") if first else "")
+            table.add_row(*map(cell, row))
             first = False
     lines.append(table)
     history = [(s, c) for s in client.sessions for c in s.corrections]
