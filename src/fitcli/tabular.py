@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from fitcli.errors import InvalidData
 from fitcli.model.batch import Problem, Row, Template
-from fitcli.model.ids import id_key, validate_client_id
+from fitcli.model.ids import id_key, validate_client_id, validate_practitioner
 from fitcli.model.migrate import v1_to_v2
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import (
@@ -43,7 +43,6 @@ from fitcli.model.scores import (
     parse_item,
     parse_total,
     tenths,
-    validate_practitioner,
     validate_rater,
 )
 from fitcli.model.text import validate_label
