@@ -54,12 +54,15 @@ class Part:
         self.problems += other.problems
 
 
-def export_part(job: Job, ids: list[str] | None, strict: bool = False) -> Part:
+def export_part(job: Job, ids: list[str] | None, strict: bool = False,
+                store: Any = None) -> Part:
     """The pieces of ``ids`` (None: every client file); ``strict``: ids were named by the
-    user, so one that does not exist is NotFound (else a file removed meanwhile is skipped)."""
+    user, so one that does not exist is NotFound (else a file removed meanwhile is skipped).
+    ``store``: the store to read (default: the folder at ``job.root``; a team database is
+    read in this process)."""
     shape = layout(job.fmt, job.exported_at)
     part = Part()
-    st = Store(job.root)
+    st = Store(job.root) if store is None else store
     now = dt.datetime.fromisoformat(job.exported_at)
     for entry in st.documents(ids, missing_ok=not strict, validated=True):
         doc = entry.doc
@@ -73,12 +76,19 @@ def export_part(job: Job, ids: list[str] | None, strict: bool = False) -> Part:
         flaw = next(iter(restorable.flaws(entry.client, today=now.date(), now=now)), None)
         if flaw is not None:  # words are chosen by the main process, in the user's language
             part.problems.append(("error.export_invalid", {
-                "path": str(st.clients_dir / f"{entry.client_id}.json"), "where": flaw.where,
+                "path": _where(st, entry.client_id), "where": flaw.where,
                 "flaw": flaw.key, "flaw_params": flaw.params}))
             continue
         part.pieces.append(shape.client(doc))
         part.meetings += len(doc["sessions"])
     return part
+
+
+def _where(st: Any, client_id: str) -> str:
+    """Where a client is kept, for a message: its file, or its row in a team database."""
+    if type(st) is Store:
+        return str(st.clients_dir / f"{client_id}.json")
+    return f"{st.describe()} ({client_id})"
 
 
 def _worker_part(job: Job, ids: list[str]) -> Part:
@@ -92,10 +102,14 @@ def worker_count(files: int) -> int:
     return max(1, min(_pool.usable_cores(), MAX_WORKERS))
 
 
-def run(job: Job, given: list[str] | None) -> Part:
-    """Every client (or the given ones), in one process or several."""
+def run(job: Job, given: list[str] | None, store: Any = None) -> Part:
+    """Every client (or the given ones), in one process or several (a team database: in
+    this one, as one reader)."""
+    database = store is not None and type(store) is not Store
     if given is not None:
-        return export_part(job, given, strict=True)
+        return export_part(job, given, strict=True, store=store if database else None)
+    if database:
+        return export_part(job, None, store=store)
     ids = Store(job.root).ids()
     workers = worker_count(len(ids))
     if workers > 1:

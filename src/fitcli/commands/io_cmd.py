@@ -303,7 +303,7 @@ def _export_text(st: Store, ids: list[str] | None, open_only: bool,
     exported_at = now().isoformat()
     # --client: resolve each ID like every command does (case, not found: exit 3)
     wanted = [st.load(client_id).id for client_id in ids] if ids else None
-    done = _exportwork.run(_exportwork.Job(st.root, fmt, exported_at, open_only), wanted)
+    done = _exportwork.run(_exportwork.Job(st.root, fmt, exported_at, open_only), wanted, st)
     broken = [StoreProblem(key, **_reason(params)) for key, params in done.problems]
     for problem in broken:
         fail_line(t(problem.key, **problem.params))
