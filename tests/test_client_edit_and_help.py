@@ -119,3 +119,26 @@ def test_demo_shows_one_part_at_a_time(fit: Fit, args: tuple[str, ...], present:
     out = ok(fit("demo", *args)).stdout
     assert present in out and absent not in out
     assert "Demo caseload:" not in out  # the existing demo store is shown, not rebuilt
+
+
+@pytest.mark.parametrize(("lang", "usage", "options", "help_line"), [
+    pytest.param("nb", "Bruk:", "Valg:", "Vis denne hjelpen og avslutt.", id="nb"),
+    pytest.param("da", "Brug:", "Tilvalg:", "Vis denne hjælp og afslut.", id="da"),
+    pytest.param("sv", "Användning:", "Alternativ:", "Visa den här hjälpen och avsluta.",
+                 id="sv"),
+])
+def test_the_parsers_own_words_are_translated_too(fit: Fit, lang: str, usage: str,
+                                                   options: str, help_line: str) -> None:
+    for args in (("client", "add", "--help"), ("flags", "--help"), ("--help",)):
+        text = ok(fit("--lang", lang, *args)).stdout
+        assert text.startswith(usage), (args, text[:40])
+        assert f"\n{options}\n" in text and help_line in text
+        for english in ("Usage:", "Options:", "Arguments:", "Show this message", "<str>",
+                        "[required]", "[OPTIONS]"):
+            assert english not in text, (args, english)
+
+
+def test_english_help_keeps_the_parsers_words(fit: Fit) -> None:
+    text = ok(fit("--lang", "en", "client", "add", "--help")).stdout
+    assert text.startswith("Usage: fit client add [OPTIONS] ID")
+    assert "--label TEXT" in text and "Show this message and exit." in text
