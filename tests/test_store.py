@@ -100,7 +100,9 @@ def test_encode_decode_round_trip(client: Client) -> None:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(client=clients())
 def test_store_round_trip(tmp_path: Path, client: Client) -> None:
-    store = Store(tmp_path / "rt")
+    # a folder per example: hypothesis runs them all in one tmp_path, and an earlier "0y"
+    # would be found for a later "0Y" (IDs ignore case)
+    store = Store(tmp_path / os.urandom(8).hex())
     store.save(client)
     assert store.load(client.id) == client
     assert store.load(client.id.swapcase()) == client  # IDs are found without regard to case
