@@ -438,21 +438,11 @@ def _add(client: Client, row: Row, today: dt.date, now: dt.datetime) -> Client:
         done = meetings.record(client, forms[0], rating, today=today, now=now, date=row.date,
                                session=len(client.sessions) + 1,
                                companion=row.srs if together else None)
-        if len(forms) == 2 and not together:  # the SRS of another rater, same new visit
-            assert row.srs is not None
-            done = meetings.record(done.client, "srs", row.srs, today=today, now=now,
-                                   session=done.session.session)
-            done = meetings.Recorded(_drop_last_correction(done.client, done.session.session),
-                                     done.session, "added", done.rater)
     except DomainError as exc:
         raise _model_refusal(row, exc, forms[0]) from None
+    if len(forms) == 2 and not together:  # the SRS of another rater, in the visit just made
+        assert row.srs is not None
+        visit = done.session.with_form("srs", row.srs.rater, row.srs)
+        return done.client.model_copy(update={"sessions": (*done.client.sessions[:-1], visit)})
     return done.client
 
-
-def _drop_last_correction(client: Client, number: int) -> Client:
-    """The client without the "added" history entry of a form put into a visit it created
-    itself a moment ago (nothing was there before: nothing to keep)."""
-    sessions = list(client.sessions)
-    visit = sessions[number - 1]
-    sessions[number - 1] = visit.model_copy(update={"corrections": visit.corrections[:-1]})
-    return client.model_copy(update={"sessions": tuple(sessions)})
