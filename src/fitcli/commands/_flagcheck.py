@@ -139,16 +139,8 @@ def run(job: Job, store: Store, given: list[str] | None,
 
 
 def worker_count(files: int) -> int:
-    """How many processes should check ``files`` client files (1: this one alone)."""
-    if files < PARALLEL_MIN_CLIENTS:
-        return 1
-    return max(1, min(_pool.usable_cores(), MAX_WORKERS, -(-files // CHUNK_SIZE)))
-
-
-def _start_worker(lang: str) -> None:
-    _pool.ignore_sigint()
-    set_language(lang)
-    gc.freeze()
+    """How many processes should read ``files`` client files (1: this one alone)."""
+    return _pool.processes_for(files, PARALLEL_MIN_CLIENTS, MAX_WORKERS, CHUNK_SIZE)
 
 
 def _check_chunk(job: Job, ids: list[str]) -> Found:
@@ -168,4 +160,4 @@ def _in_processes(job: Job, ids: list[str], workers: int) -> Found | None:
             found.add(part)
         return found
 
-    return _pool.run(workers, MP_START_METHOD, _start_worker, (job.lang,), work)
+    return _pool.run(workers, MP_START_METHOD, _pool.start_reader, (job.lang,), work)

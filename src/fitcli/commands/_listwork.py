@@ -132,15 +132,8 @@ def run(job: Job, store: Store, report: Callable[[str], None]) -> Listed:
 
 
 def worker_count(files: int) -> int:
-    if files < PARALLEL_MIN_CLIENTS:
-        return 1
-    return max(1, min(_pool.usable_cores(), MAX_WORKERS, -(-files // CHUNK_SIZE)))
-
-
-def _start_worker(lang: str) -> None:
-    _pool.ignore_sigint()
-    set_language(lang)
-    gc.freeze()
+    """How many processes should read ``files`` client files (1: this one alone)."""
+    return _pool.processes_for(files, PARALLEL_MIN_CLIENTS, MAX_WORKERS, CHUNK_SIZE)
 
 
 def _chunk(job: Job, ids: list[str]) -> Listed:
@@ -158,4 +151,4 @@ def _in_processes(job: Job, ids: list[str], workers: int) -> Listed | None:
             done.add(part)
         return done
 
-    return _pool.run(workers, MP_START_METHOD, _start_worker, (job.lang,), work)
+    return _pool.run(workers, MP_START_METHOD, _pool.start_reader, (job.lang,), work)

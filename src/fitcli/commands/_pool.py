@@ -30,6 +30,27 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def processes_for(files: int, min_files: int, max_workers: int, chunk_size: int) -> int:
+    """How many processes should read ``files`` client files in chunks of ``chunk_size``
+    (1: this one alone, below ``min_files``)."""
+    if files < min_files:
+        return 1
+    return max(1, min(usable_cores(), max_workers, -(-files // chunk_size)))
+
+
+def start_reader(lang: str) -> None:
+    """Worker start-up of the store readers (`fit flags`, `fit client list`): Ctrl+C is the
+    main process's, words in the user's language, what is loaded now kept out of the
+    garbage collector's passes."""
+    import gc
+
+    from fitcli.i18n import set_language
+
+    ignore_sigint()
+    set_language(lang)
+    gc.freeze()
+
+
 def run(workers: int, start_method: str | None, initializer: Callable[..., None],
         initargs: tuple[Any, ...], work: Callable[[Executor], T]) -> T | None:
     """``work(pool)`` on a pool of ``workers`` processes; None if no pool can start here."""
