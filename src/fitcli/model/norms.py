@@ -42,4 +42,3 @@ PROFILES: dict[str, NormProfile] = {
     "fit": NormProfile("fit", 25.0, 28.0, 32.0, 5.0, 7.75, 7.25, 36.0),
     "pcoms": NormProfile("pcoms", 25.0, 28.0, 28.0, 6.0, 7.75, 7.25, 36.0),
 }
-DEFAULT_PROFILE = "fit"
