@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import Fit, ok
-from fitcli.render.export import _csv_rows, neutral
+from fitcli.formats.csv import client_rows, neutral
 
 Doc = dict[str, Any]
 
@@ -115,8 +115,8 @@ def test_csv_rows_never_start_a_cell_with_a_formula() -> None:
         {"date": "=cmd|' /C calc'!A0", "session": 1, "ors": None, "srs": None,
          "collateral": [{"rater": "mor", "ors": {"items": None, "total": 20.0, "rater": "mor"},
                          "srs": None}]}]}
-    assert _csv_rows(doc).startswith("C1,\"'=cmd|' /C calc'!A0\",") or \
-        _csv_rows(doc).startswith("C1,'=cmd|' /C calc'!A0,")
+    assert client_rows(doc).startswith("C1,\"'=cmd|' /C calc'!A0\",") or \
+        client_rows(doc).startswith("C1,'=cmd|' /C calc'!A0,")
 
 
 def test_backup_with_future_times_is_refused(fit: Fit, tmp_path: Path, store_dir: Path) -> None:

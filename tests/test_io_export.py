@@ -136,13 +136,13 @@ def test_empty_store_exports_a_header_or_nothing(fit: Fit) -> None:
 def test_odd_stored_text_is_still_valid_csv(fit: Fit, store_dir: Path) -> None:
     """The CSV writer quotes what needs quoting (export itself refuses a file the model
     refuses, like this rater: see tests/test_hostile_export.py)."""
-    from fitcli.render.export import _csv_rows
+    from fitcli.formats.csv import client_rows
 
     doc = {"id": "C001", "age_group": "adult", "label": "", "start": "2026-06-15",
            "closed": None, "sessions": [
                {"session": 1, "date": "2026-03-02", "srs": None,
                 "ors": {"items": None, "total": 20.0, "rater": 'se,"lf'}}]}
-    assert _csv_rows(doc) == ('C001,2026-03-02,1,adult,,,,,20.0,"se,""lf",,,,,,,,2026-06-15,'
+    assert client_rows(doc) == ('C001,2026-03-02,1,adult,,,,,20.0,"se,""lf",,,,,,,,2026-06-15,'
                               'open,,,\n')
 
 
@@ -186,8 +186,8 @@ def _stored(**changes: object) -> dict[str, object]:
 def test_backup_text_is_json_dumps_of_the_client_document(doc: dict[str, object]) -> None:
     """The backup's text is json.dumps of client_document (compact), whatever the file holds:
     ints stay ints, true stays true, key order and NaN are kept, text is not escaped."""
-    from fitcli.render import export
+    from fitcli.formats import backup, shapes
 
-    expected = "\n  " + json.dumps(export.client_document(doc), ensure_ascii=False,
+    expected = "\n  " + json.dumps(shapes.client_document(doc), ensure_ascii=False,
                                     separators=(",", ":"))
-    assert export._backup_client(doc) == expected.encode("utf-8")
+    assert backup.piece(doc) == expected.encode("utf-8")

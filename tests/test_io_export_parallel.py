@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import fitcli.commands._exportwork as exportwork
+import fitcli.services.export as exportwork
 from conftest import Fit, ok
 
 ROWS = "".join(f"K{n:03d},2026-03-{1 + n % 20:02d},{n % 40}.5,30\n" for n in range(45))

@@ -162,14 +162,59 @@ def test_store_encoding_is_the_plain_json_text(client: Client) -> None:
     assert encode(client) == plain.encode("utf-8")
 
 
+# the user-visible keys of the shapes, in the order they are printed (a script API)
+CLIENT_KEYS = ["id", "age_group", "status", "label", "start", "practitioner", "closed",
+               "excluded", "sessions", "removed"]
+VISIT_KEYS = ["client", "session", "date", "ors", "srs", "forms", "practitioner"]
+HISTORY_KEYS = [*VISIT_KEYS, "corrections", "formerly"]
+RATING_KEYS = ["items", "total", "rater"]
+FORM_KEYS = ["form", "rater", "items", "total"]
+CORRECTION_KEYS = ["at", "form", "rater", "action", "previous", "previous_date"]
+
+
+def _visit_keys_and_values(shown: dict[str, Any], visit: Session, client_id: str) -> None:
+    assert list(shown) == HISTORY_KEYS
+    assert (shown["client"], shown["session"], shown["date"], shown["practitioner"]) == (
+        client_id, visit.session, visit.date.isoformat(), visit.practitioner)
+    for form in FORMS:
+        rating = visit.ors if form == "ors" else visit.srs
+        if rating is None:
+            assert shown[form] is None
+        else:
+            assert list(shown[form]) == RATING_KEYS
+            assert shown[form]["total"] == rating.total
+    assert [list(f) for f in shown["forms"]] == [FORM_KEYS] * len(shown["forms"])
+    assert [(f["form"], f["rater"], f["total"], f["items"]) for f in shown["forms"]] == [
+        (form, r.rater, r.total, list(r.items) if r.items else None)
+        for r, form in visit.forms_with_names()]
+    assert [list(c) for c in shown["corrections"]] == [CORRECTION_KEYS] * len(visit.corrections)
+    assert [(c["at"], c["form"], c["rater"], c["action"]) for c in shown["corrections"]] == [
+        (c.at.isoformat(), c.form, c.rater, c.action) for c in visit.corrections]
+    assert shown["formerly"] == list(visit.formerly)
+
+
 @settings(max_examples=50, deadline=None)
 @given(client=client_ids.flatmap(clients))
-def test_export_shapes_are_the_json_output_shapes(client: Client) -> None:
-    from fitcli.render.data import client_dict, session_dict
-    from fitcli.render.export import client_document, meeting_dict
+def test_the_client_shape_is_one_from_the_model_and_from_the_stored_document(
+        client: Client) -> None:
+    """`fit client show --json` (a model) and the backup (a stored document) print the one
+    client shape: the same keys in the same order, the model's values."""
+    from fitcli.formats.shapes import client_dict, client_document, meeting_dict, session_dict
     from fitcli.store import decode_document
 
     doc = decode_document(encode(client), Path(f"{client.id}.json"))
-    assert client_document(doc) == client_dict(client)
-    assert [meeting_dict(client.id, s) for s in doc["sessions"]] == [
-        session_dict(client.id, s) for s in client.sessions]
+    shown = client_dict(client)
+    assert json.dumps(client_document(doc)) == json.dumps(shown)
+    assert list(shown) == CLIENT_KEYS
+    assert (shown["id"], shown["status"], shown["start"], shown["label"]) == (
+        client.id, client.status, client.start.isoformat(), client.label)
+    for visit, session in zip(shown["sessions"], client.sessions, strict=True):
+        _visit_keys_and_values(visit, session, client.id)
+        assert session_dict(client.id, session) == meeting_dict(
+            client.id, next(s for s in doc["sessions"] if s["session"] == session.session))
+        assert list(session_dict(client.id, session)) == VISIT_KEYS
+    for gone, removed in zip(shown["removed"], client.removed, strict=True):
+        assert list(gone) == ["at", *HISTORY_KEYS]
+        assert gone["at"] == removed.at.isoformat()
+        _visit_keys_and_values({k: v for k, v in gone.items() if k != "at"}, removed.visit,
+                               client.id)

@@ -20,6 +20,7 @@ from typing import Any, Literal, cast
 from pydantic import ValidationError
 
 from fitcli.errors import InvalidData
+from fitcli.formats.backup import BACKUP_MARK, BACKUP_VERSION
 from fitcli.model.batch import Problem, Row, Template
 from fitcli.model.ids import id_key, validate_client_id, validate_practitioner
 from fitcli.model.migrate import v1_to_v2
@@ -49,8 +50,6 @@ from fitcli.model.text import validate_label
 
 Format = Literal["csv", "jsonl", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "jsonl", "json")
-BACKUP_MARK = "fitcli_backup"  # key naming a full-backup document, its value the version
-BACKUP_VERSION = 2  # 2: visits hold every rater's forms; 1 is still read
 DELIMITERS = (",", ";", "\t")
 
 ITEM_FIELDS = {form: tuple(f"{form}{i}" for i in range(1, ITEM_COUNT + 1)) for form in FORMS}

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fitcli.commands import _pool
+from fitcli.formats.shapes import latest_total, summary_dict
 from fitcli.i18n import current_language, num, set_language, t
 from fitcli.model.alerts import Flag, RuleSettings, Severity, at_or_above, evaluate, worst
 from fitcli.model.change import change
 from fitcli.model.ids import id_key
 from fitcli.model.norms import NormProfile
 from fitcli.model.scores import Client
-from fitcli.render.data import latest_total, summary_dict
 from fitcli.store import Entry, Store
 
 PARALLEL_MIN_CLIENTS = 2000

@@ -25,13 +25,13 @@ from fitcli.commands._params import (
     choice,
 )
 from fitcli.errors import EXIT_STORE, UsageProblem
+from fitcli.formats.shapes import client_dict
 from fitcli.i18n import current_language, t
 from fitcli.model import meetings
 from fitcli.model.ids import validate_client_id, validate_practitioner
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
 from fitcli.model.text import validate_label
-from fitcli.render.data import client_dict
 from fitcli.render.safe import json_safe
 
 app = typer.Typer(no_args_is_help=True, help="Add, list, show, close, reopen, exclude and remove "

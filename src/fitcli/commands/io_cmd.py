@@ -297,13 +297,13 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
 def _export_text(st: Store, ids: list[str] | None, open_only: bool,
                  fmt: ExportFormat) -> tuple[bytes, int, int]:
     """The export (UTF-8) and its counts (clients, meetings); unreadable files stop it."""
-    from fitcli.commands import _exportwork
-    from fitcli.render.export import layout
+    from fitcli.formats.layout import layout
+    from fitcli.services import export
 
     exported_at = now().isoformat()
     # --client: resolve each ID like every command does (case, not found: exit 3)
     wanted = [st.load(client_id).id for client_id in ids] if ids else None
-    done = _exportwork.run(_exportwork.Job(st.root, fmt, exported_at, open_only), wanted, st)
+    done = export.run(export.Job(st.root, fmt, exported_at, open_only), wanted, st)
     broken = [StoreProblem(key, **_reason(params)) for key, params in done.problems]
     for problem in broken:
         fail_line(t(problem.key, **problem.params))

@@ -14,6 +14,7 @@ from fitcli.commands import _common
 from fitcli.commands._common import domain, echo, emit_json, now, parse_date, store, today
 from fitcli.commands._params import ClientIdArg, DateOpt, JsonOpt, RaterOpt
 from fitcli.errors import FitcliError, UsageProblem
+from fitcli.formats.shapes import session_dict
 from fitcli.i18n import item_labels, num, t
 from fitcli.model import meetings
 from fitcli.model.change import change
@@ -29,7 +30,6 @@ from fitcli.model.scores import (
     parse_total,
     validate_rater,
 )
-from fitcli.render.data import session_dict
 from fitcli.render.safe import printable
 
 ItemsArg = Annotated[list[str] | None, typer.Argument(

@@ -22,7 +22,8 @@ import io
 from collections.abc import Iterator
 
 from fitcli import tabular
-from fitcli.formats.rows import Doc
+from fitcli.formats.layout import Layout
+from fitcli.formats.shapes import Doc
 from fitcli.formats.table import Record, Sheet, column_index
 from fitcli.model.batch import Problem
 from fitcli.model.scores import FORMS, ITEM_COUNT
@@ -149,3 +150,7 @@ def piece(doc: Doc) -> bytes:
 
 def head() -> bytes:
     return (",".join(HEADER) + "\r\n").encode("utf-8")
+
+
+def layout() -> Layout:
+    return Layout(head(), piece)

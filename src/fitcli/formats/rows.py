@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fitcli.formats.shapes import Doc, groups
 from fitcli.model.scores import FORMS, ITEM_COUNT
-
-Doc = dict[str, Any]
 
 MEETING_COLUMNS: tuple[str, ...] = (
     "client", "date", "session", "age_group",
@@ -28,20 +27,18 @@ SCORE_COLUMNS = frozenset(f"{form}{i}" for form in FORMS for i in range(1, ITEM_
     | frozenset(f"{form}_total" for form in FORMS)
 
 
+def header() -> list[str]:
+    """The column names in the current language (``fit import`` reads them in all)."""
+    from fitcli.i18n import t  # only the spreadsheets' head needs words
+
+    return [t(f"formats.column.{column}") for column in COLUMNS]
+
+
 def episode_cells(doc: Doc) -> list[str]:
     """A stored client's episode as the export's last columns (text, as stored)."""
     closed = doc["closed"]
     return [doc["label"], doc["start"], "closed" if closed else "open",
             closed["date"] if closed else "", closed["reason"] if closed else "", ""]
-
-
-def groups(session: Doc) -> list[tuple[Doc | None, Doc | None]]:
-    """A stored visit's forms as one (ORS, SRS) pair per rater: the client's own first."""
-    found = []
-    if session["ors"] is not None or session["srs"] is not None:
-        found.append((session["ors"], session["srs"]))
-    found.extend((c["ors"], c["srs"]) for c in session.get("collateral") or ())
-    return found
 
 
 def _rating(rating: Doc | None) -> list[Any]:

@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from fitcli.errors import InvalidData, UsageProblem
-from fitcli.formats.rows import COLUMNS, DATE_COLUMNS, SCORE_COLUMNS, Doc, typed_rows
+from fitcli.formats.layout import Layout
+from fitcli.formats.rows import COLUMNS, DATE_COLUMNS, SCORE_COLUMNS, header, typed_rows
+from fitcli.formats.shapes import Doc
 from fitcli.formats.table import Record, Sheet
 from fitcli.model.batch import Problem
 
@@ -124,6 +126,13 @@ def read_sheet(data: bytes, sheet: str | None = None, header_row: int | None = N
 def piece(doc: Doc) -> bytes:
     """A client's rows for the workbook (JSON: made in worker processes, joined here)."""
     return json.dumps(typed_rows(doc), ensure_ascii=False).encode("utf-8")
+
+
+def layout() -> Layout:
+    """Pieces are a client's typed rows, joined into one workbook (the header in the words
+    of the language the export is made in)."""
+    names = tuple(header())
+    return Layout(b"", piece, joined=lambda pieces: workbook(pieces, list(names)))
 
 
 def workbook(pieces: list[bytes], header: list[str]) -> bytes:

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from fitcli.commands import _pool
+from fitcli.formats.layout import layout
 from fitcli.model import restorable
-from fitcli.render.export import layout
 from fitcli.store import Store
 
 # Below this many client files a second process costs more than it saves (a spawned one
