@@ -3,6 +3,8 @@ runs as a spreadsheet formula."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +13,8 @@ from typing import Any
 import pytest
 
 from conftest import Fit, ok
-from fitcli.formats.csv import client_rows, neutral
+from fitcli.formats.csv import FORMULA_CHARS, client_rows, excel_piece, neutral
+from fitcli.formats.rows import COLUMNS
 
 Doc = dict[str, Any]
 
@@ -117,6 +120,20 @@ def test_csv_rows_never_start_a_cell_with_a_formula() -> None:
                          "srs": None}]}]}
     assert client_rows(doc).startswith("C1,\"'=cmd|' /C calc'!A0\",") or \
         client_rows(doc).startswith("C1,'=cmd|' /C calc'!A0,")
+
+
+@pytest.mark.parametrize("start", FORMULA_CHARS)
+def test_both_csv_exports_neutralise_a_label_starting_like_a_formula(start: str) -> None:
+    """One guard for fitcli's CSV (its fast path included) and Excel's CSV."""
+    label = f"{start}1+1"
+    doc = {"id": "C1", "age_group": "adult", "label": label, "start": "2026-01-01",
+           "closed": None, "sessions": [
+               {"date": "2026-01-05", "session": 1, "ors": None, "corrections": [],
+                "srs": {"items": None, "total": 30.0, "rater": "self"}}]}
+    for text, sep in ((client_rows(doc), ","), (excel_piece(doc).decode("utf-8"), ";")):
+        [row] = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        assert row[COLUMNS.index("label")] == "'" + label
+        assert not any(cell.startswith(FORMULA_CHARS) for cell in row)
 
 
 def test_backup_with_future_times_is_refused(fit: Fit, tmp_path: Path, store_dir: Path) -> None:

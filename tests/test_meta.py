@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -184,3 +185,28 @@ def test_exit_codes_match_the_docs() -> None:
         errors.EXIT_INVALID_DATA, errors.EXIT_STORE, errors.EXIT_INTERNAL, 130}
     assert (errors.UsageProblem.exit_code, errors.NotFound.exit_code,
             errors.InvalidData.exit_code, errors.StoreProblem.exit_code) == (2, 3, 4, 5)
+
+
+# the reading side (fitcli.tabular) is the one outside formats/ that formats/ may use, until
+# it joins formats/ too
+FORMATS_MAY_IMPORT = ("fitcli.formats", "fitcli.model", "fitcli.errors", "fitcli.i18n",
+                      "fitcli.tabular")
+
+
+def _fitcli_imports(path: Path) -> set[str]:
+    """The fitcli modules a source file imports, at its top or inside functions."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.split(".")[0] in ("fitcli", "rich", "plotext")}
+
+
+@pytest.mark.parametrize("module", sorted(
+    p.name for p in (ROOT / "src" / "fitcli" / "formats").glob("*.py")))
+def test_formats_read_and_write_with_the_model_alone(module: str) -> None:
+    """formats/ never reaches for the screen (render, rich), the store or the commands."""
+    imported = _fitcli_imports(ROOT / "src" / "fitcli" / "formats" / module)
+    assert {name for name in imported if not name.startswith(FORMATS_MAY_IMPORT)} == set()

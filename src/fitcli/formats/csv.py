@@ -111,7 +111,8 @@ def excel_piece(doc: Doc) -> bytes:
     """A client's rows for Excel with a decimal comma: ';' between cells, CRLF."""
     rows = typed_rows(doc)
     for row in rows:
-        row[_LABEL_AT] = neutral(row[_LABEL_AT])  # Excel would run "=..." as a formula
+        if row[_LABEL_AT]:  # Excel would run "=..." as a formula
+            row[_LABEL_AT] = neutral(row[_LABEL_AT])
         for i in _SCORE_AT:
             if row[i] is not None:
                 row[i] = f"{row[i]:.1f}".replace(".", ",")

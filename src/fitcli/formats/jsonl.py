@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 from fitcli.formats.layout import Layout
-from fitcli.formats.shapes import Doc, dumps, groups, rater_visit
+from fitcli.formats.shapes import Doc, dumps, rater_visits
 
 
 def piece(doc: Doc) -> bytes:
     """A client's lines."""
-    client_id, age_group = doc["id"], doc["age_group"]
-    return b"".join([dumps(rater_visit(client_id, age_group, s, ors, srs)) + b"\n"
-                     for s in doc["sessions"] for ors, srs in groups(s)])
+    return b"".join([dumps(line) + b"\n" for line in rater_visits(doc)])
 
 
 def layout() -> Layout:

@@ -44,20 +44,15 @@ def rating_dict(stored: Doc | None) -> Doc | None:
     return {"items": stored["items"], "total": stored["total"], "rater": stored["rater"]}
 
 
-def form_dict(name: Form, stored: Doc) -> Doc:
-    """One rater's form of a visit."""
-    return {"form": name, "rater": stored["rater"], "items": stored["items"],
-            "total": stored["total"]}
-
-
 def forms(session: Doc) -> list[Doc]:
-    """Every rater's forms of a stored visit, the client's own first."""
+    """Every rater's forms of a stored visit, the client's own first: each its form, rater,
+    items and total."""
     found = []
     for ors, srs in groups(session):
-        if ors is not None:
-            found.append(form_dict("ors", ors))
-        if srs is not None:
-            found.append(form_dict("srs", srs))
+        for name, rating in (("ors", ors), ("srs", srs)):
+            if rating is not None:
+                found.append({"form": name, "rater": rating["rater"], "items": rating["items"],
+                              "total": rating["total"]})
     return found
 
 
@@ -105,11 +100,12 @@ def client_document(doc: Doc) -> Doc:
     }
 
 
-def rater_visit(client_id: str, age_group: str, session: Doc, ors: Doc | None,
-                srs: Doc | None) -> Doc:
-    """A line of JSON Lines: one rater's forms of a visit, with the client's age group."""
-    return {"client": client_id, "session": session["session"], "date": session["date"],
-            "ors": ors, "srs": srs, "age_group": age_group}
+def rater_visits(doc: Doc) -> list[Doc]:
+    """The lines of JSON Lines: one per visit and rater, its forms and the age group."""
+    client_id, age_group = doc["id"], doc["age_group"]
+    return [{"client": client_id, "session": s["session"], "date": s["date"], "ors": ors,
+             "srs": srs, "age_group": age_group}
+            for s in doc["sessions"] for ors, srs in groups(s)]
 
 
 # -- the same shapes of a model -----------------------------------------------------------
