@@ -1,1 +1,3 @@
-"""Data formats beyond fitcli's own CSV and JSON: Excel, peers' templates, mappings."""
+"""Data formats: fitcli's CSV, JSON Lines and backup, Excel, peers' templates, column
+mappings (fitcli.tabular still reads the first three), and the document shapes every output
+prints (shapes.py)."""
