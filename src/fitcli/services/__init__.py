@@ -1,0 +1,1 @@
+"""What the heavier commands run over the store; imported only when they run."""
