@@ -266,6 +266,10 @@ USAGE = [
         "en": "Error: Option '--json' does not take a value. (see 'fit --help')",
         "sv": "Fel: Flaggan '--json' tar inget värde. (se 'fit --help')"},
         id="takes-no-value"),
+    pytest.param((), {
+        "en": "Error: Missing command. (see 'fit --help')",
+        "sv": "Fel: Kommando saknas. (se 'fit --help')"},
+        id="missing-command"),
     pytest.param(("client", "add", "C9", "--label"), {
         "en": "Error: Option '--label' needs a value. (see 'fit --help')",
         "da": "Fejl: Tilvalget '--label' skal have en værdi. (se 'fit --help')"},

@@ -41,6 +41,7 @@ LABEL_FORMS: tuple[str, ...] = ("ors", "srs", "cors", "csrs")
 ITEMS = 4  # four items per form
 
 _current = DEFAULT
+_pending: Callable[[], str] | None = None  # chooses the language when a word is first needed
 _cache: dict[str, dict[str, str]] = {}
 _translations: dict[str, gettext.NullTranslations] = {}
 _plural_params: dict[str, dict[str, str]] = {}
@@ -127,11 +128,22 @@ def plural_forms(lang: str) -> dict[str, list[str]]:
 
 
 def set_language(lang: str) -> None:
-    global _current
-    _current = lang
+    global _current, _pending
+    _current, _pending = lang, None
+
+
+def choose_when_needed(choose: Callable[[], str]) -> None:
+    """The language is ``choose()``, called when the first word is needed: a run that says
+    nothing (`fit --version`) never reads the config file for it."""
+    global _pending
+    _pending = choose
 
 
 def current_language() -> str:
+    global _current, _pending
+    if _pending is not None:
+        choose, _pending = _pending, None
+        _current = choose()
     return _current
 
 
@@ -140,7 +152,8 @@ def in_language(lang: str) -> Iterator[None]:
     """Words in ``lang`` for a moment, e.g. English messages inside JSON, which must be the
     same whatever language the user reads."""
     global _current
-    before, _current = _current, lang
+    before = current_language()
+    _current = lang
     try:
         yield
     finally:
@@ -182,7 +195,7 @@ def system_language(environ: Mapping[str, str] | None = None) -> str | None:
 def _lookup(key: str, count: int | None = None) -> str | None:
     """The text of ``key`` in the current language, else English, else None; ``count``
     chooses among plural forms."""
-    for lang in (_current, DEFAULT):
+    for lang in (current_language(), DEFAULT):
         catalogue = translations(lang)
         text = catalogue.gettext(key) if count is None else catalogue.ngettext(key, key, count)
         if text != key:
@@ -208,7 +221,7 @@ def _param(name: str, value: Any) -> Any:
 def translated(key: str, /) -> str | None:
     """The text of ``key`` in the current language only, or None (help texts: the English
     of the code stays where a language has none)."""
-    text = translations(_current).gettext(key)
+    text = translations(current_language()).gettext(key)
     return None if text == key else text
 
 
@@ -225,7 +238,7 @@ def t(key: str, /, **params: Any) -> str:
     plural form that fits its count when the message has plural forms."""
     if not params:
         return template(key)
-    counted = plural_params(_current).get(key)  # every language has the same plurals
+    counted = plural_params(current_language()).get(key)  # every language has the same plurals
     count = params.get(counted) if counted else None
     if isinstance(count, int) and not isinstance(count, bool):
         found = _lookup(key, count)
@@ -237,7 +250,7 @@ def t(key: str, /, **params: Any) -> str:
 
 def decimal_mark() -> str:
     """The decimal mark of the current language: ',' in nb, da and sv, '.' in en."""
-    return "," if _current in _DECIMAL_COMMA else "."
+    return "," if current_language() in _DECIMAL_COMMA else "."
 
 
 def num(value: float | None, decimals: int | None = 1) -> str:
@@ -248,7 +261,7 @@ def num(value: float | None, decimals: int | None = 1) -> str:
     if value is None:
         return "-"
     text = repr(float(value)) if decimals is None else f"{value:.{decimals}f}"
-    return text.replace(".", ",") if _current in _DECIMAL_COMMA else text
+    return text.replace(".", ",") if current_language() in _DECIMAL_COMMA else text
 
 
 # --- item labels -------------------------------------------------------------------------
@@ -319,7 +332,7 @@ def item_labels(form: str, age_group: str) -> list[str]:
     child SRS labels, so children's SRS uses the SRS labels unless ``csrs`` is overridden)."""
     child = age_group == "child"
     prefix = "cors" if form == "ors" and child else form
-    custom = label_overrides().get(_current, {})
+    custom = label_overrides().get(current_language(), {})
     for candidate in (("csrs", "srs") if form == "srs" and child else (prefix,)):
         if candidate in custom:
             return list(custom[candidate])

@@ -18,7 +18,6 @@ import typer
 
 from fitcli import i18n, writes
 from fitcli.app.context import choose_language, close_store
-from fitcli.app.help import localize_help
 from fitcli.app.output import fail_line
 from fitcli.errors import (
     EXIT_INTERNAL,
@@ -57,11 +56,9 @@ def _report_failures(root: Any, run: Callable[[], Any], args: Sequence[str] | No
         _closed_streams_fail_loudly()
         _utf8_when_redirected()
         writes.forget_writes()
-        try:  # parser errors before the root callback runs are in the user's language too
-            i18n.set_language(choose_language(_lang_in(sys.argv[1:] if args is None else args)))
-        except FitcliError:
-            i18n.set_language(i18n.DEFAULT)  # a bad code is reported by the root callback
-        localize_help(root)  # ~0.5 ms: the catalogue is loaded for the output anyway
+        # parser errors before the root callback runs are in the user's language too
+        i18n.choose_when_needed(lambda: _language_before_start(
+            sys.argv[1:] if args is None else args))
         try:
             result = run()
         finally:
@@ -195,6 +192,13 @@ def _utf8_when_redirected() -> None:
         reconfigure = getattr(stream, "reconfigure", None)
         if encoding != "utf8" and reconfigure is not None and not stream.isatty():
             reconfigure(encoding="utf-8")
+
+
+def _language_before_start(args: Sequence[str]) -> str:
+    try:
+        return choose_language(_lang_in(args))
+    except FitcliError:
+        return i18n.DEFAULT  # a bad code is reported by the root callback
 
 
 def _lang_in(args: Sequence[str]) -> str | None:

@@ -61,6 +61,18 @@ class RootGroup(FitGroup):
     command function), so a run imports only the command it runs."""
 
     lazy: ClassVar[dict[str, tuple[str, str]]] = {}
+    _localized = False
+
+    def get_help(self, ctx: Any) -> str:
+        """The root's help, in the user's language (its words are looked up only when the
+        help is shown: `fit --version` and the commands need none of them)."""
+        if not self._localized:
+            from fitcli.app.help import localize_help
+
+            self._localized = True
+            localize_help(self, deep=False)  # the sub-commands are done as they load
+            return str(self.get_help(ctx))  # the translated help, set on this object
+        return str(super().get_help(ctx))
 
     def list_commands(self, ctx: Any) -> list[str]:
         return [*self.commands, *(name for name in self.lazy if name not in self.commands)]

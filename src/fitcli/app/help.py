@@ -8,11 +8,12 @@ from fitcli import i18n
 from fitcli.i18n import t
 
 
-def localize_help(root: Any, at: list[str] | None = None) -> None:
+def localize_help(root: Any, at: list[str] | None = None, *, deep: bool = True) -> None:
     """Every help text in the user's language: a command's help from ``help.<path>`` (the
     root's from ``help.fit``), a parameter's from ``help.<path>.<name>`` or the shared
     ``help.param.<name>``; where the catalogue has no text the English of the code stays.
-    Also plain metavars: no ``<str>``/``<bool>`` type labels, no braces in the usage line."""
+    Also plain metavars: no ``<str>``/``<bool>`` type labels, no braces in the usage line.
+    ``deep=False``: this command only, not its sub-commands."""
     def walk(command: Any, path: list[str]) -> None:
         key = "help." + (".".join(path) if path else "fit")
         text = i18n.translated(key)
@@ -26,7 +27,7 @@ def localize_help(root: Any, at: list[str] | None = None) -> None:
             if found is not None and hasattr(param, "help"):
                 param.help = found
         _translated_headings(command)
-        for name, sub in getattr(command, "commands", {}).items():
+        for name, sub in getattr(command, "commands", {}).items() if deep else ():
             walk(sub, [*path, name])
 
     walk(root, at or [])

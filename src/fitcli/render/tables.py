@@ -52,7 +52,7 @@ def flag_cell(severity: str, text: str) -> Any:
 
 
 def client_list(rows: list[tuple[str, ...]], flag_header: str) -> Any:
-    """The caseload table: one row of cells per client (see commands/_listwork.py), the
+    """The caseload table: one row of cells per client (see services/listing.py), the
     last two its most severe flag in words and that flag's severity. Nothing is cut: on a
     narrow terminal each client's row is stacked instead (render.layout); a long list is
     laid out as plain columns."""
