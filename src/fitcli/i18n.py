@@ -13,18 +13,19 @@ config file), so they match the wording of the licensed form in use.
 
 from __future__ import annotations
 
-import gettext
 import io
 import os
 import struct
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fitcli.errors import StoreProblem
+
+if TYPE_CHECKING:  # gettext and importlib.resources load when a catalogue is first read
+    import gettext
 
 SUPPORTED: tuple[str, ...] = ("en", "nb", "da", "sv")
 DEFAULT = "en"
@@ -56,6 +57,8 @@ _label_generation = 0
 
 def mo_file(lang: str) -> Any:
     """The compiled catalogue of one language (a resource inside the package)."""
+    from importlib import resources
+
     return resources.files("fitcli") / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
@@ -63,6 +66,8 @@ def translations(lang: str) -> gettext.NullTranslations:
     """The gettext catalogue of ``lang`` (cached); an empty one if the language has none."""
     found = _translations.get(lang)
     if found is None:
+        import gettext
+
         try:
             data = mo_file(lang).read_bytes()
         except (FileNotFoundError, NotADirectoryError):

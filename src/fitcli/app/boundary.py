@@ -18,7 +18,6 @@ import typer
 
 from fitcli import i18n, writes
 from fitcli.app.context import choose_language, close_store
-from fitcli.app.output import fail_line
 from fitcli.errors import (
     EXIT_INTERNAL,
     EXIT_STORE,
@@ -103,6 +102,13 @@ def _report_failures(root: Any, run: Callable[[], Any], args: Sequence[str] | No
         fail_line(t("error.internal", kind=type(exc).__name__))
         sys.exit(EXIT_INTERNAL)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def fail_line(message: str) -> None:
+    """The error line (app/output.py, loaded only when there is an error to report)."""
+    from fitcli.app.output import fail_line as write
+
+    write(message)
 
 
 def _aborted_key() -> str:
