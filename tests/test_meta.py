@@ -231,3 +231,19 @@ def test_no_private_parts_of_other_packages() -> None:
         for private in ("typer._click", "type(exc).__name__ ==", "type_descriptor",
                         "Got unexpected extra", "No such command"):
             assert private not in text, (path.name, private)
+
+
+@pytest.mark.parametrize("text", ["postgresql://a@db/fit", " POSTGRES://x", "/tmp/store",
+                                  "postgresqlx://y", "C:\\fit", ""])
+def test_a_database_url_is_known_without_loading_the_database_store(text: str) -> None:
+    """Every command asks whether its store is a database; on a folder that must not cost
+    the database module (start-up of `fit ors`), and the answer is the database store's."""
+    from fitcli.store import is_database_url
+    from fitcli.store.database import is_url
+
+    assert is_database_url(text) == is_url(text)
+    code = ("import sys; from fitcli.store import is_database_url; "
+            f"is_database_url({text!r}); print('fitcli.store.database' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout == "False\n", done.stderr
