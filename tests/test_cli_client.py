@@ -345,16 +345,39 @@ def _many(fit: Fit, count: int) -> None:
     ok(fit("client", "add", "W1", "--label", "æøå [b]x[/b]"))
 
 
-def test_long_list_is_laid_out_like_the_table(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above RICH_MAX_ROWS the list is plain text with the same columns and cells."""
-    from fitcli.render import tables
+def test_long_list_is_laid_out_like_the_table(fit: Fit, store_dir: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Above ``rich_max_rows`` the list is plain text with the same columns and cells."""
+    from fitcli.render.console import show
+    from fitcli.render.tables import RICH_MAX_ROWS, client_list
 
     _many(fit, 12)
-    rich = ok(fit("client", "list")).stdout
-    monkeypatch.setattr(tables, "RICH_MAX_ROWS", 1)
-    plain = ok(fit("client", "list")).stdout
+    shown = ok(fit("client", "list")).stdout
+    capsys.readouterr()
+    rows = [tuple(line) for line in _rows(store_dir)]
+    assert len(rows) == 13 < RICH_MAX_ROWS
+    show(client_list(rows, "Flag"))
+    rich = capsys.readouterr().out
+    plain = client_list(rows, "Flag", rich_max_rows=1)
+    assert isinstance(plain, str)
     assert [line.rstrip() for line in plain.splitlines()] == [
         line.rstrip() for line in rich.splitlines()]
+    assert rich == shown  # what `fit client list` printed
+
+
+def _rows(store_dir: Path) -> list[tuple[str, ...]]:
+    """The rows `fit client list` lays out (open clients, English)."""
+    import datetime as dt
+
+    from fitcli.model.alerts import RuleSettings
+    from fitcli.model.settings import norm_profile
+    from fitcli.services import listing
+    from fitcli.store import Store
+
+    job = listing.Job(root=store_dir, lang="en", profile=norm_profile({}),
+                      rules=RuleSettings.from_values({}), today=dt.date(2026, 6, 15),
+                      show_all=False, as_json=False)
+    return listing.run(job, Store(store_dir), report=print).rows
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["table", "json"])

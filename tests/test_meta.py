@@ -247,3 +247,13 @@ def test_a_database_url_is_known_without_loading_the_database_store(text: str) -
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert done.stdout == "False\n", done.stderr
+
+
+def test_nothing_imports_a_command_but_the_root() -> None:
+    """A command's module is loaded only when it runs: only cli.py names them (the
+    plumbing lives in app/, the work in services/)."""
+    for path in sorted((ROOT / "src" / "fitcli").rglob("*.py")):
+        if path.parent.name == "commands" or path.name == "cli.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "fitcli.commands" not in text, path.relative_to(ROOT)

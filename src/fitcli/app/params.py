@@ -5,6 +5,7 @@ annotations`` (see commands/__init__.py).
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Annotated
 
@@ -67,6 +68,31 @@ def iso_date(raw: str) -> dt.date:
     if day is None:
         raise UsageProblem("error.date_format", value=raw)
     return day
+
+
+_SESSION = re.compile(r"[0-9]{1,6}")
+
+
+def parse_session(raw: str | None) -> int | None:
+    """``--session N``: a whole meeting number from 1 (read here, not by the parser: the
+    message for "--session x" then says what a meeting number is)."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    if not _SESSION.fullmatch(text) or int(text) < 1:
+        raise UsageProblem("error.session_format", value=raw)
+    return int(text)
+
+
+def parse_rater_option(raw: str) -> str:
+    """``--rater``: ``self`` or a collateral rater's code (its rules: model.scores)."""
+    from fitcli.model.problems import DomainError
+    from fitcli.model.scores import validate_rater
+
+    try:
+        return validate_rater(raw)
+    except DomainError as exc:
+        raise UsageProblem(exc.key, **exc.params) from None
 
 
 def complete_client_id(ctx: typer.Context, incomplete: str) -> list[str]:

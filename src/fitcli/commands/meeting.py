@@ -8,8 +8,14 @@ from fitcli.app import prompt
 from fitcli.app.context import now, store
 from fitcli.app.group import FitCommand
 from fitcli.app.output import echo, emit_json
-from fitcli.app.params import ClientIdArg, JsonOpt, RaterFilterOpt, YesOpt
-from fitcli.commands.scores import parse_rater_option, parse_session
+from fitcli.app.params import (
+    ClientIdArg,
+    JsonOpt,
+    RaterFilterOpt,
+    YesOpt,
+    parse_rater_option,
+    parse_session,
+)
 from fitcli.errors import UsageProblem
 from fitcli.i18n import t
 from fitcli.model import meetings

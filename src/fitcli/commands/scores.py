@@ -4,7 +4,6 @@ Hot path: a practitioner runs this after every meeting, so it imports neither ri
 """
 
 import datetime as dt
-import re
 import sys
 from typing import Annotated
 
@@ -13,7 +12,15 @@ import typer
 from fitcli.app import context, prompt
 from fitcli.app.context import now, store, today
 from fitcli.app.output import echo, emit_json
-from fitcli.app.params import ClientIdArg, DateOpt, JsonOpt, RaterOpt, parse_date
+from fitcli.app.params import (
+    ClientIdArg,
+    DateOpt,
+    JsonOpt,
+    RaterOpt,
+    parse_date,
+    parse_rater_option,
+    parse_session,
+)
 from fitcli.errors import FitcliError, UsageProblem
 from fitcli.i18n import item_labels, num, t
 from fitcli.model import meetings
@@ -28,7 +35,6 @@ from fitcli.model.scores import (
     Rating,
     parse_item,
     parse_total,
-    validate_rater,
 )
 from fitcli.render.data import session_dict
 from fitcli.render.safe import printable
@@ -46,27 +52,6 @@ SessionOpt = Annotated[str | None, typer.Option(
     "--session", metavar="N", show_default=False,
     help="Visit number: corrects (or adds) this rater's form in visit N, keeping the previous "
          "form in its history; without it the form joins the visit of --date or starts one.")]
-
-_SESSION = re.compile(r"[0-9]{1,6}")
-
-
-def parse_session(raw: str | None) -> int | None:
-    """``--session N``: a whole meeting number from 1."""
-    if raw is None:
-        return None
-    text = raw.strip()
-    if not _SESSION.fullmatch(text) or int(text) < 1:
-        raise UsageProblem("error.session_format", value=raw)
-    return int(text)
-
-
-def parse_rater_option(raw: str) -> Rater:
-    """``--rater``: ``self`` or a collateral rater's code."""
-    try:
-        return validate_rater(raw)
-    except DomainError as exc:
-        raise UsageProblem(exc.key, **exc.params) from None
-
 
 def _prompt_items(form: Form, client: Client) -> tuple[float, float, float, float]:
     """Ask for each item by its label; a bad answer is explained and asked again.
