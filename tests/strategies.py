@@ -26,7 +26,6 @@ def ratings_by(rater: str) -> st.SearchStrategy[Rating | None]:
 ratings = ratings_by("self")
 
 
-
 @st.composite
 def clients(draw: st.DrawFn) -> Client:
     gaps = draw(st.lists(st.integers(0, 30), max_size=6))
