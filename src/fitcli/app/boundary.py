@@ -42,8 +42,9 @@ def guard(root: Any, run: Callable[[], Any], args: Sequence[str] | None) -> NoRe
         sys.exit(EXIT_INTERRUPTED)
 
 
-def domain(exc: DomainError) -> FitcliError:
-    """A model refusal as the project's error (and so its exit code)."""
+def _as_fitcli_error(exc: DomainError) -> FitcliError:
+    """A model refusal as the project's error (and so its exit code): the one place it is
+    converted, so the commands let the model's refusals through."""
     if exc.kind == "not_found":
         return NotFound(exc.key, **exc.params)
     return InvalidData(exc.key, **exc.params)
@@ -71,7 +72,7 @@ def _report_failures(root: Any, run: Callable[[], Any], args: Sequence[str] | No
         fail_line(t(exc.key, **exc.params))
         sys.exit(exc.exit_code)
     except DomainError as exc:
-        err = domain(exc)
+        err = _as_fitcli_error(exc)
         fail_line(t(err.key, **err.params))
         sys.exit(err.exit_code)
     except (KeyboardInterrupt, typer.Abort):  # Ctrl+C, or end of input at a prompt
