@@ -60,6 +60,14 @@ def fit() -> Fit:
     return run
 
 
+def snapshot(store_dir: Path) -> dict[str, bytes]:
+    """Every file under the store, to prove that a refused command wrote nothing."""
+    if not store_dir.exists():
+        return {}
+    return {str(p.relative_to(store_dir)): p.read_bytes()
+            for p in sorted(store_dir.rglob("*")) if p.is_file()}
+
+
 def ok(result: Result) -> Result:
     """Assert success, showing the output on failure."""
     assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)

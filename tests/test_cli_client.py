@@ -6,19 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Fit, as_json, ok
-from fitcli.commands import _common
+from conftest import Fit, as_json, ok, snapshot
+from fitcli.app import prompt
 
 ID_RULE = ("use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit "
            "(a pseudonymous code, never a name).")
-
-
-def snapshot(store_dir: Path) -> dict[str, bytes]:
-    """Every file under the store, to prove that a refused command wrote nothing."""
-    if not store_dir.exists():
-        return {}
-    return {str(p.relative_to(store_dir)): p.read_bytes()
-            for p in sorted(store_dir.rglob("*")) if p.is_file()}
 
 
 def err(result: object) -> str:
@@ -311,7 +303,7 @@ def test_remove_without_terminal_needs_yes(fit: Fit, store_dir: Path) -> None:
 def test_remove_asks_on_a_terminal(fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch,
                                    answer: str, removed: bool) -> None:
     _caseload(fit)
-    monkeypatch.setattr(_common, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(prompt, "stdin_is_terminal", lambda: True)
     result = ok(fit("client", "remove", "B2", input=answer))
     assert "Erase client B2 and all 2 meetings for good? [y/N]" in result.stderr
     assert (store_dir / "clients" / "B2.json").exists() is not removed
@@ -330,7 +322,7 @@ def test_remove_answer_words_follow_the_language(
     removed: bool,
 ) -> None:
     _caseload(fit)
-    monkeypatch.setattr(_common, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(prompt, "stdin_is_terminal", lambda: True)
     ok(fit("--lang", lang, "client", "remove", "B2", input=answer))
     assert (store_dir / "clients" / "B2.json").exists() is not removed
 
@@ -338,7 +330,7 @@ def test_remove_answer_words_follow_the_language(
 def test_remove_interrupted_at_the_prompt(fit: Fit, store_dir: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     _caseload(fit)
-    monkeypatch.setattr(_common, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(prompt, "stdin_is_terminal", lambda: True)
     result = fit("client", "remove", "B2", input="")  # end of input, like Ctrl-D
     assert result.exit_code == 130
     assert result.stderr.endswith("Aborted; nothing was written.\n")
@@ -353,25 +345,61 @@ def _many(fit: Fit, count: int) -> None:
     ok(fit("client", "add", "W1", "--label", "æøå [b]x[/b]"))
 
 
-def test_long_list_is_laid_out_like_the_table(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above RICH_MAX_ROWS the list is plain text with the same columns and cells."""
-    from fitcli.render import tables
+def test_long_list_is_laid_out_like_the_table(fit: Fit, store_dir: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Above ``rich_max_rows`` the list is plain text with the same columns and cells."""
+    from fitcli.render.console import show
+    from fitcli.render.tables import RICH_MAX_ROWS, client_list
 
     _many(fit, 12)
-    rich = ok(fit("client", "list")).stdout
-    monkeypatch.setattr(tables, "RICH_MAX_ROWS", 1)
-    plain = ok(fit("client", "list")).stdout
+    shown = ok(fit("client", "list")).stdout
+    capsys.readouterr()
+    rows = [tuple(line) for line in _rows(store_dir)]
+    assert len(rows) == 13 < RICH_MAX_ROWS
+    show(client_list(rows, "Flag"))
+    rich = capsys.readouterr().out
+    plain = client_list(rows, "Flag", rich_max_rows=1)
+    assert isinstance(plain, str)
     assert [line.rstrip() for line in plain.splitlines()] == [
         line.rstrip() for line in rich.splitlines()]
+    assert rich == shown  # what `fit client list` printed
 
 
-def test_list_in_worker_processes_is_the_same(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fitcli.commands import _listwork
+def _rows(store_dir: Path) -> list[tuple[str, ...]]:
+    """The rows `fit client list` lays out (open clients, English)."""
+    import datetime as dt
+
+    from fitcli.model.alerts import RuleSettings
+    from fitcli.model.settings import norm_profile
+    from fitcli.services import listing
+    from fitcli.store import Store
+
+    job = listing.Job(root=store_dir, lang="en", profile=norm_profile({}),
+                      rules=RuleSettings.from_values({}), today=dt.date(2026, 6, 15),
+                      show_all=False, as_json=False)
+    return listing.run(job, Store(store_dir), report=print).rows
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["table", "json"])
+@pytest.mark.parametrize("show_all", [False, True], ids=["open", "all"])
+def test_list_in_worker_processes_is_the_same(fit: Fit, store_dir: Path, as_json: bool,
+                                              show_all: bool) -> None:
+    import datetime as dt
+
+    from fitcli.model.alerts import RuleSettings
+    from fitcli.model.settings import norm_profile
+    from fitcli.services import listing
+    from fitcli.services.pool import PoolPlan
+    from fitcli.store import Store
 
     _many(fit, 30)
-    one = [ok(fit("client", "list", *extra)).stdout for extra in ((), ("--json",), ("--all",))]
-    monkeypatch.setattr(_listwork, "PARALLEL_MIN_CLIENTS", 1)
-    monkeypatch.setattr(_listwork, "CHUNK_SIZE", 7)
-    monkeypatch.setattr(_listwork, "MP_START_METHOD", "spawn")
-    many = [ok(fit("client", "list", *extra)).stdout for extra in ((), ("--json",), ("--all",))]
-    assert many == one
+    ok(fit("client", "close", "L003", "--reason", "planned"))
+    job = listing.Job(root=store_dir, lang="en", profile=norm_profile({}),
+                      rules=RuleSettings.from_values({}), today=dt.date(2026, 6, 15),
+                      show_all=show_all, as_json=as_json)
+    one = listing.run(job, Store(store_dir), report=print)
+    many = listing.run(job, Store(store_dir), report=print,
+                       plan=PoolPlan(min_files=1, chunk_size=7, start_method="spawn",
+                                     workers=2))
+    assert (one.processes, many.processes) == (1, 2)
+    assert many == one and len(one.rows) == (31 if show_all else 30)

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Fit, as_json, ok
-from fitcli.commands import _common
-from test_cli_client import snapshot
+from conftest import Fit, as_json, ok, snapshot
+from fitcli.app import prompt
 
 
 @pytest.fixture
@@ -198,7 +197,7 @@ def test_corrupt_client_file_exit_5_untouched(fit: Fit, c1: str, store_dir: Path
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_common, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(prompt, "stdin_is_terminal", lambda: True)
 
 
 @pytest.mark.usefixtures("terminal")

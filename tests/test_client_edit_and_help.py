@@ -97,8 +97,8 @@ def test_help_metavars_are_plain(fit: Fit) -> None:
 def test_client_ids_complete_from_the_store(fit: Fit) -> None:
     import typer
 
+    from fitcli.app.params import complete_client_id
     from fitcli.cli import app
-    from fitcli.commands._params import complete_client_id
 
     ok(fit("client", "add", "C001"))
     ok(fit("client", "add", "C002"))

@@ -122,7 +122,7 @@ def test_demo_help_says_how_reruns_work(fit: Fit) -> None:
 def test_cli_start_up_loads_neither_the_generator_nor_the_report_machinery() -> None:
     """Every command pays for what fitcli.cli imports: demo and report load theirs on use."""
     code = ("import sys, fitcli.cli; heavy = [m for m in ('fitcli.model.synth', "
-            "'fitcli.model.caseload', 'fitcli.commands._demo', 'fitcli.commands._caseload', "
+            "'fitcli.model.caseload', 'fitcli.services.demo', 'fitcli.services.caseload', "
             "'fitcli.render.caseload') if m in sys.modules]; print(heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)

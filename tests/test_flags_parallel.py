@@ -1,7 +1,8 @@
-"""`fit flags` over a big store on several processes says exactly what one process says."""
+"""`fit flags` over a big store on several processes finds exactly what one process finds."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -9,12 +10,17 @@ from pathlib import Path
 
 import pytest
 
-import fitcli.commands._flagcheck as flagcheck
 from conftest import Fit
+from fitcli.i18n import current_language, set_language
+from fitcli.model.alerts import RuleSettings, Severity
 from fitcli.model.scores import Client, Closure, RaterForms, Rating, Session
-from fitcli.store import encode
+from fitcli.model.settings import norm_profile
+from fitcli.services import flags
+from fitcli.services.pool import PoolPlan
+from fitcli.store import Store, encode
 
 TODAY = dt.date(2026, 6, 15)
+PLAN = PoolPlan()  # what `fit flags` and `fit client list` use
 
 
 def _rating(rng: random.Random, low: int, high: int) -> Rating:
@@ -65,54 +71,57 @@ def big_store(store_dir: Path) -> Path:
     return store_dir
 
 
-ARGS = [
-    pytest.param([], id="text"),
-    pytest.param(["--json"], id="json"),
-    pytest.param(["--severity", "amber", "--fail-on", "red"], id="amber-fail-on-red"),
-    pytest.param(["--lang", "nb", "--json"], id="json-nb"),
-    pytest.param(["--rater", "mother"], id="rater-mother"),
+def _job(root: Path, **given: object) -> flags.Job:
+    """The job `fit flags` makes for a store folder with the default settings."""
+    values: dict[str, object] = dict(
+        root=root, lang=current_language(), profile=norm_profile({}),
+        rules=RuleSettings.from_values({}), today=TODAY, only=Severity.INFO, fail_level=None,
+        as_json=False, closed_too=False)
+    values.update(given)
+    return flags.Job(**values)  # type: ignore[arg-type]
+
+
+def _check(job: flags.Job, plan: PoolPlan | None = None) -> tuple[flags.Found, list[str]]:
+    """What the service found, and the problems it reported, in order (the command shows
+    those, whether they were reported as met or collected by the workers)."""
+    reported: list[str] = []
+    found = flags.run(job, Store(job.root), None, reported.append,
+                      **({} if plan is None else {"plan": plan}))
+    return dataclasses.replace(found, problems=[]), reported
+
+
+JOBS = [
+    pytest.param({}, id="text"),
+    pytest.param({"as_json": True}, id="json"),
+    pytest.param({"only": Severity.AMBER, "fail_level": Severity.RED}, id="amber-fail-on-red"),
+    pytest.param({"lang": "nb", "as_json": True}, id="json-nb"),
+    pytest.param({"rater": "mother"}, id="rater-mother"),
 ]
-
-
-def _run(fit: Fit, args: list[str]) -> tuple[int, str, str]:
-    lang = args[:2] if args[:1] == ["--lang"] else []
-    result = fit(*lang, "flags", *args[len(lang):])
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("start_method", [None, "spawn"])
-@pytest.mark.parametrize("args", ARGS)
+@pytest.mark.parametrize("given", JOBS)
 def test_several_processes_say_what_one_says(
-    fit: Fit, big_store: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
-    start_method: str | None,
+    big_store: Path, given: dict[str, object], start_method: str | None,
 ) -> None:
-    alone = _run(fit, args)
-    assert alone[0] == 5, alone  # the unreadable files
-    prefix = "Feil:" if args[:2] == ["--lang", "nb"] else "Error:"  # the nb catalogue's
-    assert alone[2].count(prefix) == 3 and alone[1]
-
-    monkeypatch.setattr(flagcheck, "PARALLEL_MIN_CLIENTS", 1)
-    monkeypatch.setattr(flagcheck, "CHUNK_SIZE", 7)  # chunks end inside runs of problems
-    monkeypatch.setattr(flagcheck, "MP_START_METHOD", start_method)
-    monkeypatch.setattr(flagcheck, "worker_count", lambda files: 3)
-    used: list[int] = []
-    real = flagcheck._in_processes
-
-    def spy(job: flagcheck.Job, ids: list[str], workers: int) -> flagcheck.Found | None:
-        found = real(job, ids, workers)
-        used.append(workers if found is not None else 1)
-        return found
-
-    monkeypatch.setattr(flagcheck, "_in_processes", spy)
-    assert _run(fit, args) == alone
-    assert used == [3]
+    set_language(str(given.get("lang", "en")))
+    job = _job(big_store, **given)
+    alone, reported = _check(job)
+    assert alone.processes == 1 and alone.problem_count == 3 and len(reported) == 3
+    assert alone.clients
+    # chunks of 7 end inside runs of problems
+    plan = PoolPlan(min_files=1, chunk_size=7, workers=3, start_method=start_method)
+    many, reported_many = _check(job, plan)
+    assert many.processes == 3
+    assert (many, reported_many) == (alone, reported)
 
 
 def test_one_process_when_no_pool_can_start(
-    fit: Fit, big_store: Path, monkeypatch: pytest.MonkeyPatch,
+    big_store: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    alone = _run(fit, ["--json"])
+    job = _job(big_store, as_json=True)
+    alone = _check(job)
 
     class NoPool:
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -121,18 +130,25 @@ def test_one_process_when_no_pool_can_start(
     import concurrent.futures
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoPool)
-    monkeypatch.setattr(flagcheck, "PARALLEL_MIN_CLIENTS", 1)
-    assert _run(fit, ["--json"]) == alone
+    found = _check(job, PoolPlan(min_files=1))
+    assert found[0].processes == 1
+    assert found == alone
+
+
+def test_the_commands_plan_keeps_a_small_store_in_one_process(
+        fit: Fit, big_store: Path) -> None:
+    """The command's own plan: a store this small is one process's work."""
+    assert PoolPlan().workers_for(63) == 1
+    assert fit("flags").exit_code == 5  # the three unreadable files
 
 
 @pytest.mark.parametrize(("files", "cores", "expected"), [
     pytest.param(10, 8, 1, id="small-store"),
-    pytest.param(flagcheck.PARALLEL_MIN_CLIENTS - 1, 8, 1, id="just-below-threshold"),
-    pytest.param(flagcheck.PARALLEL_MIN_CLIENTS, 2, 2, id="two-cores"),
-    pytest.param(flagcheck.PARALLEL_MIN_CLIENTS, 1, 1, id="one-core"),
-    pytest.param(100_000, 64, flagcheck.MAX_WORKERS, id="capped"),
-    pytest.param(flagcheck.PARALLEL_MIN_CLIENTS, 64,
-                 -(-flagcheck.PARALLEL_MIN_CLIENTS // flagcheck.CHUNK_SIZE), id="one-per-chunk"),
+    pytest.param(PLAN.min_files - 1, 8, 1, id="just-below-threshold"),
+    pytest.param(PLAN.min_files, 2, 2, id="two-cores"),
+    pytest.param(PLAN.min_files, 1, 1, id="one-core"),
+    pytest.param(100_000, 64, PLAN.max_workers, id="capped"),
+    pytest.param(PLAN.min_files, 64, -(-PLAN.min_files // PLAN.chunk_size), id="one-per-chunk"),
 ])
 def test_worker_count(monkeypatch: pytest.MonkeyPatch, files: int, cores: int,
                       expected: int) -> None:
@@ -140,4 +156,10 @@ def test_worker_count(monkeypatch: pytest.MonkeyPatch, files: int, cores: int,
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
-    assert flagcheck.worker_count(files) == expected
+    assert PLAN.workers_for(files) == expected
+
+
+def test_an_exact_number_of_workers_once_the_store_is_big_enough() -> None:
+    plan = PoolPlan(min_files=10, workers=3)
+    assert (plan.workers_for(9), plan.workers_for(10)) == (1, 3)
+    assert PoolPlan(chunk_size=2).chunks(["a", "b", "c"]) == [["a", "b"], ["c"]]

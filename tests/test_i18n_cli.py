@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import Fit, ok
 from fitcli import i18n
-from fitcli.commands import _usage
+from fitcli.app import usage
 
 LABELS = {
     "en": ("Interpersonally", "Goals and topics"),
@@ -266,6 +266,10 @@ USAGE = [
         "en": "Error: Option '--json' does not take a value. (see 'fit --help')",
         "sv": "Fel: Flaggan '--json' tar inget värde. (se 'fit --help')"},
         id="takes-no-value"),
+    pytest.param((), {
+        "en": "Error: Missing command. (see 'fit --help')",
+        "sv": "Fel: Kommando saknas. (se 'fit --help')"},
+        id="missing-command"),
     pytest.param(("client", "add", "C9", "--label"), {
         "en": "Error: Option '--label' needs a value. (see 'fit --help')",
         "da": "Fejl: Tilvalget '--label' skal have en værdi. (se 'fit --help')"},
@@ -310,7 +314,7 @@ class _Unknown(Exception):
 
 def test_unrecognised_parser_error_keeps_its_text() -> None:
     i18n.set_language("sv")
-    assert _usage.usage_message(_Unknown()) == "Something new happened"
+    assert usage.usage_message(_Unknown()) == "Something new happened"
 
 
 def test_import_problems_json_identical_in_every_language(fit: Fit, isolated: Path) -> None:

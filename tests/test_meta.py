@@ -210,3 +210,74 @@ def test_formats_read_and_write_with_the_model_alone(module: str) -> None:
     """formats/ never reaches for the screen (render, rich), the store or the commands."""
     imported = _fitcli_imports(ROOT / "src" / "fitcli" / "formats" / module)
     assert {name for name in imported if not name.startswith(FORMATS_MAY_IMPORT)} == set()
+def test_importing_fitcli_leaves_the_environment_alone(tmp_path: Path) -> None:
+    """A library import changes nothing of its host; the `fit` program itself keeps
+    pydantic plugins away from the client records."""
+    env = _env(tmp_path)
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    code = ("import os; before = dict(os.environ); import fitcli.cli; "
+            "print(dict(os.environ) == before)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.stdout == "True\n", done.stderr
+    program = ("import atexit, os, sys; atexit.register(lambda: print('PLUGINS=' + "
+               "os.environ.get('PYDANTIC_DISABLE_PLUGINS', ''))); sys.argv = ['fit', "
+               "'--version']; from fitcli._entry import main; main()")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.stdout.splitlines()[-1] == "PLUGINS=__all__", done.stderr
+
+
+def test_every_command_reports_its_usage_errors_in_the_users_language() -> None:
+    """Each group and command is one of ours (so an unknown command, extra arguments and a
+    bare group are worded from the catalogue), whichever way it was declared."""
+    import typer
+
+    from fitcli.app.group import FitCommand, FitGroup
+    from fitcli.cli import COMMANDS, app
+
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root)
+    assert isinstance(root, FitGroup)
+    for name in COMMANDS:
+        command = root.get_command(ctx, name)  # type: ignore[attr-defined]
+        subs = getattr(command, "commands", {})
+        assert isinstance(command, FitGroup if subs else FitCommand), name
+        for sub_name, sub in subs.items():
+            assert isinstance(sub, FitCommand), (name, sub_name)
+
+
+def test_no_private_parts_of_other_packages() -> None:
+    """Typer's vendored parser (typer._click) is private: its classes are never imported or
+    recognised by name, its English sentences never matched."""
+    for path in sorted((ROOT / "src" / "fitcli").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for private in ("typer._click", "type(exc).__name__ ==", "type_descriptor",
+                        "Got unexpected extra", "No such command"):
+            assert private not in text, (path.name, private)
+
+
+@pytest.mark.parametrize("text", ["postgresql://a@db/fit", " POSTGRES://x", "/tmp/store",
+                                  "postgresqlx://y", "C:\\fit", ""])
+def test_a_database_url_is_known_without_loading_the_database_store(text: str) -> None:
+    """Every command asks whether its store is a database; on a folder that must not cost
+    the database module (start-up of `fit ors`), and the answer is the database store's."""
+    from fitcli.store import is_database_url
+    from fitcli.store.database import is_url
+
+    assert is_database_url(text) == is_url(text)
+    code = ("import sys; from fitcli.store import is_database_url; "
+            f"is_database_url({text!r}); print('fitcli.store.database' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout == "False\n", done.stderr
+
+
+def test_nothing_imports_a_command_but_the_root() -> None:
+    """A command's module is loaded only when it runs: only cli.py names them (the
+    plumbing lives in app/, the work in services/)."""
+    for path in sorted((ROOT / "src" / "fitcli").rglob("*.py")):
+        if path.parent.name == "commands" or path.name == "cli.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "fitcli.commands" not in text, path.relative_to(ROOT)

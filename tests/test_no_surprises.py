@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Fit, ok
-from fitcli.commands import _common
+from fitcli.app import prompt
 
 # -- a store that is not there -------------------------------------------------------------
 
@@ -162,7 +162,7 @@ def test_a_visit_before_the_episode_start_is_refused_at_entry(fit: Fit) -> None:
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_common, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(prompt, "stdin_is_terminal", lambda: True)
 
 
 @pytest.mark.usefixtures("terminal")

@@ -17,7 +17,7 @@ from fitcli.model.batch import ClientPlan
 from fitcli.model.scores import Client, Rating, Session
 from fitcli.store import Store
 from fitcli.store.database import PgStore, mask
-from test_store import clients
+from strategies import clients
 
 
 @pytest.mark.parametrize(("url", "shown"), [

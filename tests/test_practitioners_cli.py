@@ -3,13 +3,18 @@ supervision figures of `fit report --by practitioner`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-import fitcli.commands._flagcheck as flagcheck
 from conftest import Fit, as_json, ok
+from fitcli.model.alerts import RuleSettings, Severity
+from fitcli.model.settings import norm_profile
+from fitcli.services import flags
+from fitcli.services.pool import PoolPlan
+from fitcli.store import Store
 
 
 def _caseload(fit: Fit) -> None:
@@ -40,24 +45,20 @@ def test_flags_for_one_practitioner(fit: Fit) -> None:
     assert nobody.stdout == "No flags for the 0 clients checked.\n"
 
 
-def test_flags_for_one_practitioner_on_several_processes(
-        fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_flags_for_one_practitioner_on_several_processes(fit: Fit, store_dir: Path) -> None:
     _caseload(fit)
     alone = ok(fit("flags", "--practitioner", "anna")).stdout
-    monkeypatch.setattr(flagcheck, "PARALLEL_MIN_CLIENTS", 1)
-    monkeypatch.setattr(flagcheck, "CHUNK_SIZE", 2)
-    monkeypatch.setattr(flagcheck, "worker_count", lambda files: 2)
-    used: list[flagcheck.Job] = []
-    real = flagcheck._in_processes
-
-    def spy(job: flagcheck.Job, ids: list[str], workers: int) -> flagcheck.Found | None:
-        used.append(job)
-        return real(job, ids, workers)
-
-    monkeypatch.setattr(flagcheck, "_in_processes", spy)
-    assert ok(fit("flags", "--practitioner", "anna")).stdout == alone
-    assert [job.practitioner for job in used] == ["anna"]
     assert "A1" in alone and "B1" not in alone
+    job = flags.Job(root=store_dir, lang="en", profile=norm_profile({}),
+                    rules=RuleSettings.from_values({}), today=dt.date(2026, 6, 15),
+                    only=Severity.INFO, fail_level=None, as_json=False, closed_too=False,
+                    practitioner="anna")
+    one = flags.run(job, Store(store_dir), None, report=print)
+    many = flags.run(job, Store(store_dir), None, report=print,
+                     plan=PoolPlan(min_files=1, chunk_size=2, workers=2))
+    assert (one.processes, many.processes) == (1, 2)
+    assert many == one
+    assert [client for _, client, _ in many.clients] == ["A1"]
 
 
 def test_new_visits_record_who_held_them(fit: Fit, store_dir: Path) -> None:

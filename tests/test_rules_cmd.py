@@ -88,8 +88,8 @@ def test_rules_page_cites_every_source_in_full() -> None:
 
 def test_no_file_of_the_rules_cites_internal_notes() -> None:
     for path in ("src/fitcli/model/alerts.py", "src/fitcli/model/settings.py",
-                 "src/fitcli/commands/flags.py", "src/fitcli/commands/_flagcheck.py",
-                 "src/fitcli/commands/_rules.py", "src/fitcli/commands/rules.py",
+                 "src/fitcli/commands/flags.py", "src/fitcli/services/flags.py",
+                 "src/fitcli/services/rules.py", "src/fitcli/commands/rules.py",
                  "src/fitcli/render/flags.py", "src/fitcli/locales/en/LC_MESSAGES/fitcli.po",
                  "docs/rules.md"):
         text = (ROOT / path).read_text(encoding="utf-8")

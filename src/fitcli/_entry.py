@@ -1,7 +1,7 @@
 """The `fit` program's entry point: Ctrl+C is a quiet exit 130 from the very first moment.
 
 Importing the command line (typer, pydantic) takes a few tenths of a second; a Ctrl+C then
-would print a KeyboardInterrupt traceback. Until the error boundary (commands/_common.py)
+would print a KeyboardInterrupt traceback. Until the error boundary (app/boundary.py)
 is running, SIGINT ends the process at once with the usual one line; nothing has been
 written by then. The boundary then puts Python's own handler back, so that an interrupted
 write still runs its clean-up (temp files removed, locks released).
@@ -33,7 +33,14 @@ def main() -> None:
     # Imports inside: this module is imported by the `fit` script before anything else, and
     # a Ctrl+C while it imports (signal imports enum) must end quietly too.
     try:
+        import os
         import signal
+
+        # pydantic plugins (found through package entry points) would see every validated
+        # client record; clinical data is for nobody else's hooks. Set by the program, not by
+        # importing fitcli (a library import must not change its host's environment); an
+        # explicit setting by the user is respected. Skipping the scan also saves start-up.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
         if hasattr(signal, "SIGINT"):
             signal.signal(signal.SIGINT, abort_before_start)

@@ -13,18 +13,19 @@ config file), so they match the wording of the licensed form in use.
 
 from __future__ import annotations
 
-import gettext
 import io
 import os
 import struct
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fitcli.errors import StoreProblem
+
+if TYPE_CHECKING:  # gettext and importlib.resources load when a catalogue is first read
+    import gettext
 
 SUPPORTED: tuple[str, ...] = ("en", "nb", "da", "sv")
 DEFAULT = "en"
@@ -41,6 +42,7 @@ LABEL_FORMS: tuple[str, ...] = ("ors", "srs", "cors", "csrs")
 ITEMS = 4  # four items per form
 
 _current = DEFAULT
+_pending: Callable[[], str] | None = None  # chooses the language when a word is first needed
 _cache: dict[str, dict[str, str]] = {}
 _translations: dict[str, gettext.NullTranslations] = {}
 _plural_params: dict[str, dict[str, str]] = {}
@@ -55,6 +57,8 @@ _label_generation = 0
 
 def mo_file(lang: str) -> Any:
     """The compiled catalogue of one language (a resource inside the package)."""
+    from importlib import resources
+
     return resources.files("fitcli") / "locales" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
@@ -62,6 +66,8 @@ def translations(lang: str) -> gettext.NullTranslations:
     """The gettext catalogue of ``lang`` (cached); an empty one if the language has none."""
     found = _translations.get(lang)
     if found is None:
+        import gettext
+
         try:
             data = mo_file(lang).read_bytes()
         except (FileNotFoundError, NotADirectoryError):
@@ -127,11 +133,22 @@ def plural_forms(lang: str) -> dict[str, list[str]]:
 
 
 def set_language(lang: str) -> None:
-    global _current
-    _current = lang
+    global _current, _pending
+    _current, _pending = lang, None
+
+
+def choose_when_needed(choose: Callable[[], str]) -> None:
+    """The language is ``choose()``, called when the first word is needed: a run that says
+    nothing (`fit --version`) never reads the config file for it."""
+    global _pending
+    _pending = choose
 
 
 def current_language() -> str:
+    global _current, _pending
+    if _pending is not None:
+        choose, _pending = _pending, None
+        _current = choose()
     return _current
 
 
@@ -140,7 +157,8 @@ def in_language(lang: str) -> Iterator[None]:
     """Words in ``lang`` for a moment, e.g. English messages inside JSON, which must be the
     same whatever language the user reads."""
     global _current
-    before, _current = _current, lang
+    before = current_language()
+    _current = lang
     try:
         yield
     finally:
@@ -182,7 +200,7 @@ def system_language(environ: Mapping[str, str] | None = None) -> str | None:
 def _lookup(key: str, count: int | None = None) -> str | None:
     """The text of ``key`` in the current language, else English, else None; ``count``
     chooses among plural forms."""
-    for lang in (_current, DEFAULT):
+    for lang in (current_language(), DEFAULT):
         catalogue = translations(lang)
         text = catalogue.gettext(key) if count is None else catalogue.ngettext(key, key, count)
         if text != key:
@@ -208,7 +226,7 @@ def _param(name: str, value: Any) -> Any:
 def translated(key: str, /) -> str | None:
     """The text of ``key`` in the current language only, or None (help texts: the English
     of the code stays where a language has none)."""
-    text = translations(_current).gettext(key)
+    text = translations(current_language()).gettext(key)
     return None if text == key else text
 
 
@@ -225,7 +243,7 @@ def t(key: str, /, **params: Any) -> str:
     plural form that fits its count when the message has plural forms."""
     if not params:
         return template(key)
-    counted = plural_params(_current).get(key)  # every language has the same plurals
+    counted = plural_params(current_language()).get(key)  # every language has the same plurals
     count = params.get(counted) if counted else None
     if isinstance(count, int) and not isinstance(count, bool):
         found = _lookup(key, count)
@@ -237,7 +255,7 @@ def t(key: str, /, **params: Any) -> str:
 
 def decimal_mark() -> str:
     """The decimal mark of the current language: ',' in nb, da and sv, '.' in en."""
-    return "," if _current in _DECIMAL_COMMA else "."
+    return "," if current_language() in _DECIMAL_COMMA else "."
 
 
 def num(value: float | None, decimals: int | None = 1) -> str:
@@ -248,7 +266,7 @@ def num(value: float | None, decimals: int | None = 1) -> str:
     if value is None:
         return "-"
     text = repr(float(value)) if decimals is None else f"{value:.{decimals}f}"
-    return text.replace(".", ",") if _current in _DECIMAL_COMMA else text
+    return text.replace(".", ",") if current_language() in _DECIMAL_COMMA else text
 
 
 # --- item labels -------------------------------------------------------------------------
@@ -319,7 +337,7 @@ def item_labels(form: str, age_group: str) -> list[str]:
     child SRS labels, so children's SRS uses the SRS labels unless ``csrs`` is overridden)."""
     child = age_group == "child"
     prefix = "cors" if form == "ors" and child else form
-    custom = label_overrides().get(_current, {})
+    custom = label_overrides().get(current_language(), {})
     for candidate in (("csrs", "srs") if form == "srs" and child else (prefix,)):
         if candidate in custom:
             return list(custom[candidate])

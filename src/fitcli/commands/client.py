@@ -2,32 +2,29 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
-from fitcli.commands import _common
-from fitcli.commands._common import (
-    domain,
-    echo,
-    emit_json,
-    fail_line,
-    parse_date,
-    store,
-    today,
-)
-from fitcli.commands._params import (
+from fitcli.app import context, prompt
+from fitcli.app.context import store, today
+from fitcli.app.group import FitCommand
+from fitcli.app.output import echo, emit_json, fail_line
+from fitcli.app.params import (
     AgeGroupOpt,
     ClientIdArg,
     DateOpt,
     JsonOpt,
+    PractitionerFilterOpt,
     YesOpt,
     choice,
+    parse_date,
 )
 from fitcli.errors import EXIT_STORE, UsageProblem
 from fitcli.formats.shapes import client_dict
 from fitcli.i18n import current_language, t
 from fitcli.model import meetings
+from fitcli.model.codes import AGE_GROUPS, CLOSE_REASONS, AgeGroup, CloseReason
 from fitcli.model.ids import validate_client_id, validate_practitioner
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
@@ -53,7 +50,7 @@ def _label(raw: str) -> str:
         raise UsageProblem(exc.key, **exc.params) from None
 
 
-@app.command("add")
+@app.command("add", cls=FitCommand)
 def add(
     client_id: ClientIdArg,
     age_group: AgeGroupOpt = "adult",
@@ -69,17 +66,14 @@ def add(
 
     Example: fit client add C001 --age-group adolescent --label "family therapy"
     """
-    try:
-        validate_client_id(client_id)
-        responsible = (validate_practitioner(practitioner) if practitioner is not None
-                       else _common.practitioner())
-    except DomainError as exc:
-        raise domain(exc) from None
+    validate_client_id(client_id)
+    responsible = (validate_practitioner(practitioner) if practitioner is not None
+                   else context.practitioner())
     clean_label = _label(label)
     start_date = parse_date(start) or today()
     if start_date > today():
-        raise domain(DomainError("error.date_future", date=start_date.isoformat(),
-                                 today=today().isoformat()))
+        raise DomainError("error.date_future", date=start_date.isoformat(),
+                          today=today().isoformat())
     client = Client(id=client_id, age_group=age_group, label=clean_label, start=start_date,
                     practitioner=responsible)
     store(create=True).create(client)
@@ -89,7 +83,7 @@ def add(
         echo(t("client.added", client=client_id, age_group=t(f"age_group.{age_group}")))
 
 
-@app.command("list")
+@app.command("list", cls=FitCommand)
 def list_clients(
     prefix: Annotated[str | None, typer.Argument(
         metavar="[PREFIX]", show_default=False,
@@ -97,9 +91,7 @@ def list_clients(
     show_all: Annotated[bool, typer.Option("--all", help="Include closed clients.")] = False,
     flagged: Annotated[bool, typer.Option(
         "--flagged", help="Only clients with a red or amber flag.")] = False,
-    practitioner: Annotated[str | None, typer.Option(
-        "--practitioner", metavar="CODE", show_default=False,
-        help="Only the clients this practitioner is responsible for.")] = None,
+    practitioner: PractitionerFilterOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List open clients (all with --all): meetings, intake, latest ORS and change, SRS,
@@ -107,16 +99,16 @@ def list_clients(
 
     Example: fit client list C0 --flagged --practitioner anna
     """
-    from fitcli.commands import _listwork
-    from fitcli.commands._rules import norms_and_rules
+    from fitcli.services import listing
+    from fitcli.services.rules import norms_and_rules
 
     profile, rules = norms_and_rules()
-    job = _listwork.Job(root=getattr(store(), "root", Path()), lang=current_language(),
+    job = listing.Job(root=getattr(store(), "root", Path()), lang=current_language(),
                         profile=profile, rules=rules, today=today(), show_all=show_all,
                         as_json=as_json,
                         practitioner=None if practitioner is None else practitioner.strip(),
                         prefix=prefix or None, flagged=flagged)
-    listed = _listwork.run(job, store(), report=fail_line)
+    listed = listing.run(job, store(), report=fail_line)
     if as_json:  # the text of emit_json(list of summary_dict), built piece by piece
         sys.stdout.write(json_safe("[" + ", ".join(row[0] for row in listed.rows) + "]")
                          + "\n")
@@ -135,7 +127,7 @@ def list_clients(
         sys.exit(EXIT_STORE)
 
 
-@app.command("show")
+@app.command("show", cls=FitCommand)
 def show_client(client_id: ClientIdArg, as_json: JsonOpt = False) -> None:
     """Show a client's meetings: every item, total and correction.
 
@@ -151,12 +143,12 @@ def show_client(client_id: ClientIdArg, as_json: JsonOpt = False) -> None:
     show(client_detail(client))
 
 
-@app.command("close")
+@app.command("close", cls=FitCommand)
 def close(
     client_id: ClientIdArg,
-    reason: Annotated[Literal["planned", "dropout", "referred", "other"], typer.Option(
+    reason: Annotated[CloseReason, typer.Option(
         "--reason", metavar="REASON", show_default=False,
-        parser=choice("close_reason", ("planned", "dropout", "referred", "other"), "--reason"),
+        parser=choice("close_reason", CLOSE_REASONS, "--reason"),
         help="Why the episode ended: planned, dropout, referred or other.")],
     date: DateOpt = None,
 ) -> None:
@@ -171,15 +163,15 @@ def close(
            date=on.isoformat()))
 
 
-@app.command("edit")
+@app.command("edit", cls=FitCommand)
 def edit(
     client_id: ClientIdArg,
     label: Annotated[str | None, typer.Option(
         "--label", help="New short note for yourself. Never a name.",
         show_default=False)] = None,
-    age_group: Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
+    age_group: Annotated[AgeGroup | None, typer.Option(
         "--age-group", metavar="GROUP", show_default=False,
-        parser=choice("age_group", ("adult", "adolescent", "child"), "--age-group"),
+        parser=choice("age_group", AGE_GROUPS, "--age-group"),
         help="New age group, e.g. when an adolescent turns 18.")] = None,
     start: Annotated[str | None, typer.Option(
         "--start", metavar="DATE", show_default=False,
@@ -197,14 +189,11 @@ def edit(
     on = parse_date(start)
 
     def apply(c: Client) -> tuple[Client, Client]:
-        updated = change_details(c, now=_common.now(), today=today(), age_group=age_group,
+        updated = change_details(c, now=context.now(), today=today(), age_group=age_group,
                                  label=clean, start=on)
         return updated, updated
 
-    try:
-        done = store().update(client_id, apply)
-    except DomainError as exc:
-        raise domain(exc) from None
+    done = store().update(client_id, apply)
     if as_json:
         emit_json(client_dict(done))
         return
@@ -219,7 +208,7 @@ def edit(
                before=before, after=now_value or "-"))
 
 
-@app.command("reopen")
+@app.command("reopen", cls=FitCommand)
 def reopen(client_id: ClientIdArg) -> None:
     """Reopen a closed client.
 
@@ -229,7 +218,7 @@ def reopen(client_id: ClientIdArg) -> None:
     echo(t("client.reopened", client=reopened.id))
 
 
-@app.command("exclude")
+@app.command("exclude", cls=FitCommand)
 def exclude(
     client_id: ClientIdArg,
     reason: Annotated[str, typer.Option(
@@ -251,7 +240,7 @@ def exclude(
     echo(t("client.excluded", client=done.id, reason=done.excluded.reason))
 
 
-@app.command("include")
+@app.command("include", cls=FitCommand)
 def include(client_id: ClientIdArg) -> None:
     """Count an excluded client in the caseload figures again.
 
@@ -261,7 +250,7 @@ def include(client_id: ClientIdArg) -> None:
     echo(t("client.included", client=done.id))
 
 
-@app.command("assign")
+@app.command("assign", cls=FitCommand)
 def assign(
     client_id: ClientIdArg,
     practitioner: Annotated[str, typer.Argument(
@@ -274,10 +263,7 @@ def assign(
 
     Example: fit client assign C001 anna
     """
-    try:
-        code = validate_practitioner(practitioner)
-    except DomainError as exc:
-        raise domain(exc) from None
+    code = validate_practitioner(practitioner)
 
     def apply(c: Client) -> tuple[Client, Client]:
         if c.practitioner == code:
@@ -289,7 +275,7 @@ def assign(
     echo(t("client.assigned", client=done.id, practitioner=code))
 
 
-@app.command("remove")
+@app.command("remove", cls=FitCommand)
 def remove(client_id: ClientIdArg, yes: YesOpt = False) -> None:
     """Erase a client and all their scores permanently (asks first; --yes for scripts).
 
@@ -297,10 +283,10 @@ def remove(client_id: ClientIdArg, yes: YesOpt = False) -> None:
     """
     client = store().load(client_id)  # not found / corrupt: fail before asking
     if not yes:
-        if not _common.stdin_is_terminal():
+        if not prompt.stdin_is_terminal():
             raise UsageProblem("error.confirm_needs_tty", client=client.id)
-        if not _common.confirm(t("client.remove_confirm", client=client.id,
-                                 meetings=len(client.sessions))):
+        if not prompt.confirm(t("client.remove_confirm", client=client.id,
+                                meetings=len(client.sessions))):
             echo(t("client.remove_cancelled"))
             return
     store().remove(client.id)

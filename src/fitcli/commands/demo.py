@@ -1,6 +1,6 @@
 """`fit demo`: a synthetic training caseload in its own store, shown the way FIT is taught.
 
-The work is done in ``_demo.py``, imported only when the command runs (start-up of every
+The work is done in services/demo.py, imported only when the command runs (start-up of every
 other command stays free of it).
 """
 
@@ -52,12 +52,12 @@ def demo(
 
     Example: fit demo --reset --clients 30 --seed 7
     """
-    from fitcli.commands import _demo
-    from fitcli.commands._params import resolve_choice
+    from fitcli.app.params import resolve_choice
+    from fitcli.services import demo as demo_service
 
-    part = resolve_choice(show, "demo.part", _demo.PARTS, "--show") if show else None
+    part = resolve_choice(show, "demo.part", demo_service.PARTS, "--show") if show else None
     if client_id is not None and part != "trend":
         from fitcli.errors import UsageProblem
 
         raise UsageProblem("error.demo_id_needs_trend", client=client_id)
-    _demo.run(clients, seed, store_dir, reset, part, client_id)
+    demo_service.run(clients, seed, store_dir, reset, part, client_id)

@@ -5,8 +5,9 @@ from typing import Annotated, Literal
 
 import typer
 
-from fitcli.commands._common import echo, fail_line, store, today
-from fitcli.commands._params import RaterFilterOpt, choice
+from fitcli.app.context import store, today
+from fitcli.app.output import echo, fail_line
+from fitcli.app.params import JsonOpt, PractitionerFilterOpt, RaterFilterOpt, choice
 from fitcli.errors import EXIT_FLAGS_FOUND, EXIT_STORE, NotFound
 from fitcli.i18n import t
 from fitcli.model.ids import id_key
@@ -41,16 +42,13 @@ def _resolve(ids: list[str]) -> list[str]:
 def flags(
     client_ids: IdsArg = None,
     severity: SeverityOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of text.")]
-    = False,
+    as_json: JsonOpt = False,
     fail_on: FailOnOpt = None,
     rater: RaterFilterOpt = None,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Name each flag's rule id (as in --json and 'fit rules').")]
     = False,
-    practitioner: Annotated[str | None, typer.Option(
-        "--practitioner", metavar="CODE", show_default=False,
-        help="Only the clients this practitioner is responsible for.")] = None,
+    practitioner: PractitionerFilterOpt = None,
 ) -> None:
     """List alert flags (red, amber, info) per client and rater, most severe first.
 
@@ -67,12 +65,12 @@ def flags(
     Example: fit flags --practitioner anna
     """
     # Imported here, not at the top: every other command would pay for them at start-up.
-    from fitcli.commands._flagcheck import Job, run
-    from fitcli.commands._rules import norms_and_rules
     from fitcli.i18n import current_language
     from fitcli.model.alerts import Severity
     from fitcli.model.scores import validate_rater
     from fitcli.render import flags as view
+    from fitcli.services.flags import Job, run
+    from fitcli.services.rules import norms_and_rules
 
     code = validate_rater(rater) if rater is not None else None  # "Mor" is "mor"
     profile, rules = norms_and_rules()

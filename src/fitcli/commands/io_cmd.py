@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fitcli.commands._common import echo, emit_json, fail_line, now, store, today
-from fitcli.commands._params import JsonOpt
+from fitcli.app.context import now, store, today
+from fitcli.app.output import echo, emit_json, fail_line
+from fitcli.app.params import JsonOpt
 from fitcli.errors import InvalidData, StoreProblem, UsageProblem
 from fitcli.formats.naming import ExportFormat, ImportFormat, format_for
 from fitcli.i18n import DEFAULT, in_language, t
@@ -64,9 +65,9 @@ MapOpt = Annotated[Path | None, typer.Option(
 
 def _show_columns(wanted: bool) -> None:
     if wanted:
-        from fitcli.commands._importcolumns import show
+        from fitcli.render.columns import listing
 
-        show()
+        echo(listing())
         raise typer.Exit()
 
 
@@ -257,9 +258,9 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
         plan = batch.plan(parsed.rows, existing, today=today(), now=now(), options=options,
                           templates=parsed.templates)
     if read.mapped and dry_run and not as_json:
-        from fitcli.commands._importcolumns import show_mapping
+        from fitcli.render.columns import mapping_preview
 
-        show_mapping(str(reading.mapping), read.mapped, read.preview)
+        echo(mapping_preview(str(reading.mapping), read.mapped, read.preview))
     for key, count in read.notes.items():  # how the file was read, where fit chose
         sys.stderr.write(t(key, count=count) + "\n")
     unknown = import_source.unknown_clients(parsed, existing, create_clients)

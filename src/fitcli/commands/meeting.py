@@ -1,17 +1,25 @@
 """`fit meeting remove`: take a wrongly entered form, or a whole visit, out of a client."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
-from fitcli.commands import _common
-from fitcli.commands._common import domain, echo, emit_json, now, store
-from fitcli.commands._params import ClientIdArg, JsonOpt, RaterFilterOpt, YesOpt
-from fitcli.commands.scores import parse_rater_option, parse_session
+from fitcli.app import prompt
+from fitcli.app.context import now, store
+from fitcli.app.group import FitCommand
+from fitcli.app.output import echo, emit_json
+from fitcli.app.params import (
+    ClientIdArg,
+    JsonOpt,
+    RaterFilterOpt,
+    YesOpt,
+    parse_rater_option,
+    parse_session,
+)
 from fitcli.errors import UsageProblem
 from fitcli.i18n import t
 from fitcli.model import meetings
-from fitcli.model.problems import DomainError
+from fitcli.model.codes import Form
 from fitcli.model.scores import Client
 from fitcli.render.tables import rater_word
 
@@ -20,12 +28,12 @@ app = typer.Typer(no_args_is_help=True, help="Correct a client's visits: remove 
 
 VisitArg = Annotated[str, typer.Argument(metavar="N", help="The visit number (see 'fit client "
                                          "show ID').", show_default=False)]
-FormOpt = Annotated[Literal["ors", "srs"] | None, typer.Option(
+FormOpt = Annotated[Form | None, typer.Option(
     "--form", case_sensitive=False, show_default=False,
     help="Remove only this form (default: every form of the rater, or the whole visit).")]
 
 
-@app.command("remove")
+@app.command("remove", cls=FitCommand)
 def remove(
     client_id: ClientIdArg,
     session: VisitArg,
@@ -46,15 +54,12 @@ def remove(
     who = parse_rater_option(rater) if rater is not None else None
     client = store().load(client_id)  # not found / corrupt: fail before asking
     # check what would be removed before asking (the same rules as the change itself)
-    try:
-        preview = meetings.remove(client, number, now=now(), form=form, rater=who)
-    except DomainError as exc:
-        raise domain(exc) from None
+    preview = meetings.remove(client, number, now=now(), form=form, rater=who)
     what = _describe(preview)
     if not yes:
-        if not _common.stdin_is_terminal():
+        if not prompt.stdin_is_terminal():
             raise UsageProblem("error.confirm_needs_tty_meeting", client=client.id)
-        if not _common.confirm(t("meeting.remove_confirm", what=what)):
+        if not prompt.confirm(t("meeting.remove_confirm", what=what)):
             echo(t("client.remove_cancelled"))
             return
 

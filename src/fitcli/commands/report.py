@@ -5,9 +5,11 @@ from typing import Annotated, Literal
 
 import typer
 
-from fitcli.commands._common import emit_json, parse_date, store
-from fitcli.commands._params import AGE_GROUPS, JsonOpt, choice
+from fitcli.app.context import store
+from fitcli.app.output import emit_json
+from fitcli.app.params import JsonOpt, choice, parse_date
 from fitcli.errors import EXIT_STORE, UsageProblem
+from fitcli.model.codes import AGE_GROUPS, AgeGroup
 
 FromOpt = Annotated[str | None, typer.Option(
     "--from", metavar="DATE", show_default=False,
@@ -15,7 +17,7 @@ FromOpt = Annotated[str | None, typer.Option(
 ToOpt = Annotated[str | None, typer.Option(
     "--to", metavar="DATE", show_default=False,
     help="Only clients with a meeting on or before this date; later meetings are ignored.")]
-AgeOpt = Annotated[Literal["adult", "adolescent", "child"] | None, typer.Option(
+AgeOpt = Annotated[AgeGroup | None, typer.Option(
     "--age-group", metavar="GROUP", show_default=False,
     parser=choice("age_group", AGE_GROUPS, "--age-group"),
     help="Only adult, adolescent or child clients.")]
@@ -53,9 +55,9 @@ def report_cmd(
 
     Example: fit report --by practitioner (the figures used in supervision)
     """
-    from fitcli.commands._caseload import Readable, print_report
-    from fitcli.commands._rules import norms_and_rules
     from fitcli.model.caseload import Filters, report
+    from fitcli.services.caseload import Readable, print_report
+    from fitcli.services.rules import norms_and_rules
 
     filters = Filters(parse_date(start), parse_date(end), age_group, status)
     if filters.start and filters.end and filters.start > filters.end:
@@ -64,7 +66,7 @@ def report_cmd(
     profile, rules = norms_and_rules()
     clients = Readable(store())
     if by == "practitioner":
-        from fitcli.commands._caseload import by_practitioner
+        from fitcli.services.caseload import by_practitioner
 
         by_practitioner(clients, profile, filters, rules.etr_max_intake, as_json)
         if clients.problems:

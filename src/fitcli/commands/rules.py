@@ -1,7 +1,8 @@
 """`fit rules`: every alert rule, its settings in effect and its published source."""
 
-from fitcli.commands._common import echo, emit_json, settings
-from fitcli.commands._params import JsonOpt
+from fitcli.app.context import settings
+from fitcli.app.output import echo, emit_json
+from fitcli.app.params import JsonOpt
 
 
 def rules(as_json: JsonOpt = False) -> None:

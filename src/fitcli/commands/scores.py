@@ -4,15 +4,23 @@ Hot path: a practitioner runs this after every meeting, so it imports neither ri
 """
 
 import datetime as dt
-import re
 import sys
 from typing import Annotated
 
 import typer
 
-from fitcli.commands import _common
-from fitcli.commands._common import domain, echo, emit_json, now, parse_date, store, today
-from fitcli.commands._params import ClientIdArg, DateOpt, JsonOpt, RaterOpt
+from fitcli.app import context, prompt
+from fitcli.app.context import now, store, today
+from fitcli.app.output import echo, emit_json
+from fitcli.app.params import (
+    ClientIdArg,
+    DateOpt,
+    JsonOpt,
+    RaterOpt,
+    parse_date,
+    parse_rater_option,
+    parse_session,
+)
 from fitcli.errors import FitcliError, UsageProblem
 from fitcli.formats.shapes import session_dict
 from fitcli.i18n import item_labels, num, t
@@ -28,7 +36,6 @@ from fitcli.model.scores import (
     Rating,
     parse_item,
     parse_total,
-    validate_rater,
 )
 from fitcli.render.safe import printable
 
@@ -45,27 +52,6 @@ SessionOpt = Annotated[str | None, typer.Option(
     "--session", metavar="N", show_default=False,
     help="Visit number: corrects (or adds) this rater's form in visit N, keeping the previous "
          "form in its history; without it the form joins the visit of --date or starts one.")]
-
-_SESSION = re.compile(r"[0-9]{1,6}")
-
-
-def parse_session(raw: str | None) -> int | None:
-    """``--session N``: a whole meeting number from 1."""
-    if raw is None:
-        return None
-    text = raw.strip()
-    if not _SESSION.fullmatch(text) or int(text) < 1:
-        raise UsageProblem("error.session_format", value=raw)
-    return int(text)
-
-
-def parse_rater_option(raw: str) -> Rater:
-    """``--rater``: ``self`` or a collateral rater's code."""
-    try:
-        return validate_rater(raw)
-    except DomainError as exc:
-        raise UsageProblem(exc.key, **exc.params) from None
-
 
 def _prompt_items(form: Form, client: Client) -> tuple[float, float, float, float]:
     """Ask for each item by its label; a bad answer is explained and asked again.
@@ -84,35 +70,32 @@ def _prompt_items(form: Form, client: Client) -> tuple[float, float, float, floa
 
 def _rating(form: Form, client_id: str, items: list[str] | None, total: str | None,
             rater: Rater, session: int | None, on: dt.date | None) -> Rating:
-    try:
-        if total is not None:
-            if items:
-                raise UsageProblem("error.items_and_total")
-            return Rating.from_total(parse_total(total), rater)
-        if not items:
-            if not _common.stdin_is_terminal():
-                raise UsageProblem("error.items_missing", form=form)
-            client = store().load(client_id)
-            # refuse a closed client, a wrong --session or a form the visit already holds
-            # before four questions, not after
-            place = meetings.locate(client, form, rater, today=today(), date=on,
-                                    session=session)
-            visit = len(client.sessions) + 1 if place.index is None else place.index + 1
-            who = t("logged.rater_self") if rater == SELF else t("logged.rater", rater=rater)
-            sys.stderr.write(t("prompt.header", form=form.upper(), client=client.id,
-                               session=visit, date=place.date.isoformat(), rater=who) + "\n")
-            rating = Rating.from_items(_prompt_items(form, client), rater)
-            if not _common.confirm(t("prompt.confirm", form=form.upper(),
-                                     total=num(rating.total), client=client.id)):
-                sys.stderr.write(t("prompt.cancelled") + "\n")
-                raise typer.Exit(0)
-            return rating
-        if len(items) != ITEM_COUNT:
-            raise UsageProblem("error.items_count", form=form, count=len(items))
-        a, b, c, d = (parse_item(i) for i in items)
-        return Rating.from_items((a, b, c, d), rater)
-    except DomainError as exc:
-        raise domain(exc) from None
+    if total is not None:
+        if items:
+            raise UsageProblem("error.items_and_total")
+        return Rating.from_total(parse_total(total), rater)
+    if not items:
+        if not prompt.stdin_is_terminal():
+            raise UsageProblem("error.items_missing", form=form)
+        client = store().load(client_id)
+        # refuse a closed client, a wrong --session or a form the visit already holds
+        # before four questions, not after
+        place = meetings.locate(client, form, rater, today=today(), date=on,
+                                session=session)
+        visit = len(client.sessions) + 1 if place.index is None else place.index + 1
+        who = t("logged.rater_self") if rater == SELF else t("logged.rater", rater=rater)
+        sys.stderr.write(t("prompt.header", form=form.upper(), client=client.id,
+                           session=visit, date=place.date.isoformat(), rater=who) + "\n")
+        rating = Rating.from_items(_prompt_items(form, client), rater)
+        if not prompt.confirm(t("prompt.confirm", form=form.upper(),
+                                total=num(rating.total), client=client.id)):
+            sys.stderr.write(t("prompt.cancelled") + "\n")
+            raise typer.Exit(0)
+        return rating
+    if len(items) != ITEM_COUNT:
+        raise UsageProblem("error.items_count", form=form, count=len(items))
+    a, b, c, d = (parse_item(i) for i in items)
+    return Rating.from_items((a, b, c, d), rater)
 
 
 def log_form(form: Form, client_id: str, items: list[str] | None, total: str | None,
@@ -122,7 +105,7 @@ def log_form(form: Form, client_id: str, items: list[str] | None, total: str | N
     number = session if isinstance(session, int) else parse_session(session)
     who = parse_rater_option(rater)
     rating = _rating(form, client_id, items, total, who, number, on)
-    holder = _common.practitioner()  # who held a new visit (None for a solo user without a code)
+    holder = context.practitioner()  # who held a new visit (None for a solo user without a code)
 
     def apply(client: Client) -> tuple[Client, meetings.Recorded]:
         done = meetings.record(client, form, rating, today=today(), now=now(), date=on,
@@ -143,9 +126,9 @@ def raised_flags(form: Form, done: meetings.Recorded) -> list[str]:
 
     The score is saved already: a broken config file only means no flags are shown here
     (every other command reports it)."""
-    from fitcli.commands._rules import norms_and_rules
     from fitcli.model.alerts import Severity, at_or_above, evaluate
     from fitcli.render.flags import message, severity_word
+    from fitcli.services.rules import norms_and_rules
 
     try:
         profile, rules = norms_and_rules()

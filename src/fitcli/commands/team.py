@@ -9,8 +9,10 @@ from typing import Annotated, Any, Literal
 
 import typer
 
-from fitcli.commands._common import echo, emit_json, store
-from fitcli.commands._params import JsonOpt
+from fitcli.app.context import store
+from fitcli.app.group import FitCommand
+from fitcli.app.output import echo, emit_json
+from fitcli.app.params import JsonOpt
 from fitcli.errors import UsageProblem
 from fitcli.i18n import t
 
@@ -32,7 +34,7 @@ def _db() -> Any:
     return st
 
 
-@app.command("grant")
+@app.command("grant", cls=FitCommand)
 def grant(
     login: LoginArg,
     role: Annotated[Role, typer.Option("--role", case_sensitive=False, show_default=False,
@@ -54,7 +56,7 @@ def grant(
         echo(t("team.joined", login=login, team=team))
 
 
-@app.command("revoke")
+@app.command("revoke", cls=FitCommand)
 def revoke(
     login: LoginArg,
     role: Annotated[Role | None, typer.Option(
@@ -76,7 +78,7 @@ def revoke(
         echo(t("team.revoked", login=login, role=t(f"role.{role}")))
 
 
-@app.command("list")
+@app.command("list", cls=FitCommand)
 def list_members(as_json: JsonOpt = False) -> None:
     """Show every login with a fitcli role, its roles and teams.
 

@@ -1,14 +1,14 @@
 """`fit trend ID`: a client's ORS against the expected treatment response, as chart and table."""
 
-import os
 import shutil
 import sys
 from typing import Annotated
 
 import typer
 
-from fitcli.commands._common import echo, emit_json, store
-from fitcli.commands._params import ClientIdArg, JsonOpt
+from fitcli.app.context import store
+from fitcli.app.output import echo, emit_json
+from fitcli.app.params import ClientIdArg, JsonOpt
 
 WidthOpt = Annotated[int | None, typer.Option(
     "--width", metavar="W", min=30, show_default=False,
@@ -45,11 +45,12 @@ def trend(
     Example: fit trend C001 --no-chart
     """
     # Imported here, not at the top: every other command would pay for them at start-up.
-    from fitcli.commands._rules import norms_and_rules
     from fitcli.model.problems import DomainError
     from fitcli.model.scores import SELF, validate_rater
     from fitcli.model.trajectory import default_rater, trajectory
     from fitcli.render import trend as view
+    from fitcli.render.console import colour_wanted
+    from fitcli.services.rules import norms_and_rules
 
     client = store().load(client_id)
     fallback = False
@@ -73,8 +74,7 @@ def trend(
         size = shutil.get_terminal_size((80, 24))
         w = width or max(view.CHART_MIN_WIDTH, min(size.columns, view.CHART_MAX_WIDTH))
         h = height or default_height(size.lines, len(text), sys.stdout.isatty())
-        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        lines.append(view.chart(result, w, h, colour))
+        lines.append(view.chart(result, w, h, colour_wanted()))
     echo("\n".join(lines + text))
 
 

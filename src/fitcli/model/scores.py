@@ -16,21 +16,20 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+# The codes live in model/codes.py (no pydantic there); re-exported for the model's users.
+from fitcli.model.codes import AGE_GROUPS as AGE_GROUPS
+from fitcli.model.codes import CLOSE_REASONS as CLOSE_REASONS
+from fitcli.model.codes import FORMS as FORMS
+from fitcli.model.codes import SELF as SELF
+from fitcli.model.codes import AgeGroup as AgeGroup
+from fitcli.model.codes import CloseReason as CloseReason
+from fitcli.model.codes import Form as Form
+from fitcli.model.codes import Rater as Rater
+from fitcli.model.codes import Status as Status
 from fitcli.model.ids import validate_client_id, validate_practitioner
 from fitcli.model.problems import DomainError
 
-Form = Literal["ors", "srs"]
-# "self" is the client; any other code names a collateral rater (a parent, partner, teacher).
-Rater = str
-SELF: Rater = "self"
-AgeGroup = Literal["adult", "adolescent", "child"]
-CloseReason = Literal["planned", "dropout", "referred", "other"]
-Status = Literal["open", "closed"]
-
-FORMS: tuple[Form, ...] = ("ors", "srs")
 RATER_MAX = 20
-AGE_GROUPS: tuple[AgeGroup, ...] = ("adult", "adolescent", "child")
-CLOSE_REASONS: tuple[CloseReason, ...] = ("planned", "dropout", "referred", "other")
 
 ITEM_COUNT = 4
 ITEM_MAX = 10.0  # a 10 cm line, measured in cm

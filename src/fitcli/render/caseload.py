@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from typing import Any
 
 from fitcli.i18n import num, t
@@ -20,6 +18,7 @@ from fitcli.model.caseload import (
 from fitcli.model.change import Classification
 from fitcli.model.etr import round1
 from fitcli.model.scores import AGE_GROUPS
+from fitcli.render.console import colour_wanted
 from fitcli.render.safe import cell
 
 # Scatter markers, one per change category: readable without colour.
@@ -250,11 +249,6 @@ def figures_table(r: Report) -> Any:
 
 # -- charts (plotext) ----------------------------------------------------------------------------
 
-def colour() -> bool:
-    """Colour only on a terminal and never with NO_COLOR (https://no-color.org)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
 def chart_width(width: int | None = None) -> int:
     if width is not None:
         return width
@@ -266,7 +260,7 @@ def _figure() -> Any:
 
     figure = load().figure
     figure.clear()  # one global figure in plotext 6: never inherit a previous chart
-    figure.theme("simple" if colour() else "colorless")
+    figure.theme("simple" if colour_wanted() else "colorless")
     return figure
 
 
@@ -281,7 +275,7 @@ def categories_chart(r: Report, width: int | None = None) -> str:
     figure.draw(figure.bar(labels, [r.counts[c] for c in order], orientation="h",
                            width=0.5))
     figure.ruler("x").ticks([])
-    return str(figure.build().string(colorless=not colour()))
+    return str(figure.build().string(colorless=not colour_wanted()))
 
 
 def scatter_chart(r: Report, width: int | None = None, height: int = SCATTER_HEIGHT) -> str:
@@ -315,7 +309,7 @@ def scatter_chart(r: Report, width: int | None = None, height: int = SCATTER_HEI
         figure.ruler(axis).ticks(ticks, [num(v, 0) for v in ticks])
     figure.label(t("report.chart.intake"), "x")
     figure.legend(False)
-    chart = str(figure.build().string(colorless=not colour()))
+    chart = str(figure.build().string(colorless=not colour_wanted()))
     return chart + "\n" + scatter_key(r, cutoffs)
 
 

@@ -51,13 +51,14 @@ def flag_cell(severity: str, text: str) -> Any:
     return shown
 
 
-def client_list(rows: list[tuple[str, ...]], flag_header: str) -> Any:
-    """The caseload table: one row of cells per client (see commands/_listwork.py), the
+def client_list(rows: list[tuple[str, ...]], flag_header: str,
+                rich_max_rows: int = RICH_MAX_ROWS) -> Any:
+    """The caseload table: one row of cells per client (see services/listing.py), the
     last two its most severe flag in words and that flag's severity. Nothing is cut: on a
     narrow terminal each client's row is stacked instead (render.layout); a long list is
-    laid out as plain columns."""
+    laid out as plain columns (more than ``rich_max_rows``)."""
     headers = [t(key) for key in _LIST_KEYS] + [flag_header]
-    if len(rows) > RICH_MAX_ROWS:
+    if len(rows) > rich_max_rows:
         right = [key in _NUMERIC for key in _LIST_KEYS] + [False]
         return _plain_table(headers, [row[:-1] for row in rows], right)
     from fitcli.render.layout import Column, Folding

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fitcli.commands import _pool
 from fitcli.formats.layout import layout
 from fitcli.model import restorable
+from fitcli.services import pool as _pool
 from fitcli.store import Store
 
 # Below this many client files a second process costs more than it saves (a spawned one

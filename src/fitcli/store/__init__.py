@@ -84,10 +84,9 @@ class ClientStore(Protocol):
 
 
 def is_database_url(text: str) -> bool:
-    """True for a ``postgresql://`` or ``postgres://`` URL (the PostgreSQL store)."""
-    from fitcli.store.database import is_url  # cheap: psycopg is imported on first use
-
-    return is_url(text)
+    """True for a ``postgresql://`` or ``postgres://`` URL (the PostgreSQL store). Decided
+    without loading the database store's module: every command asks, on a folder too."""
+    return text.strip().lower().startswith(("postgresql://", "postgres://"))
 
 
 def open_store(location: str | Path) -> Store:

@@ -1,6 +1,6 @@
 """The work behind `fit flags`: check clients, keep only their rendered flags.
 
-One process streams the clients; a big store (PARALLEL_MIN_CLIENTS files or more, when
+One process streams the clients; a big store (``PoolPlan.min_files`` files or more, when
 listing every open client) is split into chunks of consecutive client IDs that a pool of
 processes checks on the available cores. Each worker reads, fully validates and checks its
 chunk and sends back only the rendered flags and counts; chunks are merged in store order,
@@ -20,19 +20,13 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fitcli.commands import _pool
 from fitcli.i18n import current_language, set_language, t
 from fitcli.model.alerts import RuleSettings, Severity, at_or_above, evaluate
 from fitcli.model.norms import NormProfile
 from fitcli.render import flags as view
+from fitcli.services import pool
+from fitcli.services.pool import DEFAULT_PLAN, PoolPlan
 from fitcli.store import Entry, Store
-
-# Below this many client files, starting processes costs more than it saves (a spawned
-# worker imports pydantic and the model, ~0.3 s); above it each core checks its share.
-PARALLEL_MIN_CLIENTS = 2000
-CHUNK_SIZE = 500  # client files per task: small enough to share the work out evenly
-MAX_WORKERS = 8  # each worker holds its own ~70 MB interpreter
-MP_START_METHOD: str | None = None  # None: the platform's default (tests force "spawn")
 
 
 @dataclass(frozen=True)
@@ -65,6 +59,7 @@ class Found:
     # (rank of the worst flag shown, client ID, rendered lines): JSON mode has one line per
     # client, the flags' objects joined by ", "; text mode a header line and a line per flag.
     clients: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    processes: int = field(default=1, compare=False)  # how many did the work
 
     def add(self, other: Found) -> None:
         self.problems += other.problems
@@ -118,8 +113,9 @@ def check(job: Job, entries: Iterable[Entry],
 
 
 def run(job: Job, store: Store, given: list[str] | None,
-        report: Callable[[str], None]) -> Found:
-    """Check the given clients, or every client file in the store, in one process or many."""
+        report: Callable[[str], None], plan: PoolPlan = DEFAULT_PLAN) -> Found:
+    """Check the given clients, or every client file in the store, in one process or in
+    several as ``plan`` shares them out."""
     # Everything loaded so far (pydantic's schemas, the catalogues) lives until the end: the
     # garbage collector need not walk it again and again while thousands of clients stream,
     # nor at exit (not unfrozen afterwards: that alone costs ~40 ms; the command ends here).
@@ -128,19 +124,14 @@ def run(job: Job, store: Store, given: list[str] | None,
         return check(job, store.entries(given), report)
     ids = store.ids()
     # worker processes reopen a store folder by its path; a database store is read here
-    workers = worker_count(len(ids)) if type(store) is Store else 1
+    workers = plan.workers_for(len(ids)) if type(store) is Store else 1
     if workers > 1:
-        found = _in_processes(job, ids, workers)
+        found = _in_processes(job, ids, workers, plan)
         if found is not None:
             for text in found.problems:
                 report(text)
             return found
     return check(job, store.stored_entries(ids), report)
-
-
-def worker_count(files: int) -> int:
-    """How many processes should read ``files`` client files (1: this one alone)."""
-    return _pool.processes_for(files, PARALLEL_MIN_CLIENTS, MAX_WORKERS, CHUNK_SIZE)
 
 
 def _check_chunk(job: Job, ids: list[str]) -> Found:
@@ -149,15 +140,15 @@ def _check_chunk(job: Job, ids: list[str]) -> Found:
     return check(job, Store(job.root).stored_entries(ids))
 
 
-def _in_processes(job: Job, ids: list[str], workers: int) -> Found | None:
+def _in_processes(job: Job, ids: list[str], workers: int, plan: PoolPlan) -> Found | None:
     """Check ``ids`` in chunks on ``workers`` processes, merged in store order; None if no
     process pool can be started here (the caller then does the work itself)."""
-    chunks = [ids[start:start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
+    chunks = plan.chunks(ids)
 
-    def work(pool: Executor) -> Found:
-        found = Found()
-        for part in pool.map(_check_chunk, [job] * len(chunks), chunks):
+    def work(executor: Executor) -> Found:
+        found = Found(processes=workers)
+        for part in executor.map(_check_chunk, [job] * len(chunks), chunks):
             found.add(part)
         return found
 
-    return _pool.run(workers, MP_START_METHOD, _pool.start_reader, (job.lang,), work)
+    return pool.run(workers, plan.start_method, pool.start_reader, (job.lang,), work)

@@ -4,7 +4,9 @@ from typing import Annotated
 
 import typer
 
-from fitcli.commands._common import echo, store
+from fitcli.app.context import store
+from fitcli.app.group import FitCommand
+from fitcli.app.output import echo
 from fitcli.i18n import t
 from fitcli.store import open_store
 
@@ -17,7 +19,7 @@ def _describe(where: object) -> str:
     return str(describe()) if describe is not None else str(getattr(where, "root", where))
 
 
-@app.command("path")
+@app.command("path", cls=FitCommand)
 def path() -> None:
     """Print the store in use: a folder, or a database URL with the password masked
     (--store, then FIT_STORE, then the user data folder).
@@ -27,7 +29,7 @@ def path() -> None:
     echo(_describe(store(create=True)))  # only says where; creates nothing
 
 
-@app.command("init")
+@app.command("init", cls=FitCommand)
 def init() -> None:
     """Create or upgrade the schema of a team database (run by the database owner).
 
@@ -57,7 +59,7 @@ def init() -> None:
         echo(t("store.init_current", store=st.describe(), version=newest))
 
 
-@app.command("copy")
+@app.command("copy", cls=FitCommand)
 def copy(
     source: Annotated[str, typer.Argument(metavar="FROM", show_default=False,
                                           help="Store folder or postgresql:// URL to copy.")],
@@ -79,15 +81,11 @@ def copy(
 
     Example: fit store copy ~/fit-data postgresql://anna@db.example/fit --practitioner anna
     """
-    from fitcli.commands._common import close_store, domain
-    from fitcli.commands._copy import copy_store
+    from fitcli.app.context import close_store
     from fitcli.model.ids import validate_practitioner
-    from fitcli.model.problems import DomainError
+    from fitcli.services.copy import copy_store
 
-    try:
-        code = None if practitioner is None else validate_practitioner(practitioner)
-    except DomainError as exc:
-        raise domain(exc) from None
+    code = None if practitioner is None else validate_practitioner(practitioner)
 
     src, dst = open_store(_location(source)), open_store(_location(target))
     try:

@@ -12,10 +12,8 @@ import json
 import shutil
 from pathlib import Path
 
-from fitcli.commands import _common
-from fitcli.commands._common import check_store_folder, echo, today
-from fitcli.commands._listwork import table_row
-from fitcli.commands._rules import norms_and_rules
+from fitcli.app.context import check_store_folder, invocation, today
+from fitcli.app.output import echo
 from fitcli.errors import StoreProblem, UsageProblem
 from fitcli.i18n import t
 from fitcli.model.alerts import Flag, RuleSettings, Severity, evaluate
@@ -24,10 +22,12 @@ from fitcli.model.scores import Client
 from fitcli.model.synth import ARCHETYPES, TYPICAL, Synthetic, generate
 from fitcli.model.trajectory import trajectory
 from fitcli.render import trend as view
-from fitcli.render.caseload import colour
+from fitcli.render.console import colour_wanted
 from fitcli.render.console import show as show_renderable
 from fitcli.render.flags import client_block, severity_word
 from fitcli.render.tables import client_list
+from fitcli.services.listing import table_row
+from fitcli.services.rules import norms_and_rules
 from fitcli.store import Store, atomic_write, ensure_private_dir
 
 DEMO_FOLDER = "demo"
@@ -42,14 +42,15 @@ def run(clients: int, seed: int, store_dir: Path | None, reset: bool,
         part: str | None = None, client_id: str | None = None) -> None:
     """Check the target, empty it if allowed, write the caseload, show it (or one part of
     an existing demo store, for a trainer going step by step)."""
-    chosen = _common.RUNTIME.store_option  # `fit --store X demo`: X is the demo store, not X/demo
-    real_root = _common.RUNTIME.store_dir()  # on a team database: "a store folder only"
+    current = invocation()
+    chosen = current.store_option  # `fit --store X demo`: X is the demo store, not X/demo
+    real_root = current.store_dir()  # on a team database: "a store folder only"
     if isinstance(chosen, str):
         from fitcli.store import is_database_url
 
         if is_database_url(chosen):
             raise StoreProblem("error.pg_folder_only",
-                               store=getattr(_common.RUNTIME.store().root, "store_name", chosen))
+                               store=getattr(current.store().root, "store_name", chosen))
         chosen = Path(chosen)
     if store_dir is not None:
         target = _resolved(store_dir)
@@ -203,7 +204,7 @@ def _flags(clients: list[Client], flagged: dict[str, list[Flag]]) -> None:
         from fitcli.render.flags import for_terminal
 
         width = shutil.get_terminal_size((100, 24)).columns
-        lines = for_terminal(lines, width, colour())
+        lines = for_terminal(lines, width, colour_wanted())
     echo("\n".join(lines))
 
 
@@ -219,7 +220,7 @@ def _trend_of(client: Client, profile: NormProfile, rules: RuleSettings) -> None
     columns = shutil.get_terminal_size((80, 24)).columns
     width = max(view.CHART_MIN_WIDTH, min(columns, view.CHART_MAX_WIDTH))
     echo(t("demo.trend_header", client=client.id, label=client.label))
-    echo("\n".join([view.chart(result, width, view.CHART_HEIGHT, colour()),
+    echo("\n".join([view.chart(result, width, view.CHART_HEIGHT, colour_wanted()),
                     *view.summary(client, result)]))
 
 

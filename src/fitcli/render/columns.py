@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 from fitcli import tabular
-from fitcli.commands._common import echo
 from fitcli.formats.table import Record
 from fitcli.i18n import t
 
 
-def show() -> None:
+def listing() -> str:
     """Every field with the column names that mean it, headed in the user's language."""
-    echo(t("formats.columns.intro"))
+    lines = [t("formats.columns.intro")]
     fields = list(tabular.FIELD_ALIASES)
     heads = {f: t(f"formats.column.{f}") for f in fields}
     width = max(len(f"{h} ({f})") for f, h in heads.items())
     for fld in fields:
         names = dict.fromkeys([fld, *tabular.FIELD_ALIASES[fld]])  # in order, once each
         head = heads[fld] if heads[fld] == fld else f"{heads[fld]} ({fld})"
-        echo(f"  {head:<{width}}  {', '.join(names)}")
-    echo(t("formats.columns.note"))
+        lines.append(f"  {head:<{width}}  {', '.join(names)}")
+    lines.append(t("formats.columns.note"))
+    return "\n".join(lines)
 
 
-def show_mapping(path: str, columns: dict[str, str], first: list[Record]) -> None:
-    echo(t("formats.mapping.title", path=path))
+def mapping_preview(path: str, columns: dict[str, str], first: list[Record]) -> str:
+    """Which column feeds which field, and the first rows read that way."""
+    lines = [t("formats.mapping.title", path=path)]
     width = max(len(f) for f in columns)
     for fld, column in columns.items():
-        echo(f"  {fld:<{width}} <- {column}")
+        lines.append(f"  {fld:<{width}} <- {column}")
     if first:
-        echo(t("formats.mapping.rows"))
+        lines.append(t("formats.mapping.rows"))
         fields = list(columns)
         for line, cells in first:
             pairs = ", ".join(f"{f}={c}" for f, c in zip(fields, cells, strict=False) if c)
-            echo(f"  {t('formats.mapping.row', line=line)}: {pairs}")
+            lines.append(f"  {t('formats.mapping.row', line=line)}: {pairs}")
+    return "\n".join(lines)

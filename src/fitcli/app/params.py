@@ -1,12 +1,19 @@
-"""Annotated parameter types shared by several commands (one definition each)."""
+"""Parameters shared by several commands, each declared once, and how typed values are read.
 
+Typer reads these annotations, so this module does not use ``from __future__ import
+annotations`` (see commands/__init__.py).
+"""
+
+import datetime as dt
+import re
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
 from fitcli.errors import UsageProblem
 from fitcli.i18n import current_language, in_language, t
+from fitcli.model.codes import AGE_GROUPS, AgeGroup
 
 
 def choice_words(family: str, codes: tuple[str, ...]) -> dict[str, str]:
@@ -44,18 +51,60 @@ def choice(family: str, codes: tuple[str, ...], option: str) -> Callable[[str], 
     return parse
 
 
-AGE_GROUPS = ("adult", "adolescent", "child")
+def parse_date(raw: str | None) -> dt.date | None:
+    """A typed date: ISO ``YYYY-MM-DD`` or day first ``DD.MM.YYYY``, as import reads them
+    (never month first: no guessing between 03/04 orders)."""
+    if raw is None:
+        return None
+    return iso_date(raw)
+
+
+def iso_date(raw: str) -> dt.date:
+    """Parse ``YYYY-MM-DD`` or ``DD.MM.YYYY`` (a real calendar date) or raise
+    ``error.date_format``."""
+    from fitcli.model.dates import parse_day
+
+    day = parse_day(raw)
+    if day is None:
+        raise UsageProblem("error.date_format", value=raw)
+    return day
+
+
+_SESSION = re.compile(r"[0-9]{1,6}")
+
+
+def parse_session(raw: str | None) -> int | None:
+    """``--session N``: a whole meeting number from 1 (read here, not by the parser: the
+    message for "--session x" then says what a meeting number is)."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    if not _SESSION.fullmatch(text) or int(text) < 1:
+        raise UsageProblem("error.session_format", value=raw)
+    return int(text)
+
+
+def parse_rater_option(raw: str) -> str:
+    """``--rater``: ``self`` or a collateral rater's code (its rules: model.scores)."""
+    from fitcli.model.problems import DomainError
+    from fitcli.model.scores import validate_rater
+
+    try:
+        return validate_rater(raw)
+    except DomainError as exc:
+        raise UsageProblem(exc.key, **exc.params) from None
+
 
 def complete_client_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion (Tab) of client IDs from the store the command line names (--store),
     else FIT_STORE or the user data folder; nothing when there is no store."""
 
-    from fitcli.commands._common import Runtime
+    from fitcli.app.context import Invocation
     from fitcli.model.ids import id_key
     from fitcli.store import Store
 
     chosen = ctx.find_root().params.get("store")
-    root = Runtime(store_option=chosen or None).store_dir()
+    root = Invocation(store_option=chosen or None).store_dir()
     try:
         ids = Store(root).ids()
     except Exception:  # completion never prints an error into the user's command line
@@ -71,7 +120,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout inst
 DateOpt = Annotated[str | None, typer.Option(
     "--date", metavar="DATE", help="Date of the meeting (default: today).",
     show_default=False)]
-AgeGroupOpt = Annotated[Literal["adult", "adolescent", "child"], typer.Option(
+AgeGroupOpt = Annotated[AgeGroup, typer.Option(
     "--age-group", metavar="GROUP", parser=choice("age_group", AGE_GROUPS, "--age-group"),
     help="adult (18+), adolescent (13-17) or child (6-12): sets cutoffs and ETR model.")]
 RaterOpt = Annotated[str, typer.Option(
@@ -82,3 +131,6 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confir
 RaterFilterOpt = Annotated[str | None, typer.Option(
     "--rater", metavar="CODE", show_default=False,
     help="Only this rater: self (the client) or a collateral rater's code.")]
+PractitionerFilterOpt = Annotated[str | None, typer.Option(
+    "--practitioner", metavar="CODE", show_default=False,
+    help="Only the clients this practitioner is responsible for.")]

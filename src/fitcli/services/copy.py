@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fitcli.commands._common import echo
+from fitcli.app.output import echo
 from fitcli.errors import InvalidData, StoreProblem, UsageProblem
 from fitcli.i18n import t
 from fitcli.model.batch import ClientPlan

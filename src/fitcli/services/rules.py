@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fitcli.commands._common import settings
+from fitcli.app.context import settings
 from fitcli.model.alerts import RuleSettings
 from fitcli.model.norms import NormProfile
 from fitcli.model.settings import norm_profile

@@ -1,6 +1,6 @@
 """The work behind `fit client list`: client files to table rows, in one process or many.
 
-Like `fit flags` (see _flagcheck.py): the clients stream through, on several processes for
+Like `fit flags` (see services/flags.py): the clients stream through, on several processes for
 a big store (chunks of consecutive IDs, merged in store order), and only what is shown is
 kept: a row of short strings per client (or its JSON text), never the clients themselves.
 A list of 100,000 clients so needs about the memory and time of `fit flags`.
@@ -18,7 +18,6 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fitcli.commands import _pool
 from fitcli.formats.shapes import latest_total, summary_dict
 from fitcli.i18n import current_language, num, set_language, t
 from fitcli.model.alerts import Flag, RuleSettings, Severity, at_or_above, evaluate, worst
@@ -26,12 +25,9 @@ from fitcli.model.change import change
 from fitcli.model.ids import id_key
 from fitcli.model.norms import NormProfile
 from fitcli.model.scores import Client
+from fitcli.services import pool
+from fitcli.services.pool import DEFAULT_PLAN, PoolPlan
 from fitcli.store import Entry, Store
-
-PARALLEL_MIN_CLIENTS = 2000
-CHUNK_SIZE = 500
-MAX_WORKERS = 8
-MP_START_METHOD: str | None = None  # None: the platform's default (tests force "spawn")
 
 Row = tuple[str, ...]
 
@@ -55,6 +51,7 @@ class Listed:
     rows: list[Row] = field(default_factory=list)  # table cells, or (JSON text,) per client
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
+    processes: int = field(default=1, compare=False)  # how many did the work
 
     def add(self, other: Listed) -> None:
         self.rows += other.rows
@@ -116,13 +113,15 @@ def table_row(client: Client, flags: list[Flag]) -> Row:
             flag.severity.value if flag else "")
 
 
-def run(job: Job, store: Store, report: Callable[[str], None]) -> Listed:
-    gc.freeze()  # what is loaded so far lives until the end (see _flagcheck.run)
+def run(job: Job, store: Store, report: Callable[[str], None],
+        plan: PoolPlan = DEFAULT_PLAN) -> Listed:
+    """The rows of every client, in one process or in several as ``plan`` shares them."""
+    gc.freeze()  # what is loaded so far lives until the end (see services/flags.run)
     ids = store.ids()
     # worker processes reopen a store folder by its path; a database store is read here
-    workers = worker_count(len(ids)) if type(store) is Store else 1
+    workers = plan.workers_for(len(ids)) if type(store) is Store else 1
     if workers > 1:
-        done = _in_processes(job, ids, workers)
+        done = _in_processes(job, ids, workers, plan)
         if done is not None:
             for text in done.problems:
                 report(text)
@@ -131,24 +130,19 @@ def run(job: Job, store: Store, report: Callable[[str], None]) -> Listed:
     return rows(job, entries, report)
 
 
-def worker_count(files: int) -> int:
-    """How many processes should read ``files`` client files (1: this one alone)."""
-    return _pool.processes_for(files, PARALLEL_MIN_CLIENTS, MAX_WORKERS, CHUNK_SIZE)
-
-
 def _chunk(job: Job, ids: list[str]) -> Listed:
     if current_language() != job.lang:
         set_language(job.lang)
     return rows(job, Store(job.root).stored_entries(ids))
 
 
-def _in_processes(job: Job, ids: list[str], workers: int) -> Listed | None:
-    chunks = [ids[start:start + CHUNK_SIZE] for start in range(0, len(ids), CHUNK_SIZE)]
+def _in_processes(job: Job, ids: list[str], workers: int, plan: PoolPlan) -> Listed | None:
+    chunks = plan.chunks(ids)
 
-    def work(pool: Executor) -> Listed:
-        done = Listed()
-        for part in pool.map(_chunk, [job] * len(chunks), chunks):
+    def work(executor: Executor) -> Listed:
+        done = Listed(processes=workers)
+        for part in executor.map(_chunk, [job] * len(chunks), chunks):
             done.add(part)
         return done
 
-    return _pool.run(workers, MP_START_METHOD, _pool.start_reader, (job.lang,), work)
+    return pool.run(workers, plan.start_method, pool.start_reader, (job.lang,), work)

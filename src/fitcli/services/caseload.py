@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from fitcli.commands._common import echo, emit_json, fail_line
+from fitcli.app.output import echo, emit_json, fail_line
 from fitcli.i18n import t
 from fitcli.model import caseload
 from fitcli.model.caseload import Filters, Report

@@ -8,8 +8,10 @@ import typer
 
 from fitcli import config as config_file
 from fitcli import i18n
-from fitcli.commands._common import domain, echo, emit_json, fail_line, settings
-from fitcli.commands._params import JsonOpt
+from fitcli.app.context import settings
+from fitcli.app.group import FitCommand
+from fitcli.app.output import echo, emit_json, fail_line
+from fitcli.app.params import JsonOpt
 from fitcli.i18n import t
 from fitcli.model.problems import DomainError
 from fitcli.model.settings import (
@@ -30,7 +32,7 @@ KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="Setting name, see `f
                                        show_default=False)]
 
 
-@app.command("show")
+@app.command("show", cls=FitCommand)
 def show(as_json: JsonOpt = False) -> None:
     """List every setting with its value, where the value comes from, and what it means.
 
@@ -111,7 +113,7 @@ def _repairable(key: str) -> config_file.Config:
     return config
 
 
-@app.command("set")
+@app.command("set", cls=FitCommand)
 def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")]) -> None:
     """Set KEY to VALUE after checking it against the allowed range.
 
@@ -123,22 +125,19 @@ def set_value(key: KeyArg, value: Annotated[str, typer.Argument(metavar="VALUE")
     except DomainError as exc:
         if exc.key == "error.setting_value":  # the range with the language's decimal mark
             exc.params["allowed"] = _allowed(SETTINGS[key])
-        raise domain(exc) from None
+        raise
     config = _repairable(key)
     config_file.save(config_file.Config(config.path, {**config.values, key: parsed}))
     echo(t("config.saved", key=key, value=_shown(parsed)))
 
 
-@app.command("reset")
+@app.command("reset", cls=FitCommand)
 def reset(key: KeyArg) -> None:
     """Return KEY to its default.
 
     Example: fit config reset norms
     """
-    try:
-        lookup(key)
-    except DomainError as exc:
-        raise domain(exc) from None
+    lookup(key)
     config = _repairable(key)
     values = dict(config.values)
     config_file.save(config_file.Config(config.path, values))
