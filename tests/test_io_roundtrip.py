@@ -167,9 +167,9 @@ def test_store_encoding_is_the_plain_json_text(client: Client) -> None:
 def test_export_shapes_are_the_json_output_shapes(client: Client) -> None:
     from fitcli.render.data import client_dict, session_dict
     from fitcli.render.export import client_document, meeting_dict
-    from fitcli.store import decode_document
+    from fitcli.store import decode_client_document
 
-    doc = decode_document(encode(client), Path(f"{client.id}.json"))
+    doc = decode_client_document(encode(client), Path(f"{client.id}.json"))
     assert client_document(doc) == client_dict(client)
     assert [meeting_dict(client.id, s) for s in doc["sessions"]] == [
         session_dict(client.id, s) for s in client.sessions]

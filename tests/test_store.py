@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.scores import Client, Closure, Correction, RaterForms, Rating, Session
-from fitcli.store import SCHEMA_VERSION, Store, atomic_write, decode, encode
+from fitcli.store import SCHEMA_VERSION, Store, atomic_write, decode_client, encode
 from fitcli.store import codec as store_codec
 from fitcli.store import files as store_files
 from fitcli.store import folder as store_folder
@@ -93,7 +93,7 @@ def clients(draw: st.DrawFn) -> Client:
 @settings(deadline=None)
 @given(clients())
 def test_encode_decode_round_trip(client: Client) -> None:
-    assert decode(encode(client).decode("utf-8"), Path(f"{client.id}.json")) == client
+    assert decode_client(encode(client).decode("utf-8"), Path(f"{client.id}.json")) == client
 
 
 @settings(max_examples=25, deadline=None,
