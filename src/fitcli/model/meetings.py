@@ -50,7 +50,7 @@ class Recorded:
     rater: Rater = SELF
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: that costs 3x to make, once per visit of an import
 class Place:
     """Where a form will land: an existing visit (``index``) or a new one (``index`` None)."""
 

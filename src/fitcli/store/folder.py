@@ -63,10 +63,10 @@ class Document:
 
 @dataclass(frozen=True)
 class Entry:
-    """One client file as found: the client, or the problem that stops it loading."""
+    """One client as found: the client, or the problem that stops it loading (which names
+    its file or row)."""
 
     client_id: str
-    path: Path
     client: Client | None
     problem: StoreProblem | None
 
@@ -268,11 +268,11 @@ class Store:
         as ``ids()`` listed them (all or a share of them: each worker process of `fit flags`
         reads one), and a client removed meanwhile by another process is skipped, as it is
         when listing every client."""
-        for client_id, path, got in self._read(ids, missing_ok, decode_client):
+        for client_id, _path, got in self._read(ids, missing_ok, decode_client):
             if isinstance(got, StoreProblem):
-                yield Entry(client_id, Path(path), None, got)
+                yield Entry(client_id, None, got)
             else:
-                yield Entry(client_id, Path(path), got, None)
+                yield Entry(client_id, got, None)
 
     def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
                   validated: bool = False) -> Iterator[Document]:
