@@ -237,7 +237,7 @@ class PgStore(Store):
         return StoreProblem("error.pg_corrupt", client=client_id, store=self.describe(),
                             reason=exc.params.get("reason", exc.key))
 
-    def _decode(self, client_id: str, current: bool, text: str) -> Client:
+    def _row_client(self, client_id: str, current: bool, text: str) -> Client:
         """A row (as ``_SELECT`` reads it) as its client, or the row's problem."""
         try:
             return decode_client(_document_text(current, text), _row_name(client_id))
@@ -300,7 +300,7 @@ class PgStore(Store):
                           ).fetchone()
         if row is None:
             raise NotFound("error.client_not_found", client=client_id)
-        return row[0], self._decode(*row)
+        return row[0], self._row_client(*row)
 
     # -- what the store is --------------------------------------------------------------
     @property
