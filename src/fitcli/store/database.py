@@ -252,10 +252,10 @@ class PgStore(Store):
 
     def _read(self, ids: list[str] | None, missing_ok: bool,
               decode: Callable[[str | bytes, str], R]
-              ) -> Iterator[tuple[str, str, R | StoreProblem]]:
+              ) -> Iterator[tuple[str, R | StoreProblem]]:
         """The store's one reader (see ``Store.entries`` for what ``ids`` and
-        ``missing_ok`` ask): (ID, its row's file name, ``decode`` of the row's document,
-        or the problem that stops it)."""
+        ``missing_ok`` ask): (ID, ``decode`` of the row's document and the file name it
+        is checked against, or the problem that stops it)."""
         rows: Iterable[tuple[str, bool, str]] = self._streamed(
             None if ids is None else [id_key(i) for i in ids])
         if ids is not None and not missing_ok:  # in the order asked: each found, or NotFound
@@ -270,7 +270,7 @@ class PgStore(Store):
                 got: R | StoreProblem = decode(_document_text(current, text), name)
             except StoreProblem as exc:
                 got = self._problem(client_id, exc)
-            yield client_id, name, got
+            yield client_id, got
 
     def _streamed(self, keys: list[str] | None) -> Iterator[tuple[str, bool, str]]:
         """The rows (as ``_SELECT`` reads them) of every client or of the given ID keys, in
