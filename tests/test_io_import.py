@@ -451,7 +451,7 @@ def test_a_lock_held_elsewhere_writes_nothing(
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
     held = Store(store_dir)
     held.prepare_batch()
-    with held.batch_lock("C007"):
+    with held.lock("C007"):
         failed = fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows)
     assert failed.exit_code == 5, failed.output
     assert "C007" in failed.stderr
@@ -623,7 +623,7 @@ def test_more_clients_than_open_files_are_written_a_lock_at_a_time(
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(6))
     held = Store(store_dir)
     held.prepare_batch()
-    with held.batch_lock("C003"):
+    with held.lock("C003"):
         failed = fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows)
     assert failed.exit_code == 5, failed.output
     assert failed.stderr.startswith("Error: writing stopped after 3 of 6 clients (")

@@ -200,9 +200,9 @@ def test_the_client_shape_is_one_from_the_model_and_from_the_stored_document(
     """`fit client show --json` (a model) and the backup (a stored document) print the one
     client shape: the same keys in the same order, the model's values."""
     from fitcli.formats.shapes import client_dict, client_document, meeting_dict, session_dict
-    from fitcli.store import decode_document
+    from fitcli.store import decode_client_document
 
-    doc = decode_document(encode(client), Path(f"{client.id}.json"))
+    doc = decode_client_document(encode(client), Path(f"{client.id}.json"))
     shown = client_dict(client)
     assert json.dumps(client_document(doc)) == json.dumps(shown)
     assert list(shown) == CLIENT_KEYS

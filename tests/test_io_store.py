@@ -1,4 +1,4 @@
-"""Store additions for batch writers: batch_lock excludes lock (and back), sync_dir=False."""
+"""Store additions for batch writers: the client lock after prepare_batch, sync_dir=False."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from fitcli.model.scores import Client
 from fitcli.store import Store
 from fitcli.store import folder as store_module
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="batch_lock is lock elsewhere")
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="flock: filelock elsewhere")
 
 
 def _hold(lock_cm: object, ready: threading.Event, seconds: float) -> None:
@@ -24,40 +24,55 @@ def _hold(lock_cm: object, ready: threading.Event, seconds: float) -> None:
         time.sleep(seconds)
 
 
-@pytest.mark.parametrize("holder", ["lock", "batch_lock"])
-def test_batch_lock_and_lock_exclude_each_other(tmp_path: Path, holder: str) -> None:
-    st = Store(tmp_path)
+@pytest.mark.parametrize("prepared", [pytest.param(False, id="each-checks-folders"),
+                                      pytest.param(True, id="holder-prepared-for-a-batch")])
+def test_a_lock_excludes_another_writers_lock(tmp_path: Path, prepared: bool) -> None:
+    """Two writers (two Store objects, as two fit processes have), one of them writing a
+    batch (``prepare_batch``: no folder checks per lock), and IDs differing only in case."""
+    holder, other = Store(tmp_path), Store(tmp_path)
+    if prepared:
+        holder.prepare_batch()
     ready = threading.Event()
-    first = getattr(st, holder)("C001")
-    thread = threading.Thread(target=_hold, args=(first, ready, 0.3))
+    thread = threading.Thread(target=_hold, args=(holder.lock("C001"), ready, 0.3))
     thread.start()
     ready.wait()
     began = time.monotonic()
-    second = st.batch_lock("c001") if holder == "lock" else st.lock("c001")
-    with second:
+    with other.lock("c001"):
         waited = time.monotonic() - began
     thread.join()
     assert waited >= 0.2
 
 
-def test_batch_lock_times_out_with_the_store_message(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_held_lock_times_out_with_the_store_message(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.1)
     st = Store(tmp_path)
     ready = threading.Event()
     thread = threading.Thread(target=_hold, args=(st.lock("C001"), ready, 0.5))
     thread.start()
     ready.wait()
-    with pytest.raises(StoreProblem) as caught, st.batch_lock("C001"):
+    with pytest.raises(StoreProblem) as caught, Store(tmp_path).lock("C001"):
         pass
     thread.join()
     assert caught.value.key == "error.store_locked"
 
 
+def test_a_lock_is_never_taken_through_a_link(tmp_path: Path) -> None:
+    """A lock file that is a symbolic link (it could point outside the store) is refused."""
+    st = Store(tmp_path)
+    st.prepare_batch()
+    outside = tmp_path / "outside"
+    outside.write_text("")
+    st.lock_path("C001").symlink_to(outside)
+    with pytest.raises(StoreProblem) as caught, st.lock("C001"):
+        pass
+    assert caught.value.key == "error.store_unwritable"
+
+
 def test_save_without_folder_sync_then_sync(tmp_path: Path) -> None:
     st = Store(tmp_path)
     client = Client(id="C001", start=dt.date(2026, 1, 1))
-    with st.batch_lock(client.id):
+    with st.lock(client.id):
         st.save(client, sync_dir=False)
     st.sync()
     assert st.load("C001") == client

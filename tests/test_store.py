@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.scores import Client, RaterForms, Rating, Session
-from fitcli.store import SCHEMA_VERSION, Store, atomic_write, decode, encode
+from fitcli.store import SCHEMA_VERSION, Store, atomic_write, decode_client, encode
 from fitcli.store import codec as store_codec
 from fitcli.store import files as store_files
 from fitcli.store import folder as store_folder
@@ -52,7 +52,7 @@ def mode(path: Path) -> int:
 @settings(deadline=None)
 @given(clients())
 def test_encode_decode_round_trip(client: Client) -> None:
-    assert decode(encode(client).decode("utf-8"), Path(f"{client.id}.json")) == client
+    assert decode_client(encode(client).decode("utf-8"), Path(f"{client.id}.json")) == client
 
 
 @settings(max_examples=25, deadline=None,

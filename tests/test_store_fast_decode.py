@@ -1,4 +1,5 @@
-"""store.decode's fast path gives exactly what the full path gives, and refuses the same."""
+"""store.decode_client's shortcut for current files gives exactly what the full path gives,
+and refuses the same."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def slow(text: str) -> Client:
 
 
 def test_encode_starts_with_the_fast_header() -> None:
-    assert TEXT.startswith(store._header())
+    assert TEXT.startswith(store.file_header())
 
 
 @pytest.mark.parametrize("text", [
@@ -38,7 +39,7 @@ def test_encode_starts_with_the_fast_header() -> None:
                             sort_keys=True), id="version-last"),
 ])
 def test_fast_path_equals_full_path(text: str) -> None:
-    decoded = store.decode(text, PATH)
+    decoded = store.decode_client(text, PATH)
     assert decoded == slow(text) == SAMPLE
     assert type(decoded) is Client
     assert store.encode(decoded) == store.encode(SAMPLE)
@@ -60,19 +61,19 @@ def _with_bad_item() -> str:
     pytest.param(_with_bad_item(), "", id="two-decimals"),
     pytest.param(TEXT.replace('"total": 38.5', '"total": 38.4'), "",
                  id="total-mismatch"),
-    pytest.param(store._header() + ' "schema_version": 3,\n' + TEXT[
-        len(store._header()):], "", id="repeated-version-key"),
+    pytest.param(store.file_header() + ' "schema_version": 3,\n' + TEXT[
+        len(store.file_header()):], "", id="repeated-version-key"),
     pytest.param(json.dumps({**_doc(), "schema_version": 1.0}), "", id="float-version"),
     pytest.param(json.dumps({**_doc(), "extra": 1}), "", id="unknown-key"),
 ])
 def test_invalid_files_still_refused(text: str, reason: str) -> None:
     with pytest.raises(StoreProblem):
-        store.decode(text, PATH)
+        store.decode_client(text, PATH)
 
 
 def test_file_name_must_match_on_fast_path() -> None:
     with pytest.raises(StoreProblem) as info:
-        store.decode(TEXT, Path("clients/OTHER.json"))
+        store.decode_client(TEXT, Path("clients/OTHER.json"))
     assert "does not match" in info.value.params["reason"]
 
 
@@ -87,13 +88,13 @@ def test_old_schema_never_skips_its_migration(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(store.codec, "MIGRATIONS", {1: upgrade})
     text = json.dumps({**_doc(), "schema_version": 1}, indent=1)
     assert text.startswith('{\n "schema_version": 1,\n')
-    assert store.decode(text, PATH) == SAMPLE and seen == [1]
+    assert store.decode_client(text, PATH) == SAMPLE and seen == [1]
 
 
 def test_total_only_rating_round_trips() -> None:
     only = SAMPLE.model_copy(update={"sessions": (SAMPLE.sessions[0].model_copy(
         update={"ors": Rating.from_total(0.1)}),)})
-    assert store.decode(store.encode(only).decode("utf-8"), PATH) == only
+    assert store.decode_client(store.encode(only).decode("utf-8"), PATH) == only
 
 
 _JSON_VALUES = st.recursive(
@@ -106,18 +107,18 @@ _JSON_VALUES = st.recursive(
 @settings(deadline=None)
 @given(st.dictionaries(st.text(), _JSON_VALUES, max_size=5))
 def test_documents_parse_as_json_loads_does(extra: dict[str, object]) -> None:
-    """decode_document (export's reader) parses with pydantic's JSON parser: whatever a
+    """decode_client_document (export's reader) parses with pydantic's JSON parser: whatever a
     hand-edited file holds, it must give the values json.loads gives (floats to the bit)."""
     doc = {**extra, "schema_version": 1, "id": "C1", "sessions": []}
     text = json.dumps(doc, ensure_ascii=False)
     expected = json.loads(text)
     expected.pop("schema_version", None)
-    assert store.decode_document(text, PATH) == expected
-    assert json.dumps(store.decode_document(text, PATH)) == json.dumps(expected)
+    assert store.decode_client_document(text, PATH) == expected
+    assert json.dumps(store.decode_client_document(text, PATH)) == json.dumps(expected)
 
 
 @pytest.mark.parametrize("text", ['{"id": "C1", "sessions": [', "\ufeff{}", '"\\ud800"'])
 def test_documents_refuse_what_is_not_json(text: str) -> None:
     with pytest.raises(StoreProblem) as caught:
-        store.decode_document(text, PATH)
+        store.decode_client_document(text, PATH)
     assert caught.value.key == "error.store_corrupt"

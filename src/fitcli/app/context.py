@@ -112,10 +112,8 @@ def store(*, create: bool = False) -> Store:
     (``create=True``): a mistyped or unmounted store must never look like an empty caseload.
     A path that is a file is an error for every command."""
     chosen = CURRENT.store()
-    from fitcli.store import Store
-
-    if type(chosen) is Store:  # a database says for itself whether it can be reached
-        check_store_folder(chosen.root, create=create)
+    if chosen.folder is not None:  # a database says for itself whether it can be reached
+        check_store_folder(chosen.folder, create=create)
     return chosen
 
 

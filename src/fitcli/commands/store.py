@@ -1,6 +1,6 @@
 """`fit store ...`: where the client records are kept; set up and copy stores."""
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -42,7 +42,7 @@ def init() -> None:
     from fitcli.store.database import MIGRATIONS, PgStore
 
     st = store(create=True)
-    if not isinstance(st, PgStore):
+    if st.folder is not None:
         from fitcli.store import ensure_private_dir
 
         existed = st.root.is_dir()
@@ -50,6 +50,7 @@ def init() -> None:
         ensure_private_dir(st.root / "clients", tighten=True)
         echo(t("store.exists" if existed else "store.created", path=str(st.root)))
         return
+    st = cast(PgStore, st)  # the store without a folder
     applied = st.init()
     newest = MIGRATIONS[-1][0]
     if applied:

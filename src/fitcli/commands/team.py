@@ -26,10 +26,9 @@ LoginArg = Annotated[str, typer.Argument(metavar="LOGIN", show_default=False,
 
 
 def _db() -> Any:
-    from fitcli.store.database import PgStore
 
     st = store()
-    if not isinstance(st, PgStore):
+    if not st.has_teams:
         raise UsageProblem("error.team_needs_db")
     return st
 

@@ -50,7 +50,7 @@ class Recorded:
     rater: Rater = SELF
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: that costs 3x to make, once per visit of an import
 class Place:
     """Where a form will land: an existing visit (``index``) or a new one (``index`` None)."""
 
@@ -68,10 +68,16 @@ def locate(client: Client, form: Form, rater: Rater, *, today: dt.date,
            date: dt.date | None = None, session: int | None = None) -> Place:
     """Decide where the ``rater``'s ``form`` goes, or refuse: everything ``record`` checks
     except the scores, so a terminal can refuse before anyone types four of them."""
+    return _locate(client, client.sessions, form, rater, today, date, session)
+
+
+def _locate(client: Client, sessions: Sequence[Session], form: Form, rater: Rater,
+            today: dt.date, date: dt.date | None, session: int | None) -> Place:
+    """The rules of where a form lands (the module docstring), for ``client`` holding
+    ``sessions`` (its own, or as a batch has extended them so far)."""
     if date is not None:
         _check_date(date, today)
         _check_started(client, date)
-    sessions = client.sessions
     count = len(sessions)
     if session is not None:
         if not 1 <= session <= count + 1:
@@ -79,7 +85,7 @@ def locate(client: Client, form: Form, rater: Rater, *, today: dt.date,
                               session=session, last=count)
         if session <= count:
             old = sessions[session - 1]
-            _check_move(client, session - 1, date)
+            _check_move(client, sessions, session - 1, date)
             held = old.get(form, rater) is not None
             return Place(session - 1, date or old.date, "corrected" if held else "joined")
     else:
@@ -96,8 +102,12 @@ def locate(client: Client, form: Form, rater: Rater, *, today: dt.date,
     if client.closed is not None:
         raise DomainError("error.client_closed", client=client.id)
     new_date = date or today
+    if date is None:
+        _check_started(client, new_date)
     last = sessions[-1] if sessions else None
-    _check_after(last, new_date)
+    if last is not None and new_date < last.date:  # never before the latest visit
+        raise DomainError("error.date_before_latest", date=new_date.isoformat(),
+                          latest=last.date.isoformat(), session=last.session)
     return Place(None, new_date, "added")
 
 
@@ -127,21 +137,64 @@ def record(
     ``practitioner``: who held the visit (a validated code), recorded only when a new visit
     is made; an existing visit keeps whoever held it."""
     rater = rating.rater
-    place = locate(client, form, rater, today=today, date=date, session=session)
     sessions = list(client.sessions)
-    if companion is not None and (place.index is not None or companion.rater != rater):
-        raise ValueError("companion is the same rater's other form at a new visit")
+    place = _locate(client, sessions, form, rater, today, date, session)
     if place.index is None:
-        forms = {form: rating}
-        if companion is not None:
-            forms["srs" if form == "ors" else "ors"] = companion
-        added = _append(client, [(place.date, forms.get("ors"), forms.get("srs"))], today)
-        visit = added.sessions[-1]
+        visit = _start_visit(sessions, place, form, rating, companion)
         if practitioner is not None:
-            visit = visit.model_copy(update={"practitioner": practitioner})
-            added = added.model_copy(update={"sessions": (*added.sessions[:-1], visit)})
-        return Recorded(added, visit, "added", rater)
-    old = sessions[place.index]
+            visit = sessions[-1] = visit.model_copy(update={"practitioner": practitioner})
+    else:
+        if companion is not None:
+            raise ValueError("companion is the same rater's other form at a new visit")
+        visit = sessions[place.index] = _put(sessions[place.index], place, form, rating,
+                                             corrected=session is not None, now=now)
+    return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), visit,
+                    place.action, rater)
+
+
+def add_meetings(client: Client, new: Sequence[tuple[dt.date, Rating | None, Rating | None]],
+                 *, today: dt.date) -> Client:
+    """``client`` with new visits (date, ORS, SRS of one rater) appended in the order given:
+    each one ``record`` of the next visit's number (the same rules, checked by the same
+    code), without copying the client for each (a batch import adds 100,000 visits).
+    Raises the first rule broken; nothing is half-applied."""
+    sessions = list(client.sessions)
+    for date, ors, srs in new:
+        form: Form = "ors" if ors is not None else "srs"
+        rating, companion = (ors, srs) if ors is not None else (srs, None)
+        if rating is None:
+            raise ValueError("a visit holds an ORS, an SRS or both")
+        place = _locate(client, sessions, form, rating.rater, today, date, len(sessions) + 1)
+        _start_visit(sessions, place, form, rating, companion)
+    return client.model_copy(update={"sessions": tuple(sessions)}) if new else client
+
+
+def _start_visit(sessions: list[Session], place: Place, form: Form, rating: Rating,
+                 companion: Rating | None) -> Session:
+    """Append the new visit ``place`` says (``index`` None) to ``sessions``, holding one
+    rater's ``form`` and the same rater's other form, if given."""
+    if companion is not None and companion.rater != rating.rater:
+        raise ValueError("a new visit's forms come from one rater")
+    ors, srs = (rating, companion) if form == "ors" else (companion, rating)
+    number = len(sessions) + 1
+    if rating.rater == SELF:
+        visit = Session.new_meeting(number, place.date, ors, srs)
+    else:
+        visit = Session(session=number, date=place.date)
+        pairs: tuple[tuple[Form, Rating | None], ...] = (("ors", ors), ("srs", srs))
+        for name, given in pairs:
+            if given is not None:
+                visit = visit.with_form(name, given.rater, given)
+    sessions.append(visit)
+    return visit
+
+
+def _put(old: Session, place: Place, form: Form, rating: Rating, *, corrected: bool,
+         now: dt.datetime) -> Session:
+    """Visit ``old`` with ``rating`` put in as ``place`` says, and what it replaced or
+    moved kept in its correction history. ``corrected``: the visit was named by number,
+    so even a form added to it is written into the history."""
+    rater = rating.rater
     moved = place.date != old.date
     history = old.corrections
     if place.action == "corrected" or moved:
@@ -149,19 +202,16 @@ def record(
             at=now, form=form, previous=old.get(form, rater), rater=rater,
             previous_date=old.date if moved else None,
             action="corrected" if old.get(form, rater) is not None else "added"))
-    elif session is not None:  # a form put into an existing visit by its number
+    elif corrected:  # a form put into an existing visit by its number
         history = (*history, Correction(at=now, form=form, previous=None, rater=rater,
                                         action="added"))
-    fixed = old.with_form(form, rater, rating).model_copy(
+    return old.with_form(form, rater, rating).model_copy(
         update={"date": place.date, "corrections": history})
-    sessions[place.index] = fixed
-    return Recorded(client.model_copy(update={"sessions": tuple(sessions)}), fixed,
-                    place.action, rater)
 
 
-def _check_move(client: Client, index: int, date: dt.date | None) -> None:
+def _check_move(client: Client, sessions: Sequence[Session], index: int,
+                date: dt.date | None) -> None:
     """A corrected visit date stays between its neighbours (and within a closed episode)."""
-    sessions = client.sessions
     old = sessions[index]
     if date is None or date == old.date:
         return
@@ -179,58 +229,6 @@ def _check_started(client: Client, date: dt.date) -> None:
     if date < client.start:
         raise DomainError("error.date_before_start", date=date.isoformat(),
                           start=client.start.isoformat(), client=client.id)
-
-
-def _check_after(last: Session | None, date: dt.date) -> None:
-    """A new visit is never dated before the client's latest one."""
-    if last is not None and date < last.date:
-        raise DomainError("error.date_before_latest", date=date.isoformat(),
-                          latest=last.date.isoformat(), session=last.session)
-
-
-def add_meetings(client: Client, new: Sequence[tuple[dt.date, Rating | None, Rating | None]],
-                 *, today: dt.date) -> Client:
-    """``client`` with new visits (date, ORS, SRS of one rater) appended in the order given,
-    under the rules of a new visit in ``record`` (which uses this too), copying the client
-    once (a batch import adds 100,000 visits). Raises the first rule broken; nothing is
-    half-applied."""
-    return _append(client, new, today)
-
-
-def _append(client: Client, new: Sequence[tuple[dt.date, Rating | None, Rating | None]],
-            today: dt.date) -> Client:
-    """The one place new visits are made: not for a closed client, never in the future,
-    never dated before the visit before."""
-    if not new:
-        return client
-    if client.closed is not None:
-        raise DomainError("error.client_closed", client=client.id)
-    sessions = list(client.sessions)
-    last = sessions[-1] if sessions else None
-    for date, ors, srs in new:
-        if ors is None and srs is None:
-            raise ValueError("a visit holds an ORS, an SRS or both")
-        _check_date(date, today)
-        _check_started(client, date)
-        _check_after(last, date)
-        last = _new_visit(len(sessions) + 1, date, ors, srs)
-        sessions.append(last)
-    return client.model_copy(update={"sessions": tuple(sessions)})
-
-
-def _new_visit(number: int, date: dt.date, ors: Rating | None, srs: Rating | None) -> Session:
-    """A new visit holding one rater's forms (the client's own, or a collateral rater's)."""
-    pairs: tuple[tuple[Form, Rating | None], ...] = (("ors", ors), ("srs", srs))
-    given = [(f, r) for f, r in pairs if r is not None]
-    raters = {r.rater for _, r in given}
-    if len(raters) != 1:
-        raise ValueError("a new visit's forms come from one rater")
-    if raters == {SELF}:
-        return Session.new_meeting(number, date, ors, srs)
-    visit = Session(session=number, date=date)
-    for form, rating in given:
-        visit = visit.with_form(form, rating.rater, rating)
-    return visit
 
 
 @dataclass(frozen=True)

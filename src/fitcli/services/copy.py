@@ -82,9 +82,8 @@ def _copy(source: Store, target: Store, replace: bool, practitioner: str | None)
 def _write(target: Store, plans: list[ClientPlan]) -> None:
     if not plans:
         return
-    from fitcli.store.database import PgStore
 
-    if isinstance(target, PgStore):  # one transaction: all or nothing
+    if target.folder is None:  # no files to lock: one transaction, all or nothing
         target.write_batch(plans)
         return
     target.prepare_batch()

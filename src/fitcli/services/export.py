@@ -86,7 +86,7 @@ def export_part(job: Job, ids: list[str] | None, strict: bool = False,
 
 def _where(st: Any, client_id: str) -> str:
     """Where a client is kept, for a message: its file, or its row in a team database."""
-    if type(st) is Store:
+    if st.folder is not None:
         return str(st.clients_dir / f"{client_id}.json")
     return f"{st.describe()} ({client_id})"
 
@@ -105,7 +105,7 @@ def worker_count(files: int) -> int:
 def run(job: Job, given: list[str] | None, store: Any = None) -> Part:
     """Every client (or the given ones), in one process or several (a team database: in
     this one, as one reader)."""
-    database = store is not None and type(store) is not Store
+    database = store is not None and store.folder is None
     if given is not None:
         return export_part(job, given, strict=True, store=store if database else None)
     if database:

@@ -124,20 +124,20 @@ def run(job: Job, store: Store, given: list[str] | None,
         return check(job, store.entries(given), report)
     ids = store.ids()
     # worker processes reopen a store folder by its path; a database store is read here
-    workers = plan.workers_for(len(ids)) if type(store) is Store else 1
+    workers = plan.workers_for(len(ids)) if store.folder is not None else 1
     if workers > 1:
         found = _in_processes(job, ids, workers, plan)
         if found is not None:
             for text in found.problems:
                 report(text)
             return found
-    return check(job, store.stored_entries(ids), report)
+    return check(job, store.entries(ids, missing_ok=True), report)
 
 
 def _check_chunk(job: Job, ids: list[str]) -> Found:
     if current_language() != job.lang:
         set_language(job.lang)
-    return check(job, Store(job.root).stored_entries(ids))
+    return check(job, Store(job.root).entries(ids, missing_ok=True))
 
 
 def _in_processes(job: Job, ids: list[str], workers: int, plan: PoolPlan) -> Found | None:

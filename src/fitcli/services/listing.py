@@ -119,21 +119,21 @@ def run(job: Job, store: Store, report: Callable[[str], None],
     gc.freeze()  # what is loaded so far lives until the end (see services/flags.run)
     ids = store.ids()
     # worker processes reopen a store folder by its path; a database store is read here
-    workers = plan.workers_for(len(ids)) if type(store) is Store else 1
+    workers = plan.workers_for(len(ids)) if store.folder is not None else 1
     if workers > 1:
         done = _in_processes(job, ids, workers, plan)
         if done is not None:
             for text in done.problems:
                 report(text)
             return done
-    entries = store.stored_entries(ids) if type(store) is Store else store.entries(ids)
+    entries = store.entries(ids, missing_ok=True)
     return rows(job, entries, report)
 
 
 def _chunk(job: Job, ids: list[str]) -> Listed:
     if current_language() != job.lang:
         set_language(job.lang)
-    return rows(job, Store(job.root).stored_entries(ids))
+    return rows(job, Store(job.root).entries(ids, missing_ok=True))
 
 
 def _in_processes(job: Job, ids: list[str], workers: int, plan: PoolPlan) -> Listed | None:

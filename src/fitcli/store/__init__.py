@@ -20,10 +20,10 @@ if TYPE_CHECKING:  # the names below, as the type checker sees them
     from fitcli.store.codec import (
         MIGRATIONS,
         SCHEMA_VERSION,
-        _header,
-        decode,
-        decode_document,
+        decode_client,
+        decode_client_document,
         encode,
+        file_header,
         migrate,
     )
     from fitcli.store.files import (
@@ -45,8 +45,8 @@ if TYPE_CHECKING:  # the names below, as the type checker sees them
 # Where each name lives; imported on first use (PEP 562), so that the config, which only
 # needs the file mechanics, does not load the client models (`fit --version` stays quick).
 _HOME = {
-    **dict.fromkeys(("MIGRATIONS", "SCHEMA_VERSION", "_header", "decode", "decode_document",
-                     "encode", "migrate"), "fitcli.store.codec"),
+    **dict.fromkeys(("MIGRATIONS", "SCHEMA_VERSION", "decode_client", "decode_client_document",
+                     "encode", "file_header", "migrate"), "fitcli.store.codec"),
     **dict.fromkeys(("LOCAL_JOURNALLED", "MAX_CLIENT_BYTES", "NotRegularFile", "atomic_write",
                      "ensure_private_dir", "filesystem_syncer", "read_regular", "stale_temps",
                      "stale_temps_by_file", "temp_name", "write_temp"), "fitcli.store.files"),
@@ -72,7 +72,8 @@ class ClientStore(Protocol):
 
     def ids(self) -> list[str]: ...
     def load(self, client_id: str) -> Client: ...
-    def entries(self, ids: list[str] | None = None) -> Iterator[Entry]: ...
+    def entries(self, ids: list[str] | None = None, *,
+                missing_ok: bool = False) -> Iterator[Entry]: ...
     def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
                   validated: bool = False) -> Iterator[Document]: ...
     def create(self, client: Client) -> None: ...
@@ -81,6 +82,16 @@ class ClientStore(Protocol):
     def write_batch(self, plans: Sequence[Any],
                     progress: Callable[[float], None] | None = None, *,
                     replan: Any = None) -> int: ...
+
+    # What the store is, for commands that work differently on one:
+    @property
+    def folder(self) -> Path | None:
+        """The folder holding the store's files, or None (a database keeps none). Worker
+        processes open a store again by its folder to read a share of its clients; a store
+        without one is read by the process that opened it."""
+    @property
+    def has_teams(self) -> bool:
+        """Logins, roles and teams, access enforced by the store itself (a database)."""
 
 
 def is_database_url(text: str) -> bool:
@@ -103,8 +114,9 @@ def open_store(location: str | Path) -> Store:
 
 __all__ = [
     "LOCAL_JOURNALLED", "LOCK_TIMEOUT_S", "MAX_CLIENT_BYTES", "MIGRATIONS", "SCHEMA_VERSION",
-    "ClientStore", "Document", "Entry", "NotRegularFile", "Store", "_header", "atomic_write",
-    "decode", "decode_document", "encode", "ensure_private_dir", "filesystem_syncer",
+    "ClientStore", "Document", "Entry", "NotRegularFile", "Store", "atomic_write",
+    "decode_client", "decode_client_document", "encode", "ensure_private_dir", "file_header",
+    "filesystem_syncer",
     "forget_writes", "is_database_url", "migrate", "open_store", "read_regular",
     "stale_temps", "stale_temps_by_file", "temp_name", "write_temp", "wrote_anything",
 ]

@@ -196,7 +196,7 @@ def _all_locks(st: Store, jobs: list[_Job]) -> Iterator[None]:
     file: the soft limit of open files is raised to the hard one where it is too low)."""
     with contextlib.ExitStack() as held:
         for job in sorted(jobs, key=lambda j: st.lock_path(j.client_id).name):
-            held.enter_context(st.batch_lock(job.client_id))
+            held.enter_context(st.lock(job.client_id))
         yield
 
 
@@ -229,7 +229,7 @@ def _replace_one_by_one(st: Store, jobs: list[_Job], temps: dict[int, Path],
     total = len(jobs)
     for index, job in enumerate(jobs):
         try:
-            with st.batch_lock(job.client_id):
+            with st.lock(job.client_id):
                 one = {index: temps[index]}
                 final = _replan_all(st, [job], one, replan, first=index)
                 _replace_all(st, [job], one, final, tick, first=index)

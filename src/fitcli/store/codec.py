@@ -1,5 +1,6 @@
 """The client document: its schema version, migrations of older versions, and the bytes of a
-client file (encode/decode). Shared by the folder and the database store."""
+client file (``encode``, ``decode_client``, ``decode_client_document``). Shared by the folder
+and the database store."""
 
 from __future__ import annotations
 
@@ -42,35 +43,43 @@ def encode(client: Client) -> bytes:
     straight to bytes: ~10x faster, which batch imports of thousands of clients feel
     (tests/test_io_roundtrip.py pins the equality)."""
     body = _serialize(client, indent=1)
-    return b"".join((_header().encode("utf-8"), body[2:], b"\n"))
+    return b"".join((file_header().encode("utf-8"), body[2:], b"\n"))
 
 
 _serialize = Client.__pydantic_serializer__.to_json  # model_dump_json, as bytes
 
 
-class _CurrentFile(Client):
-    """A client file in the current schema: parsed and validated in one step (fast path)."""
-
-    schema_version: StrictInt  # like migrate(): 1.0 or true is not a version
-
-
-def _header() -> str:
+def file_header() -> str:
     """What encode() writes first. A file that starts with exactly this is validated as a
     Client straight from the rest of its text: no dict, no intermediate model. (Built on each
     call from SCHEMA_VERSION, so an older file can never skip its migrations.)"""
     return f'{{\n "schema_version": {SCHEMA_VERSION},\n'
 
 
-def _fast_decode(text: str) -> Client | None:
+# Decoding a client file: the rules, in the order they are checked, each in one place.
+#  1. UTF-8 JSON, an object                          (_text, decode_client_document)
+#  2. a known schema_version, migrated to the current (migrate)
+#  3. its id names the file (in any case)            (_check_name)
+#  4. valid as a Client                              (the model)
+# decode_client_document applies 1-3 (export copies documents out as stored); decode_client
+# applies 1-4. A file in the current schema takes a shortcut through 1, 2 and 4 at once
+# (_parse_current); it only ever accepts what the full path accepts (tests pin this), and
+# anything it does not accept goes the full path, which migrates or names the problem.
+
+
+class _CurrentFile(Client):
+    """A client file in the current schema: parsed and validated in one step (the shortcut)."""
+
+    schema_version: StrictInt  # like migrate(): 1.0 or true is not a version
+
+
+def _parse_current(text: str) -> Client | None:
     """The client if ``text`` is a valid file of the current schema, else None.
 
-    pydantic parses the JSON itself (no dict in between): about twice as fast as json.loads
-    + model_validate, which matters to `fit flags` over thousands of files. Anything unusual
-    (old schema, broken JSON, invalid data, a repeated key) returns None and takes the full
-    path in decode(), which migrates or explains the problem exactly as before.
-    """
+    pydantic parses the JSON itself (no dict in between): about twice as fast as parsing to
+    a dict and validating that, which `fit flags` over thousands of files feels."""
     try:
-        header = _header()
+        header = file_header()
         if text.startswith(header):
             return Client.model_validate_json("{" + text[len(header):])
         doc = _CurrentFile.model_validate_json(text)
@@ -82,14 +91,31 @@ def _fast_decode(text: str) -> Client | None:
     return Client.model_construct(doc.model_fields_set - {"schema_version"}, **fields)
 
 
-def decode(text: str, path: Path) -> Client:
-    fast = _fast_decode(text)
-    if fast is not None:
-        if id_key(path.stem) != id_key(fast.id):
-            raise StoreProblem("error.store_corrupt", path=str(path),
-                               reason=f"file name does not match id {fast.id!r}")
-        return fast
-    doc = decode_document(text, path)
+def _text(data: str | bytes, path: Path | str) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StoreProblem("error.store_corrupt", path=str(path), reason=str(exc)) from None
+
+
+def _check_name(client_id: object, path: Path | str) -> None:
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if not isinstance(client_id, str) or id_key(stem) != id_key(client_id):
+        raise StoreProblem("error.store_corrupt", path=str(path),
+                           reason=f"file name does not match id {client_id!r}")
+
+
+def decode_client(data: str | bytes, path: Path | str) -> Client:
+    """A client file (its text, or its bytes as read) as the validated client, or the
+    StoreProblem naming ``path`` and what is wrong (rules 1-4 above)."""
+    text = _text(data, path)
+    client = _parse_current(text)
+    if client is not None:
+        _check_name(client.id, path)
+        return client
+    doc = decode_client_document(text, path)
     try:
         return Client.model_validate(doc)
     except (ValidationError, DomainError) as exc:
@@ -97,11 +123,11 @@ def decode(text: str, path: Path) -> Client:
         raise StoreProblem("error.store_corrupt", path=str(path), reason=reason) from None
 
 
-def decode_document(data: str | bytes, path: Path | str) -> dict[str, Any]:
+def decode_client_document(data: str | bytes, path: Path | str) -> dict[str, Any]:
     """A client file (its text, or its bytes as read: UTF-8) as its JSON document: parsed,
     schema checked and migrated, its id matching the file name, but the model not
-    validated. For bulk readers that copy data out as it is stored (export): ``decode`` is
-    several times slower, mostly in validation."""
+    validated (rules 1-3 above). For bulk readers that copy data out as it is stored
+    (export): validating is most of ``decode_client``'s time."""
     try:  # pydantic's JSON parser: the same values as json.loads, ~1.5x faster (export)
         doc = from_json(data)
     except ValueError as exc:  # not JSON, or not UTF-8
@@ -110,11 +136,7 @@ def decode_document(data: str | bytes, path: Path | str) -> dict[str, Any]:
         raise StoreProblem("error.store_corrupt", path=str(path), reason="not a JSON object")
     doc = migrate(doc, path)
     doc.pop("schema_version", None)
-    client_id = doc.get("id")
-    stem = os.path.splitext(os.path.basename(path))[0]
-    if not isinstance(client_id, str) or id_key(stem) != id_key(client_id):
-        raise StoreProblem("error.store_corrupt", path=str(path),
-                           reason=f"file name does not match id {client_id!r}")
+    _check_name(doc.get("id"), path)
     if not isinstance(doc.get("sessions"), list):
         raise StoreProblem("error.store_corrupt", path=str(path), reason="no sessions list")
     return doc

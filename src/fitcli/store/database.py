@@ -36,13 +36,10 @@ from fitcli.model.scores import Client
 from fitcli.store import (
     LOCK_TIMEOUT_S,
     SCHEMA_VERSION,
-    Document,
-    Entry,
     Store,
-    _header,
-    decode,
-    decode_document,
+    decode_client,
     encode,
+    file_header,
 )
 from fitcli.writes import note_written
 
@@ -50,6 +47,7 @@ if TYPE_CHECKING:  # psycopg is imported only when a PostgreSQL store is used
     import psycopg
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 SCHEMES = ("postgresql://", "postgres://")
 GROUP_ROLES = {"practitioner": "fitcli_practitioner", "supervisor": "fitcli_supervisor",
@@ -105,9 +103,23 @@ def _secrets(url: str) -> list[str]:
     return [s for s in found + [unquote(s) for s in found] if s]
 
 
-def _row_name(client_id: str) -> Path:
-    """The name the folder store's decoder checks a document's id against."""
-    return Path(f"{client_id}.json")
+def _row_name(client_id: str) -> str:
+    """The file name the decoder checks a row's document id against (as a folder store
+    checks a file's)."""
+    return f"{client_id}.json"
+
+
+# A row's document as the decoders read it. A current-schema document comes without its
+# schema_version and gets encode()'s own first line back (``_document_text``): the decoder
+# then validates it straight from the text (its shortcut), ~15 % of `fit flags` on 10,000
+# clients. Others come as stored.
+_SELECT = ("SELECT id, document->'schema_version' = %(current)s, "
+           "CASE WHEN document->'schema_version' = %(current)s "
+           "THEN (document - 'schema_version')::text ELSE document::text END FROM clients ")
+
+
+def _document_text(current: bool, text: str) -> str:
+    return file_header() + text[1:] if current else text
 
 
 class PgStore(Store):
@@ -225,9 +237,10 @@ class PgStore(Store):
         return StoreProblem("error.pg_corrupt", client=client_id, store=self.describe(),
                             reason=exc.params.get("reason", exc.key))
 
-    def _decode(self, client_id: str, text: str) -> Client:
+    def _row_client(self, client_id: str, current: bool, text: str) -> Client:
+        """A row (as ``_SELECT`` reads it) as its client, or the row's problem."""
         try:
-            return decode(text, _row_name(client_id))
+            return decode_client(_document_text(current, text), _row_name(client_id))
         except StoreProblem as exc:
             raise self._problem(client_id, exc) from None
 
@@ -237,92 +250,64 @@ class PgStore(Store):
             rows = cur.execute("SELECT id FROM clients").fetchall()
         return sorted((r[0] for r in rows), key=lambda name: (id_key(name), name))
 
-    def load(self, client_id: str) -> Client:
-        with self.transaction() as cur:
-            row = cur.execute("SELECT id, document::text FROM clients WHERE id_key = %s",
-                              (id_key(client_id),)).fetchone()
-        if row is None:
-            raise NotFound("error.client_not_found", client=client_id)
-        return self._decode(row[0], row[1])
-
-    def _rows(self, ids: Sequence[str] | None, *, missing_ok: bool) -> list[tuple[str, str]]:
-        """(id, document text) of the given clients (all when None) in the order asked for
-        (store order for all); one query, whatever the count."""
-        with self.transaction() as cur:
-            if ids is None:
-                rows = cur.execute("SELECT id, document::text FROM clients").fetchall()
-                return sorted(rows, key=lambda r: (id_key(r[0]), r[0]))
-            keys = [id_key(i) for i in ids]
-            rows = cur.execute("SELECT id_key, id, document::text FROM clients "
-                               "WHERE id_key = ANY(%s)", (keys,)).fetchall()
-        found = {r[0]: (r[1], r[2]) for r in rows}
-        ordered = []
-        for client_id, key in zip(ids, keys, strict=True):
-            if key in found:
-                ordered.append(found[key])
-            elif not missing_ok:
-                raise NotFound("error.client_not_found", client=client_id)
-        return ordered
-
-    def entries(self, ids: list[str] | None = None) -> Iterator[Entry]:
-        """Every client (or the given ones), each loaded or with its problem: one bad row
-        never stops the others. A given ID that does not exist raises NotFound."""
-        rows = self._streamed(None) if ids is None else self._rows(ids, missing_ok=False)
-        for client_id, text in rows:
+    def _read(self, ids: list[str] | None, missing_ok: bool,
+              decode: Callable[[str | bytes, str], R]
+              ) -> Iterator[tuple[str, R | StoreProblem]]:
+        """The store's one reader (see ``Store.entries`` for what ``ids`` and
+        ``missing_ok`` ask): (ID, ``decode`` of the row's document and the file name it
+        is checked against, or the problem that stops it)."""
+        rows: Iterable[tuple[str, bool, str]] = self._streamed(
+            None if ids is None else [id_key(i) for i in ids])
+        if ids is not None and not missing_ok:  # in the order asked: each found, or NotFound
+            found = {id_key(row[0]): row for row in rows}
+            missing = next((i for i in ids if id_key(i) not in found), None)
+            if missing is not None:
+                raise NotFound("error.client_not_found", client=missing)
+            rows = [found[id_key(i)] for i in ids]
+        for client_id, current, text in rows:
+            name = _row_name(client_id)
             try:
-                yield Entry(client_id, _row_name(client_id), self._decode(client_id, text),
-                            None)
+                got: R | StoreProblem = decode(_document_text(current, text), name)
             except StoreProblem as exc:
-                yield Entry(client_id, _row_name(client_id), None, exc)
+                got = self._problem(client_id, exc)
+            yield client_id, got
 
-    def _streamed(self, keys: list[str] | None) -> Iterator[tuple[str, str]]:
-        """(id, document text) in store order (the order of ``ids()``: case-folded ID, then
-        ID, compared by code point as Python compares strings), streamed in chunks, so the
-        caller decodes and checks clients while the server still sends the next ones."""
+    def _streamed(self, keys: list[str] | None) -> Iterator[tuple[str, bool, str]]:
+        """The rows (as ``_SELECT`` reads them) of every client or of the given ID keys, in
+        store order (the order of ``ids()``: case-folded ID, then ID, compared by code
+        point as Python compares strings), streamed in chunks, so the caller decodes and
+        checks clients while the server still sends the next ones."""
         conn = self.connection()  # first: it says so if psycopg is not installed
         import psycopg
         from psycopg.types.json import Jsonb
 
-        # A current-schema document comes without its schema_version and gets encode()'s
-        # own first line back: the decoder then validates it straight from the text (its
-        # fast path), ~15 % of `fit flags` on 10,000 clients. Others come as stored.
         where = "" if keys is None else "WHERE id_key = ANY(%(keys)s) "
-        query = ("SELECT id, document->'schema_version' = %(current)s, "
-                 "CASE WHEN document->'schema_version' = %(current)s "
-                 "THEN (document - 'schema_version')::text ELSE document::text END "
-                 "FROM clients " + where + 'ORDER BY id_key COLLATE "C", id COLLATE "C"')
-        header = _header()
+        query = _SELECT + where + 'ORDER BY id_key COLLATE "C", id COLLATE "C"'
         try:
             with conn.cursor() as cur:
-                for client_id, current, text in cur.stream(
-                        query, {"keys": keys, "current": Jsonb(SCHEMA_VERSION)},
-                        size=STREAM_ROWS):
-                    yield client_id, (header + text[1:] if current else text)
+                yield from cur.stream(query, {"keys": keys, "current": Jsonb(SCHEMA_VERSION)},
+                                      size=STREAM_ROWS)
         except psycopg.Error as exc:
             self._fail(exc)
 
-    def stored_entries(self, stored_ids: list[str]) -> Iterator[Entry]:
-        """The entries of IDs as ``ids()`` lists them (all or a slice, in store order), each
-        loaded or with its problem; a client removed meanwhile is skipped."""
-        for client_id, text in self._streamed([id_key(i) for i in stored_ids]):
-            try:
-                yield Entry(client_id, _row_name(client_id), self._decode(client_id, text),
-                            None)
-            except StoreProblem as exc:
-                yield Entry(client_id, _row_name(client_id), None, exc)
+    def _locked_row(self, cur: psycopg.Cursor[Any], client_id: str) -> tuple[str, Client]:
+        """The client's row read and locked (``FOR UPDATE``) in ``cur``'s transaction: its
+        ID as stored and its client. NotFound if there is none."""
+        from psycopg.types.json import Jsonb
 
-    def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
-                  validated: bool = False) -> Iterator[Document]:
-        for client_id, text in self._rows(ids, missing_ok=missing_ok):
-            try:
-                if validated:
-                    client = decode(text, Path(_row_name(client_id)))
-                    yield Document(client_id, client.model_dump(mode="json"), None, client)
-                else:
-                    yield Document(client_id, decode_document(text, _row_name(client_id)),
-                                   None)
-            except StoreProblem as exc:
-                yield Document(client_id, None, self._problem(client_id, exc))
+        row = cur.execute(_SELECT + "WHERE id_key = %(key)s FOR UPDATE",
+                          {"key": id_key(client_id), "current": Jsonb(SCHEMA_VERSION)}
+                          ).fetchone()
+        if row is None:
+            raise NotFound("error.client_not_found", client=client_id)
+        return row[0], self._row_client(*row)
+
+    # -- what the store is --------------------------------------------------------------
+    @property
+    def folder(self) -> Path | None:
+        return None  # no files: read by one process, in one connection
+
+    has_teams = True
 
     # -- writing ----------------------------------------------------------------------
     @staticmethod
@@ -357,11 +342,7 @@ class PgStore(Store):
         """Read-modify-write one client in one transaction holding its row lock; a refusal
         inside ``change`` (or a corrupt row) writes nothing."""
         with self.transaction() as cur:
-            row = cur.execute("SELECT id, document::text FROM clients WHERE id_key = %s "
-                              "FOR UPDATE", (id_key(client_id),)).fetchone()
-            if row is None:
-                raise NotFound("error.client_not_found", client=client_id)
-            client = self._decode(row[0], row[1])
+            _stored, client = self._locked_row(cur, client_id)
             updated, result = change(client)
             if updated is not client:
                 _key, new_id, document, practitioner, status = self._columns(updated)
@@ -377,16 +358,12 @@ class PgStore(Store):
     def remove(self, client_id: str) -> Path:
         """Erase the client's row for good; an unreadable row is left for a person."""
         with self.transaction() as cur:
-            row = cur.execute("SELECT id, document::text FROM clients WHERE id_key = %s "
-                              "FOR UPDATE", (id_key(client_id),)).fetchone()
-            if row is None:
-                raise NotFound("error.client_not_found", client=client_id)
-            self._decode(row[0], row[1])
+            stored, _client = self._locked_row(cur, client_id)
             cur.execute("DELETE FROM clients WHERE id_key = %s", (id_key(client_id),))
             if cur.rowcount != 1:
                 raise NotAllowed("error.pg_not_allowed", store=self.describe(),
                                  reason="row-level security")
-        return _row_name(row[0])
+        return Path(_row_name(stored))
 
     def write_clients(self, clients: Iterable[Client]) -> int:
         """Create or replace these clients' rows, all in one transaction (no checks against
@@ -532,11 +509,6 @@ class PgStore(Store):
 
     @contextlib.contextmanager
     def lock(self, client_id: str) -> Iterator[None]:
-        self._no_folder()
-        yield  # pragma: no cover
-
-    @contextlib.contextmanager
-    def batch_lock(self, client_id: str) -> Iterator[None]:
         self._no_folder()
         yield  # pragma: no cover
 

@@ -27,7 +27,7 @@ from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
-from fitcli.store.codec import decode, decode_document, encode
+from fitcli.store.codec import decode_client, decode_client_document, encode
 from fitcli.store.files import (
     _NOFOLLOW,
     _NONBLOCK,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the batch planner is loaded only by the commands that write
 
 LOCK_TIMEOUT_S = 30.0  # a held lock means another fit process is writing this client
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,10 @@ class Document:
 
 @dataclass(frozen=True)
 class Entry:
-    """One client file as found: the client, or the problem that stops it loading."""
+    """One client as found: the client, or the problem that stops it loading (which names
+    its file or row)."""
 
     client_id: str
-    path: Path
     client: Client | None
     problem: StoreProblem | None
 
@@ -127,67 +128,22 @@ class Store:
     def lock(self, client_id: str) -> Iterator[None]:
         """Hold the client's lock (waits up to LOCK_TIMEOUT_S for another fit process).
 
-        The ``filelock`` package: fcntl on POSIX, msvcrt on Windows, released by the OS when
-        the process dies, so a kill -9 never leaves a client locked. Lock files are never
-        deleted (deleting one while another process waits on it would break the exclusion).
-        """
-        if _POSIX:  # the same flock as batch_lock, opened without following links
-            with self.batch_lock(client_id):
-                yield
-            return
-        from filelock import FileLock, Timeout  # only commands that write pay for it
-
-        path = self.lock_path(client_id)
-        ensure_private_dir(self.root)
-        ensure_private_dir(self.locks_dir, tighten=True)
-        lock = FileLock(path, timeout=LOCK_TIMEOUT_S, mode=0o600)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise StoreProblem("error.store_locked", client=client_id,
-                               seconds=int(LOCK_TIMEOUT_S)) from None
-        except OSError as exc:
-            raise StoreProblem("error.store_unwritable", path=str(path),
-                               reason=exc.strerror or str(exc)) from None
-        try:
-            yield
-        finally:
-            lock.release()
-
-    def write_batch(self, plans: Sequence[ClientPlan],
-                    progress: Callable[[float], None] | None = None, *,
-                    replan: Replan | None = None) -> int:
-        """Write planned clients all or nothing as far as the disk allows (store/batch.py);
-        ``replan`` plans a client again that another fit wrote meanwhile (without it, such a
-        client stops the batch). ``progress`` is told each client's share as it goes.
-        Returns the number of clients written."""
-        from fitcli.store import batch
-
-        return batch.write_batch(self, plans, progress or (lambda _share: None), replan)
-
-    def prepare_batch(self) -> None:
-        """Make the store's folders once before writing many clients (``batch_lock`` and
-        ``save`` then skip their per-client folder checks: three system calls each)."""
-        ensure_private_dir(self.root)
-        ensure_private_dir(self.clients_dir, tighten=True)
-        ensure_private_dir(self.locks_dir, tighten=True)
-        self._batch_ready = True
-
-    @contextlib.contextmanager
-    def batch_lock(self, client_id: str) -> Iterator[None]:
-        """``lock`` for writers of thousands of clients (fit import). On POSIX it takes the
-        same flock on the same lock file as ``lock`` (filelock), so the two exclude each
-        other, without filelock's ~0.2 ms of bookkeeping per client; elsewhere it is ``lock``."""
+        Released by the OS when the process dies, so a kill -9 never leaves a client locked.
+        Lock files are never deleted (deleting one while another process waits on it would
+        break the exclusion). On POSIX an flock on the lock file opened without following
+        links; elsewhere the ``filelock`` package (msvcrt on Windows). After
+        ``prepare_batch`` the store's folders are not checked again: a batch takes
+        thousands of these."""
+        path = self.lock_path(client_id)  # validates the ID before any folder is made
+        if not self._batch_ready:
+            ensure_private_dir(self.root)
+            ensure_private_dir(self.locks_dir, tighten=True)
         if not _POSIX:
-            with self.lock(client_id):
+            with self._file_lock(client_id, path):
                 yield
             return
         import fcntl
 
-        path = self.lock_path(client_id)
-        if not self._batch_ready:
-            ensure_private_dir(self.root)
-            ensure_private_dir(self.locks_dir, tighten=True)
         try:
             if os.path.islink(self.locks_dir):
                 raise NotRegularFile(errno.ELOOP, "a symbolic link", str(self.locks_dir))
@@ -219,86 +175,130 @@ class Store:
         finally:
             os.close(fd)
 
-    # -- reading -----------------------------------------------------------------------
-    def _read(self, path: Path) -> Client:
+    @contextlib.contextmanager
+    def _file_lock(self, client_id: str, path: Path) -> Iterator[None]:
+        """``lock`` where there is no flock: the ``filelock`` package."""
+        from filelock import FileLock, Timeout  # only commands that write pay for it
+
+        lock = FileLock(path, timeout=LOCK_TIMEOUT_S, mode=0o600)
         try:
-            text = read_regular(path).decode("utf-8")
-        except FileNotFoundError:
-            raise NotFound("error.client_not_found", client=path.stem) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StoreProblem("error.store_corrupt", path=str(path), reason=str(exc)) from None
-        return decode(text, path)
+            lock.acquire()
+        except Timeout:
+            raise StoreProblem("error.store_locked", client=client_id,
+                               seconds=int(LOCK_TIMEOUT_S)) from None
+        except OSError as exc:
+            raise StoreProblem("error.store_unwritable", path=str(path),
+                               reason=exc.strerror or str(exc)) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
-    def load(self, client_id: str) -> Client:
-        path = self._find(client_id)
-        if path is None:
-            raise NotFound("error.client_not_found", client=client_id)
-        return self._read(path)
+    def write_batch(self, plans: Sequence[ClientPlan],
+                    progress: Callable[[float], None] | None = None, *,
+                    replan: Replan | None = None) -> int:
+        """Write planned clients all or nothing as far as the disk allows (store/batch.py);
+        ``replan`` plans a client again that another fit wrote meanwhile (without it, such a
+        client stops the batch). ``progress`` is told each client's share as it goes.
+        Returns the number of clients written."""
+        from fitcli.store import batch
 
-    def entries(self, ids: list[str] | None = None) -> Iterator[Entry]:
-        """Every client (or the given ones), each loaded or with its problem; never raises
-        for one bad file, so listings and checks carry on with the others. A given ID that
-        does not exist raises NotFound; a file removed meanwhile by another process is
-        skipped when listing every client."""
+        return batch.write_batch(self, plans, progress or (lambda _share: None), replan)
+
+    def prepare_batch(self) -> None:
+        """Make the store's folders once before writing many clients (``lock`` and ``save``
+        then skip their per-client folder checks: three system calls each)."""
+        ensure_private_dir(self.root)
+        ensure_private_dir(self.clients_dir, tighten=True)
+        ensure_private_dir(self.locks_dir, tighten=True)
+        self._batch_ready = True
+
+    # -- reading -----------------------------------------------------------------------
+    def _read(self, ids: list[str] | None, missing_ok: bool,
+              decode: Callable[[str | bytes, str], R]
+              ) -> Iterator[tuple[str, R | StoreProblem]]:
+        """The store's one reader: (ID as stored, ``decode`` of the file's bytes and
+        name, or the problem that stops it) for each client asked for (see ``entries``).
+        The file name is a str: Path objects cost ~5 us a file here."""
         if ids is None:
-            yield from self.stored_entries(self.ids())
-            return
-        found = []
-        for client_id in ids:
-            path = self._find(client_id)
-            if path is None:
-                raise NotFound("error.client_not_found", client=client_id)
-            found.append((path.stem, path))
-        for client_id, path in found:
-            try:
-                yield Entry(client_id, path, self._read(path), None)
-            except StoreProblem as exc:
-                yield Entry(client_id, path, None, exc)
-
-    def stored_entries(self, stored_ids: list[str]) -> Iterator[Entry]:
-        """The entries of IDs as ``ids()`` lists them (all or a slice: each worker process of
-        `fit flags` reads one), each loaded or with its problem; a file removed meanwhile by
-        another process is skipped."""
-        for client_id in stored_ids:
-            path = self.clients_dir / f"{client_id}.json"
-            try:
-                yield Entry(client_id, path, self._read(path), None)
-            except StoreProblem as exc:
-                yield Entry(client_id, path, None, exc)
-            except NotFound:
-                pass
-
-    def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
-                  validated: bool = False) -> Iterator[Document]:
-        """Like ``entries`` but each file as its stored JSON document (see decode_document).
-        A given ID without a file is NotFound, unless ``missing_ok`` (IDs as ``ids()``
-        listed them, from a file another process may have removed since). ``validated``:
-        every document is checked by the model, exactly as ``entries`` reads it (a file
-        `fit client list` reports is a problem here too), and carries its client."""
+            names, missing_ok = self.ids(), True
+        elif missing_ok:
+            names = ids
+        else:  # given in any case: each one found before any is read
+            names = [self._stored_id(client_id) for client_id in ids]
         folder = os.path.join(self.clients_dir, "")
-        for client_id in self.ids() if ids is None else ids:
-            path = f"{folder}{client_id}.json"  # a str: Path objects cost ~7 us a file here
-            try:  # bytes: the JSON parser checks the UTF-8
+        for client_id in names:
+            path = f"{folder}{client_id}.json"
+            try:
                 data = read_regular(path)
             except FileNotFoundError:
-                if ids is not None and not missing_ok:
+                if not missing_ok:  # removed since it was found
                     raise NotFound("error.client_not_found", client=client_id) from None
                 continue
             except OSError as exc:
-                yield Document(client_id, None, StoreProblem(
-                    "error.store_corrupt", path=path, reason=str(exc)))
+                yield client_id, StoreProblem("error.store_corrupt", path=path,
+                                              reason=str(exc))
                 continue
             try:
-                if validated:
-                    client = decode(data.decode("utf-8"), Path(path))
-                    yield Document(client_id, client.model_dump(mode="json"), None, client)
-                else:
-                    yield Document(client_id, decode_document(data, path), None)
-            except UnicodeDecodeError as exc:
-                yield Document(client_id, None, StoreProblem(
-                    "error.store_corrupt", path=path, reason=str(exc)))
+                got: R | StoreProblem = decode(data, path)
             except StoreProblem as exc:
-                yield Document(client_id, None, exc)
+                got = exc
+            yield client_id, got
+
+    def _stored_id(self, client_id: str) -> str:
+        path = self._find(client_id)
+        if path is None:
+            raise NotFound("error.client_not_found", client=client_id)
+        return path.stem
+
+    def load(self, client_id: str) -> Client:
+        entry = next(self.entries([client_id]))
+        if entry.problem is not None:
+            raise entry.problem
+        assert entry.client is not None
+        return entry.client
+
+    def entries(self, ids: list[str] | None = None, *,
+                missing_ok: bool = False) -> Iterator[Entry]:
+        """Every client (or the given ones), each loaded or with its problem; never raises
+        for one bad file, so listings and checks carry on with the others.
+
+        ``ids`` given in any case and order: each one's entry in that order, and NotFound
+        (before any is read) for one that does not exist. With ``missing_ok``, ``ids`` are
+        as ``ids()`` listed them (all or a share of them: each worker process of `fit flags`
+        reads one), and a client removed meanwhile by another process is skipped, as it is
+        when listing every client."""
+        for client_id, got in self._read(ids, missing_ok, decode_client):
+            if isinstance(got, StoreProblem):
+                yield Entry(client_id, None, got)
+            else:
+                yield Entry(client_id, got, None)
+
+    def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
+                  validated: bool = False) -> Iterator[Document]:
+        """Like ``entries`` but each client as its stored JSON document (see
+        decode_client_document). ``validated``: every document is checked by the model,
+        exactly as ``entries`` reads it (a file `fit client list` reports is a problem here
+        too), and carries its client."""
+        decode: Callable[[str | bytes, str], Client | dict[str, Any]] = (
+            decode_client if validated else decode_client_document)
+        for client_id, got in self._read(ids, missing_ok, decode):
+            if isinstance(got, StoreProblem):
+                yield Document(client_id, None, got)
+            elif isinstance(got, Client):
+                yield Document(client_id, got.model_dump(mode="json"), None, got)
+            else:
+                yield Document(client_id, got, None)
+
+    # -- what the store is --------------------------------------------------------------
+    @property
+    def folder(self) -> Path | None:
+        """The folder holding the store's files: worker processes open the store again by
+        it to read a share of its clients. None for a store that keeps no files."""
+        return self.root
+
+    #: Logins, roles and teams, access enforced by the store itself (a team database).
+    has_teams = False
 
     # -- writing -----------------------------------------------------------------------
     def save(self, client: Client, *, sync_dir: bool = True,
@@ -368,7 +368,7 @@ class Store:
             path = self._find(client_id)
             if path is None:
                 raise NotFound("error.client_not_found", client=client_id)
-            self._read(path)  # an unreadable file is left for a person to restore or move
+            self.load(client_id)  # an unreadable file is left for a person to restore or move
             try:
                 path.unlink()
                 _note_written()
