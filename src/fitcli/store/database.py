@@ -396,7 +396,7 @@ class PgStore(Store):
             self._upsert(cur, rows)
         return len(rows)
 
-    def write_batch(self, plans: Sequence[Any],
+    def write_batch(self, plans: Iterable[Any],
                     progress: Callable[[float], None] | None = None, *,
                     replan: Any = None) -> int:
         """Write planned clients (``model.batch.ClientPlan``: ``base`` as read, None for a
@@ -406,55 +406,87 @@ class PgStore(Store):
         against their row as planned from (locked) and then replaced in one statement. A
         client created or changed by someone else since it was planned fails the whole
         batch (``import.error.changed_meanwhile``), nothing written (``replan`` is not
-        needed: the database's transaction decides). ``progress`` is told
-        each client's share as it is sent. Returns the number of clients written."""
-        new = [p for p in plans if p.base is None]
-        changed = [p for p in plans if p.base is not None]
+        needed: the database's transaction decides). Plans are taken as they come, sent a
+        few hundred at a time (a generator may plan them one at a time, reading clients
+        in this transaction between the pieces; an error it raises writes nothing).
+        ``progress`` is told each client's share as it is sent. Returns the number of
+        clients written."""
         tick = progress or (lambda _share: None)
+        sent = changed = 0
         with self.transaction() as cur:
-            if new:
-                self._insert_new(cur, new, tick)
+            new_rows: list[tuple[str, str, str, str | None, str]] = []
+            changed_rows: list[tuple[str, str, str, str | None, str, str]] = []
+            rls: bool | None = None
+            for plan in plans:
+                sent += 1
+                if plan.base is None:
+                    new_rows.append(self._columns(plan.result))
+                else:
+                    changed_rows.append((*self._columns(plan.result),
+                                         encode(plan.base).decode("utf-8")))
+                del plan
+                if len(new_rows) >= STREAM_ROWS:
+                    rls = self._insert_new(cur, new_rows, tick, rls)
+                    new_rows = []
+                if len(changed_rows) >= STREAM_ROWS:
+                    self._send_changed(cur, changed_rows, tick, first=not changed)
+                    changed += len(changed_rows)
+                    changed_rows = []
+            if new_rows:
+                self._insert_new(cur, new_rows, tick, rls)
+            if changed_rows:
+                self._send_changed(cur, changed_rows, tick, first=not changed)
+                changed += len(changed_rows)
             if changed:
-                self._replace_changed(cur, changed, tick)
-        return len(plans)
+                self._replace_changed(cur, changed)
+        return sent
 
     def _rls_active(self, cur: psycopg.Cursor[Any]) -> bool:
         row = cur.execute("SELECT row_security_active('clients')").fetchone()
         return bool(row and row[0])
 
-    def _insert_new(self, cur: psycopg.Cursor[Any], plans: Sequence[Any],
-                    tick: Callable[[float], None]) -> None:
+    def _insert_new(self, cur: psycopg.Cursor[Any],
+                    rows: list[tuple[str, str, str, str | None, str]],
+                    tick: Callable[[float], None], rls: bool | None) -> bool:
+        """New clients' rows (a piece of a batch); returns whether row-level security
+        applies (asked once a batch)."""
         from psycopg import errors as pg
 
         columns = "id_key, id, document, practitioner, status"
+        if rls is None:
+            rls = self._rls_active(cur)
         try:
-            if self._rls_active(cur):
-                rows = []
-                for plan in plans:
-                    rows.append(self._columns(plan.result))
-                    tick(1.0)
+            if rls:
                 cur.executemany(f"INSERT INTO clients ({columns}) "
                                 "VALUES (%s, %s, %s::jsonb, %s, %s)", rows)
-                return
+                tick(float(len(rows)))
+                return rls
             with cur.copy(f"COPY clients ({columns}) FROM STDIN") as copy:
-                for plan in plans:
-                    copy.write_row(self._columns(plan.result))
+                for row in rows:
+                    copy.write_row(row)
                     tick(1.0)
         except pg.UniqueViolation as exc:  # created by someone else since it was planned
             detail = exc.diag.message_detail or ""
             key = re.search(r"=\((.*)\) already exists", detail)
             raise InvalidData("import.error.changed_meanwhile",
                               client=key.group(1) if key else "?") from None
+        return rls
 
-    def _replace_changed(self, cur: psycopg.Cursor[Any], plans: Sequence[Any],
-                         tick: Callable[[float], None]) -> None:
-        cur.execute("CREATE TEMP TABLE fitcli_incoming (id_key text, id text, document jsonb, "
-                    "practitioner text, status text, base jsonb) ON COMMIT DROP")
+    def _send_changed(self, cur: psycopg.Cursor[Any],
+                      rows: list[tuple[str, str, str, str | None, str, str]],
+                      tick: Callable[[float], None], first: bool) -> None:
+        """Changed clients' rows with the document each was planned from (a piece of a
+        batch), into a table of this transaction; ``_replace_changed`` then writes them."""
+        if first:
+            cur.execute("CREATE TEMP TABLE fitcli_incoming (id_key text, id text, "
+                        "document jsonb, practitioner text, status text, base jsonb) "
+                        "ON COMMIT DROP")
         with cur.copy("COPY fitcli_incoming FROM STDIN") as copy:
-            for plan in plans:
-                copy.write_row((*self._columns(plan.result),
-                                encode(plan.base).decode("utf-8")))
+            for row in rows:
+                copy.write_row(row)
                 tick(1.0)
+
+    def _replace_changed(self, cur: psycopg.Cursor[Any], count: int) -> None:
         # Lock the rows first, then compare: nobody can change them between the two.
         cur.execute("SELECT 1 FROM clients c JOIN fitcli_incoming i USING (id_key) "
                     "FOR UPDATE OF c")
@@ -466,7 +498,7 @@ class PgStore(Store):
         cur.execute("UPDATE clients c SET id = i.id, document = i.document, "
                     "practitioner = i.practitioner, status = i.status, updated_at = now() "
                     "FROM fitcli_incoming i WHERE c.id_key = i.id_key")
-        if cur.rowcount != len(plans):
+        if cur.rowcount != count:
             raise NotAllowed("error.pg_not_allowed", store=self.describe(),
                              reason="row-level security")
 

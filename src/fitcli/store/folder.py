@@ -18,7 +18,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -154,13 +154,14 @@ class Store:
         finally:
             lock.release()
 
-    def write_batch(self, plans: Sequence[ClientPlan],
+    def write_batch(self, plans: Iterable[ClientPlan],
                     progress: Callable[[float], None] | None = None, *,
                     replan: Replan | None = None) -> int:
-        """Write planned clients all or nothing as far as the disk allows (store/batch.py);
-        ``replan`` plans a client again that another fit wrote meanwhile (without it, such a
-        client stops the batch). ``progress`` is told each client's share as it goes.
-        Returns the number of clients written."""
+        """Write planned clients all or nothing as far as the disk allows (store/batch.py),
+        taking each plan as it comes (a generator may plan them one at a time; an error it
+        raises writes nothing); ``replan`` plans a client again that another fit wrote
+        meanwhile (without it, such a client stops the batch). ``progress`` is told each
+        client's share as it goes. Returns the number of clients written."""
         from fitcli.store import batch
 
         return batch.write_batch(self, plans, progress or (lambda _share: None), replan)
