@@ -44,6 +44,7 @@ from fitcli.model.scores import (
     parse_item,
     parse_total,
     tenths,
+    total_of,
     validate_rater,
 )
 from fitcli.model.text import validate_label
@@ -531,9 +532,9 @@ def parse_csv(text: str) -> Parsed:
             out.problems.append(Problem(line, "", "import.error.extra_cells",
                                         {"count": len(record), "width": width}))
             continue
-        read = reader.read(line, record)
-        if isinstance(read, Row):
-            found.add(read.client, start, end, line)
+        read = reader.check(line, record)
+        if isinstance(read, str):
+            found.add(read, start, end, line)
         else:
             out.problems.extend(read)
             out.unread[line] = record[client_at].strip() if client_at < len(record) else ""
@@ -593,6 +594,7 @@ def _map_header(header: list[str], line: int, out: Parsed) -> dict[str, tuple[in
 
 
 RATINGS_KEPT = 20_000  # distinct ratings a reader keeps to share (values that repeat)
+_CHECKED = Rating.from_total(0.0)  # stands for a rating checked but not made
 
 
 class _NotClean(Exception):
@@ -642,9 +644,20 @@ class _RowReader:
         if len(record) < self.width:
             record = record + [""] * (self.width - len(record))
         try:
-            return self.read_clean(line, record)
+            return cast(Row, self.read_clean(line, record))
         except (DomainError, _NotClean):
             return self.read_carefully(line, record)
+
+    def check(self, line: int, record: list[str]) -> str | list[Problem]:
+        """``read`` without building the row: its client ID, or its problems. (A row that
+        checks reads without problems; it is read again, and built, when it is planned.)"""
+        if len(record) < self.width:
+            record = record + [""] * (self.width - len(record))
+        try:
+            return cast(str, self.read_clean(line, record, build=False))
+        except (DomainError, _NotClean):
+            read = self.read_carefully(line, record)
+            return read.client if isinstance(read, Row) else read
 
     def cached(self, fld: str, raw: str, parser: Callable[[str], Any]) -> Any:
         cache = self.cache.setdefault(fld, {})
@@ -653,11 +666,13 @@ class _RowReader:
             value = cache[raw] = parser(raw)
         return value
 
-    def read_clean(self, line: int, record: list[str]) -> Row:
+    def read_clean(self, line: int, record: list[str], build: bool = True) -> Row | str:
         """The usual row, fast; anything unusual raises and takes ``read_carefully``, which
         finds every problem of the row with its column. (A batch reads 100,000 rows: the
         per-form plans are worked out once, in ``__init__``, and every cell value is parsed
-        once per file, then found in a cache.)"""
+        once per file, then found in a cache.) Without ``build`` the same checks, and the
+        client ID instead of the row: no rating is made (the item and total cells' own
+        checks already prove a rating of them valid; only the sum is left to compare)."""
         client = record[self.client_at].strip()
         raw_date = record[self.date_at].strip()
         if not client or not raw_date:
@@ -686,14 +701,29 @@ class _RowReader:
                 cells = [record[a].strip(), record[b].strip(), record[c].strip(),
                          record[d].strip()]
             if cells is None or not (cells[0] or cells[1] or cells[2] or cells[3]):
-                rating = (Rating.from_total(self.cached("total", total_raw, parse_total),
-                                            form_rater) if total_raw else None)
+                if not total_raw:
+                    rating = None
+                elif build:
+                    rating = Rating.from_total(self.cached("total", total_raw, parse_total),
+                                               form_rater)
+                else:
+                    self.cached("total", total_raw, parse_total)
+                    rating = _CHECKED
             else:
                 try:
                     items = (items_cache[cells[0]], items_cache[cells[1]],
                              items_cache[cells[2]], items_cache[cells[3]])
                 except KeyError:
                     items = self._items(cells)
+                if not build:
+                    if total_raw and tenths(self.cached("total", total_raw, parse_total)
+                                            ) != tenths(total_of(items)):
+                        raise _NotClean
+                    if form == "ors":
+                        ors = _CHECKED
+                    else:
+                        srs = _CHECKED
+                    continue
                 key = (items, form_rater)
                 rating = self.ratings.get(key)  # one shared object per distinct rating
                 if rating is None:
@@ -709,6 +739,8 @@ class _RowReader:
                 srs = rating
         if ors is None and srs is None:
             raise _NotClean
+        if not build:
+            return client
         return Row(line, client, date, values.get("session"), ors, srs,
                    values.get("age_group"), self.where)
 
@@ -975,9 +1007,11 @@ def _backup_entry(raw: Any, index: int, version: int) -> tuple[Template, list[Ro
 
 
 def _read_backup_clients(out: Parsed, raws: Iterable[tuple[int, Any]], version: int,
-                         keep: Callable[[str, int, Template, list[Row]], None]) -> None:
-    """Check every client of a backup; ``keep`` each one read without problems."""
-    seen: dict[str, str] = {}
+                         keep: Callable[[str, int, Template, list[Row]], None],
+                         seen: dict[str, str] | None = None) -> None:
+    """Check every client of a backup; ``keep`` each one read without problems (``seen``:
+    the clients kept so far, and where)."""
+    seen = {} if seen is None else seen
     for index, raw in raws:
         path = f"clients[{index}]"
         try:
@@ -997,53 +1031,96 @@ def _read_backup_clients(out: Parsed, raws: Iterable[tuple[int, Any]], version: 
 
 # -- a backup read from its bytes, one client at a time -------------------------------------
 class _Spans(Found):
-    """Where each client of a backup is in its bytes: it is read again when planned."""
+    """Where each client of a backup is in its bytes. A client is read, checked and kept
+    (its problems and rows counted in ``out``) the first time it is asked for: the import
+    plans one client at a time, so a backup is checked once, client by client."""
 
-    def __init__(self, data: bytes, spans: array[int], version: int) -> None:
+    def __init__(self, data: bytes, out: Parsed) -> None:
         super().__init__()
-        self.data, self.spans, self.version = data, spans, version
-        self.index: dict[str, int] = {}
+        self.data, self.out = data, out
+        self.spans = array("q")  # each element's start and end offsets, in pairs
+        self.version = BACKUP_VERSION
+        self.first: dict[str, int] = {}  # client -> its element (the first, if more)
+        self.more: dict[str, list[int]] = {}  # client -> its other elements (refused)
+        self.unnamed: list[int] = []  # elements without a valid ID (refused when checked)
+        self.seen: dict[str, str] = {}  # client -> the path of the element kept
+        self.done: set[str] = set()
+        self.kept: tuple[Template, list[Row]] | None = None
+
+    def found(self, element: Any, start: int, end: int) -> None:
+        """One element as the document is scanned: where it is, and whose it is."""
+        index = len(self.spans) // 2
+        self.spans.append(start)
+        self.spans.append(end)
+        try:
+            key = id_key(validate_client_id(element["id"]))
+        except (TypeError, KeyError, DomainError):
+            self.unnamed.append(index)
+            return
+        if key in self.first:
+            self.more.setdefault(key, []).append(index)
+        else:
+            self.first[key] = index
+            self.keys.append(key)
 
     def raw(self, index: int) -> Any:
         return json.loads(self.data[self.spans[2 * index]:self.spans[2 * index + 1]]
                           .decode("utf-8"))
 
+    def check_unnamed(self) -> None:
+        """The elements no client can be planned from: their problems."""
+        _read_backup_clients(self.out, ((i, self.raw(i)) for i in self.unnamed),
+                             self.version, self._keep, self.seen)
+
+    def _keep(self, key: str, index: int, template: Template, rows: list[Row]) -> None:
+        self.kept = (template, rows)
+
     def client(self, key: str) -> tuple[Template | None, list[Row]]:
-        index = self.index.get(key)
-        if index is None:
+        first = self.first.get(key)
+        if first is None:
             return None, []
-        return _backup_entry(self.raw(index), index, self.version)
+        indices = [first, *self.more.get(key, ())]
+        if key in self.done:  # asked again (planned again under a lock): no new problems
+            for index in indices:
+                try:
+                    return _backup_entry(self.raw(index), index, self.version)
+                except _JsonProblem:
+                    continue
+            return None, []
+        self.done.add(key)
+        _read_backup_clients(self.out, ((i, self.raw(i)) for i in indices), self.version,
+                             self._keep, self.seen)
+        kept, self.kept = self.kept, None
+        return (None, []) if kept is None else kept
 
     @property
     def template_keys(self) -> Container[str]:
-        return self.index
+        return self.first
 
 
 def parse_backup_bytes(data: bytes, start: int = 0) -> Parsed | None:
     """A full backup read from its UTF-8 bytes (from ``start``, after any BOM) one client at
     a time: the bytes are kept, and each client's place in them, never the whole document
-    parsed at once. The same checks, problems and rows as ``parse_backup``; None where the
-    document is anything but well-formed JSON within the depth limit (``parse_backup`` of
-    the text then says exactly what is wrong, as it always has)."""
-    scanned = _scan_backup(data, start)
+    parsed at once. Each client is checked when it is first asked for (``Parsed.client``,
+    as the import plans it): the same checks, problems, rows and counts as ``parse_backup``
+    once every client has been asked for. None where the document is anything but
+    well-formed JSON within the depth limit (``parse_backup`` of the text then says exactly
+    what is wrong, as it always has)."""
+    out = Parsed("json")
+    found = _Spans(data, out)
+    scanned = _scan_backup(data, start, found.found)
     if scanned is None:
         return None
-    others, spans, clients_listed = scanned
-    out = Parsed("json")
+    others, clients_listed = scanned
     if not clients_listed:
         out.problems.append(Problem(None, "", "import.error.not_backup", {}))
         return out
     version = _backup_version(others.get(BACKUP_MARK), out)
     if version is None:
         return out
-    found = out.found = _Spans(data, spans, version)
-
-    def keep(key: str, index: int, template: Template, rows: list[Row]) -> None:
-        found.index[key] = index
-        found.keys.append(key)
-
-    raws = ((index, found.raw(index)) for index in range(len(spans) // 2))
-    _read_backup_clients(out, raws, version, keep)
+    found.version = version
+    out.found = found
+    found.check_unnamed()
     return out
 
 
@@ -1138,12 +1215,13 @@ class _ByteScan:
         return value, start, stop
 
 
-def _scan_backup(data: bytes, start: int) -> tuple[dict[str, Any], array[int], bool] | None:
-    """The top-level values of a backup document but its clients, the clients' places
-    (start and end offsets, in pairs) and whether "clients" is a list; None for anything
-    unusual (not an object, a key twice, broken JSON, too deep)."""
+def _scan_backup(data: bytes, start: int, element: Callable[[Any, int, int], None]
+                 ) -> tuple[dict[str, Any], bool] | None:
+    """The top-level values of a backup document but its clients, and whether "clients" is
+    a list, whose elements are handed to ``element`` with their places (start and end
+    offsets) one at a time; None for anything unusual (not an object, a key twice, broken
+    JSON, too deep)."""
     others: dict[str, Any] = {}
-    spans = array("q")
     listed = False
     try:
         scan = _ByteScan(data, start)
@@ -1163,9 +1241,7 @@ def _scan_backup(data: bytes, start: int) -> tuple[dict[str, Any], array[int], b
                         scan.idx += 1
                     else:
                         while True:
-                            _, begin, end = scan.value(JSON_MAX_DEPTH - 2)
-                            spans.append(begin)
-                            spans.append(end)
+                            element(*scan.value(JSON_MAX_DEPTH - 2))
                             if scan.take(",]") == "]":
                                 break
                 else:
@@ -1176,7 +1252,7 @@ def _scan_backup(data: bytes, start: int) -> tuple[dict[str, Any], array[int], b
             raise _Unusual
     except _Unusual:
         return None
-    return others, spans, listed and "clients" not in others
+    return others, listed and "clients" not in others
 
 
 CLIENT_KEYS = frozenset({"id", "age_group", "status", "label", "start", "closed", "excluded",
