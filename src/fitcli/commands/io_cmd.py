@@ -1,9 +1,11 @@
 """`fit import` and `fit export`: meetings in and out in batches (CSV, JSON Lines, backup).
 
-Import checks the whole file first and writes nothing if any row is wrong; then it writes
-every client as a temp file and takes every client's lock before replacing any client file
-(see ``_write``), so a full disk or a held lock changes nothing, a crash leaves every file
-whole, and running the same import again completes it without duplicates.
+Import checks every row of the file first, keeping only where each client's rows are; then
+it plans one client at a time (its rows read again, its stored version loaded) and hands
+each plan to the store, which writes it as a temp file; only when every client is planned
+without a problem does the store take every client's lock and replace the client files (see
+``_write``). A problem in any client, a full disk or a held lock changes nothing, a crash
+leaves every file whole, and running the same import again completes it without duplicates.
 """
 
 from __future__ import annotations
