@@ -341,11 +341,10 @@ class _Located(Found):
         self.ends.append(end)
         self.lines.append(line)
         self.owner.append(number)
-        self._order = None
 
     def _group(self) -> tuple[array[int], array[int]]:
         """Row numbers grouped by client (a counting sort: file order within a client)."""
-        if self._order is None or self._first is None:
+        if self._order is None or self._first is None or len(self._order) != len(self.owner):
             counts = [0] * (len(self.keys) + 1)
             for number in self.owner:
                 counts[number + 1] += 1
