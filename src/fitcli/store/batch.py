@@ -28,6 +28,7 @@ Replan = Callable[[Client | None, str], Client | None]
 
 REPORT_LIMIT = 20  # clients named one by one in a message; the rest are counted
 WRITERS = 8  # client files written at once: fsync waits overlap (the disk batches them)
+WRITERS_CHUNK = 256  # files handed to the writers at a time
 BATCH_SYNC = True  # one file-system sync for a batch where it is trusted (tests turn it off)
 # Below this many clients an fsync each (~0.3 ms) costs less than a sync of everything the
 # file system has waiting, which may include other programs' unwritten data.
@@ -188,13 +189,17 @@ def _write_temps(st: Store, plans: Iterable[ClientPlan], jobs: list[_Job],
 
 
 class _Writers:
-    """Threads writing temp files with an fsync each, fed through a short queue."""
+    """Threads writing temp files with an fsync each. They get WRITERS_CHUNK files at a
+    time while the planning thread waits: a thread back from a system call would otherwise
+    wait for the interpreter lock the planning holds (up to 5 ms each time, four system
+    calls a file), and the chunk's encoded files are all that is held."""
 
     def __init__(self, count: int) -> None:
         import queue
         import threading
 
-        self.queue: queue.Queue[tuple[_Job, Path, bytes] | None] = queue.Queue(count * 4)
+        self.queue: queue.Queue[tuple[_Job, Path, bytes] | None] = queue.Queue()
+        self.waiting = 0
         self.failures: list[BaseException] = []
         self.stopped = self.joined = False
         self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(count)]
@@ -204,21 +209,28 @@ class _Writers:
     def _run(self) -> None:
         while True:
             item = self.queue.get()
-            if item is None:
-                return
-            if self.failures or self.stopped:
-                continue
-            job, path, data = item
             try:
-                job.tmp = str(write_temp(path, data, sync=True))
-            except BaseException as exc:  # reported by the main thread
-                self.failures.append(exc)
+                if item is None:
+                    return
+                if self.failures or self.stopped:
+                    continue
+                job, path, data = item
+                try:
+                    job.tmp = str(write_temp(path, data, sync=True))
+                except BaseException as exc:  # reported by the main thread
+                    self.failures.append(exc)
+            finally:
+                self.queue.task_done()
 
     def put(self, item: tuple[_Job, Path, bytes]) -> None:
+        self.queue.put(item)
+        self.waiting += 1
+        if self.waiting >= WRITERS_CHUNK:
+            self.waiting = 0
+            self.queue.join()
         if self.failures:
             self.stop()
             raise self.failures[0]
-        self.queue.put(item)
 
     def finish(self) -> None:
         """Wait until every file is written; the first failure, if any, is raised."""
