@@ -414,29 +414,24 @@ class PgStore(Store):
         tick = progress or (lambda _share: None)
         sent = changed = 0
         with self.transaction() as cur:
-            new_rows: list[tuple[str, str, str, str | None, str]] = []
-            changed_rows: list[tuple[str, str, str, str | None, str, str]] = []
+            new: list[Any] = []
+            altered: list[Any] = []
             rls: bool | None = None
-            for plan in plans:
+            for plan in plans:  # each piece is encoded while COPY sends it
                 sent += 1
-                if plan.base is None:
-                    new_rows.append(self._columns(plan.result))
-                else:
-                    changed_rows.append((*self._columns(plan.result),
-                                         encode(plan.base).decode("utf-8")))
-                del plan
-                if len(new_rows) >= STREAM_ROWS:
-                    rls = self._insert_new(cur, new_rows, tick, rls)
-                    new_rows = []
-                if len(changed_rows) >= STREAM_ROWS:
-                    self._send_changed(cur, changed_rows, tick, first=not changed)
-                    changed += len(changed_rows)
-                    changed_rows = []
-            if new_rows:
-                self._insert_new(cur, new_rows, tick, rls)
-            if changed_rows:
-                self._send_changed(cur, changed_rows, tick, first=not changed)
-                changed += len(changed_rows)
+                (new if plan.base is None else altered).append(plan)
+                if len(new) >= STREAM_ROWS:
+                    rls = self._insert_new(cur, new, tick, rls)
+                    new = []
+                if len(altered) >= STREAM_ROWS:
+                    self._send_changed(cur, altered, tick, first=not changed)
+                    changed += len(altered)
+                    altered = []
+            if new:
+                self._insert_new(cur, new, tick, rls)
+            if altered:
+                self._send_changed(cur, altered, tick, first=not changed)
+                changed += len(altered)
             if changed:
                 self._replace_changed(cur, changed)
         return sent
@@ -445,11 +440,10 @@ class PgStore(Store):
         row = cur.execute("SELECT row_security_active('clients')").fetchone()
         return bool(row and row[0])
 
-    def _insert_new(self, cur: psycopg.Cursor[Any],
-                    rows: list[tuple[str, str, str, str | None, str]],
+    def _insert_new(self, cur: psycopg.Cursor[Any], plans: list[Any],
                     tick: Callable[[float], None], rls: bool | None) -> bool:
-        """New clients' rows (a piece of a batch); returns whether row-level security
-        applies (asked once a batch)."""
+        """New clients (a piece of a batch); returns whether row-level security applies
+        (asked once a batch)."""
         from psycopg import errors as pg
 
         columns = "id_key, id, document, practitioner, status"
@@ -457,13 +451,16 @@ class PgStore(Store):
             rls = self._rls_active(cur)
         try:
             if rls:
+                rows = []
+                for plan in plans:
+                    rows.append(self._columns(plan.result))
+                    tick(1.0)
                 cur.executemany(f"INSERT INTO clients ({columns}) "
                                 "VALUES (%s, %s, %s::jsonb, %s, %s)", rows)
-                tick(float(len(rows)))
                 return rls
             with cur.copy(f"COPY clients ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for plan in plans:
+                    copy.write_row(self._columns(plan.result))
                     tick(1.0)
         except pg.UniqueViolation as exc:  # created by someone else since it was planned
             detail = exc.diag.message_detail or ""
@@ -472,8 +469,7 @@ class PgStore(Store):
                               client=key.group(1) if key else "?") from None
         return rls
 
-    def _send_changed(self, cur: psycopg.Cursor[Any],
-                      rows: list[tuple[str, str, str, str | None, str, str]],
+    def _send_changed(self, cur: psycopg.Cursor[Any], plans: list[Any],
                       tick: Callable[[float], None], first: bool) -> None:
         """Changed clients' rows with the document each was planned from (a piece of a
         batch), into a table of this transaction; ``_replace_changed`` then writes them."""
@@ -482,8 +478,9 @@ class PgStore(Store):
                         "document jsonb, practitioner text, status text, base jsonb) "
                         "ON COMMIT DROP")
         with cur.copy("COPY fitcli_incoming FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            for plan in plans:
+                copy.write_row((*self._columns(plan.result),
+                                encode(plan.base).decode("utf-8")))
                 tick(1.0)
 
     def _replace_changed(self, cur: psycopg.Cursor[Any], count: int) -> None:
