@@ -256,3 +256,40 @@ def test_a_restored_backup_is_the_same_from_every_layout(fit: Fit, store_dir: Pa
         ok(fit("import", str(path), env={"FIT_STORE": str(target)}))
         restored = {p.name: json.loads(p.read_bytes()) for p in (target / "clients").iterdir()}
         assert restored == original, name
+
+
+def test_replan_under_the_lock_reads_the_clients_scattered_rows_again(
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, write_path: str) -> None:
+    """Another fit writes a client after it was planned: under its lock the import plans
+    it again, reading every one of its rows from the file again, and loses nothing."""
+    from fitcli.commands import io_cmd
+    from fitcli.model import batch, meetings
+
+    ok(fit("import", "-", "--create-clients", input="client,date,ors_total\nR1,2026-03-02,20\n"))
+    real = batch.plan_client
+    calls: list[str] = []
+
+    def plan_then_other_writer(*args: Any, **kwargs: Any) -> Any:
+        planned = real(*args, **kwargs)
+        calls.append("plan")
+        if planned[0] is not None and planned[0].result.id == "R1" and calls.count("R1") == 0:
+            calls.append("R1")
+            st = Store(store_dir)
+            with st.lock("R1"):  # what `fit ors R1 --date 2026-03-05 --total 22` does
+                done = meetings.record(st.load("R1"), "ors", Rating.from_total(22.0),
+                                       today=dt.date(2026, 6, 15),
+                                       now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC),
+                                       date=dt.date(2026, 3, 5))
+                st.save(done.client)
+        return planned
+
+    monkeypatch.setattr(io_cmd.batch, "plan_client", plan_then_other_writer)
+    rows = "".join(f"O{n},2026-03-09,{n}\n" + (f"R1,2026-03-{10 + n},{25 + n}\n" if n % 3 == 0
+                                               else "") for n in range(9))
+    summary = as_json(fit("import", "-", "--create-clients", "--json",
+                          input="client,date,ors_total\n" + rows))
+    assert summary["meetings_added"] == 12
+    assert calls.count("R1") == 1 and calls.count("plan") == 11  # R1 planned twice
+    mine = [(m["date"], m["ors"]["total"]) for m in exported(fit) if m["client"] == "R1"]
+    assert mine == [("2026-03-02", 20.0), ("2026-03-05", 22.0), ("2026-03-10", 25.0),
+                    ("2026-03-13", 28.0), ("2026-03-16", 31.0)]
