@@ -547,10 +547,14 @@ def test_a_client_written_by_another_command_after_checking_keeps_that_write(
     if not new_client:
         ok(fit("import", "-", "--create-clients",
                input="client,date,ors_total\nC001,2026-03-02,20\n"))
-    real_plan = batch.plan
+    real_plan = batch.plan_client
+    planned_once: list[bool] = []
 
-    def plan_then_other_writer(*args: object, **kwargs: object) -> batch.Plan:
+    def plan_then_other_writer(*args: object, **kwargs: object) -> object:
         planned = real_plan(*args, **kwargs)  # type: ignore[arg-type]
+        if planned_once:  # planned again under the lock: the other writer wrote before
+            return planned
+        planned_once.append(True)
         st = Store(store_dir)
         if new_client:
             st.create(Client(id="C001", age_group="adult", start=dt.date(2026, 3, 1)))
@@ -562,10 +566,11 @@ def test_a_client_written_by_another_command_after_checking_keeps_that_write(
             st.save(done.client)
         return planned
 
-    monkeypatch.setattr(io_cmd.batch, "plan", plan_then_other_writer)
+    monkeypatch.setattr(io_cmd.batch, "plan_client", plan_then_other_writer)
     ok(fit("import", "-", "--create-clients",
            input="client,date,ors_total\nC001,2026-03-09,24\n"))
-    monkeypatch.setattr(io_cmd.batch, "plan", real_plan)
+    assert len(planned_once) == 1
+    monkeypatch.setattr(io_cmd.batch, "plan_client", real_plan)
     totals = [(m["date"], m["ors"]["total"]) for m in exported(fit)]  # type: ignore[index]
     expected = [("2026-03-05", 22.0), ("2026-03-09", 24.0)]
     assert totals == ([] if new_client else [("2026-03-02", 20.0)]) + expected

@@ -4,6 +4,7 @@ database (both ways): idempotent, refusing to overwrite without --replace, verif
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -90,6 +91,34 @@ def test_write_batch_is_all_or_nothing(pg: PgStore) -> None:
                            ClientPlan("k2", None, _client("K2"))], ticks.append)
     assert done == 2 and ticks == [1.0, 1.0]
     assert pg.load("K1").sessions[0].ors == Rating.from_total(25)
+
+
+def test_write_batch_takes_plans_as_they_come(pg: PgStore,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans made one at a time (reading clients in the batch's transaction between the
+    pieces it sends): all written in one transaction, or none when the planning fails."""
+    from fitcli.store import database
+
+    monkeypatch.setattr(database, "STREAM_ROWS", 2)
+    pg.create(_client("K1"))
+    pg.create(_client("K2"))
+
+    def plans(fail: bool) -> Iterator[ClientPlan]:
+        for n in range(5):
+            yield ClientPlan(f"n{n}", None, _client(f"N{n}"))
+        yield ClientPlan("k1", pg.load("K1"), _client("K1", 25))
+        yield ClientPlan("k2", pg.load("K2"), _client("K2", 26))
+        yield ClientPlan("k9", None, _client("K9"))
+        if fail:
+            raise InvalidData("import.error.refused", count=1)
+
+    with pytest.raises(InvalidData):
+        pg.write_batch(plans(fail=True))
+    assert pg.ids() == ["K1", "K2"]
+    assert pg.load("K1").sessions[0].ors == Rating.from_total(20)
+    assert pg.write_batch(plans(fail=False)) == 8
+    assert len(pg.ids()) == 8
+    assert pg.load("K2").sessions[0].ors == Rating.from_total(26)
 
 
 def test_update_refusal_writes_nothing(pg: PgStore) -> None:

@@ -12,7 +12,8 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as evolve
 from typing import Any, Literal, cast
@@ -44,6 +45,7 @@ from fitcli.model.scores import (
     parse_item,
     parse_total,
     tenths,
+    total_of,
     validate_rater,
 )
 from fitcli.model.text import validate_label
@@ -138,12 +140,16 @@ def decode(data: bytes) -> str:
         raise InvalidData("import.error.encoding", line=line) from None
 
 
+_NOT_SPACE = re.compile(r"\S")
+
+
 def detect_format(text: str) -> Format:
     """jsonl: one JSON object a line; json: one document; csv: anything else."""
-    stripped = text.lstrip()
-    if not stripped.startswith(("{", "[")):
+    begins = _NOT_SPACE.search(text)  # (text.lstrip() and split() would copy the text)
+    if begins is None or text[begins.start()] not in "{[":
         return "csv"
-    first = stripped.split("\n", 1)[0].strip()
+    ends = text.find("\n", begins.start())
+    first = text[begins.start():ends if ends >= 0 else len(text)].strip()
     try:
         obj = _json_loads(first)
     except ValueError:
@@ -251,22 +257,154 @@ def parse_age_group(text: str) -> AgeGroup:
     return found
 
 
+# -- where rows are ---------------------------------------------------------------------------
+class Found:
+    """The clients a file names and, per client, its rows (and a backup's template), read
+    again from the file whenever they are asked for: an import of a million rows plans one
+    client at a time instead of holding every row. ``keys`` (``id_key`` s) are in the order
+    of each client's first row."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def client(self, key: str) -> tuple[Template | None, list[Row]]:
+        return None, []
+
+    def rows(self) -> list[Row]:
+        """Every row, in the order of the file."""
+        return [row for key in self.keys for row in self.client(key)[1]]
+
+    @property
+    def template_keys(self) -> Container[str]:
+        return ()
+
+
+class _Kept(Found):
+    """Rows and templates held as they are (a sheet's few rows, a backup read whole)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_key: dict[str, list[Row]] = {}
+        self.templates: dict[str, Template] = {}
+        self.all: list[Row] = []
+
+    def add(self, row: Row) -> None:
+        key = id_key(row.client)
+        if key not in self.by_key:
+            self.by_key[key] = []
+            if key not in self.templates:
+                self.keys.append(key)
+        self.by_key[key].append(row)
+        self.all.append(row)
+
+    def add_template(self, key: str, template: Template) -> None:
+        if key not in self.templates and key not in self.by_key:
+            self.keys.append(key)
+        self.templates[key] = template
+
+    def client(self, key: str) -> tuple[Template | None, list[Row]]:
+        return self.templates.get(key), list(self.by_key.get(key, ()))
+
+    def rows(self) -> list[Row]:
+        return list(self.all)
+
+    @property
+    def template_keys(self) -> Container[str]:
+        return self.templates
+
+
+class _Located(Found):
+    """Where each good row of a text is (its offsets, line and client) in arrays of numbers,
+    ~30 bytes a row: a client's rows are read again from the text when it is planned."""
+
+    def __init__(self, text: str, read: Callable[[str, list[tuple[int, int, int]]], list[Row]]
+                 ) -> None:
+        super().__init__()
+        self.text = text
+        self._read = read  # (text, [(start, end, line), ...] of one client) -> its rows
+        self.starts = array("q")
+        self.ends = array("q")
+        self.lines = array("q")
+        self.owner = array("i")  # each row's client, numbered in order of first appearance
+        self._number: dict[str, int] = {}
+        self._first: array[int] | None = None  # client n's rows: order[first[n]:first[n + 1]]
+        self._order: array[int] | None = None
+
+    def add(self, client: str, start: int, end: int, line: int) -> None:
+        key = id_key(client)
+        number = self._number.get(key)
+        if number is None:
+            number = self._number[key] = len(self.keys)
+            self.keys.append(key)
+        self.starts.append(start)
+        self.ends.append(end)
+        self.lines.append(line)
+        self.owner.append(number)
+
+    def _group(self) -> tuple[array[int], array[int]]:
+        """Row numbers grouped by client (a counting sort: file order within a client)."""
+        if self._order is None or self._first is None or len(self._order) != len(self.owner):
+            counts = [0] * (len(self.keys) + 1)
+            for number in self.owner:
+                counts[number + 1] += 1
+            for n in range(len(self.keys)):
+                counts[n + 1] += counts[n]
+            first = array("q", counts)
+            order = array("i", bytes(4 * len(self.owner)))
+            for index, number in enumerate(self.owner):
+                order[counts[number]] = index
+                counts[number] += 1
+            self._first, self._order = first, order
+        return self._first, self._order
+
+    def client(self, key: str) -> tuple[Template | None, list[Row]]:
+        number = self._number.get(key)
+        if number is None:
+            return None, []
+        first, order = self._group()
+        starts, ends, lines = self.starts, self.ends, self.lines
+        where = [(starts[i], ends[i], lines[i]) for i in order[first[number]:first[number + 1]]]
+        return None, self._read(self.text, where)
+
+    def rows(self) -> list[Row]:
+        where = [(self.starts[i], self.ends[i], self.lines[i]) for i in range(len(self.owner))]
+        return self._read(self.text, where)
+
+
 # -- CSV ------------------------------------------------------------------------------------
 @dataclass
 class Parsed:
-    """What a file holds: its rows, the problems found so far, and what was set aside."""
+    """What a file holds: where each client's rows are, the problems found so far, and what
+    was set aside."""
 
     format: Format
-    rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    templates: dict[str, Template] = field(default_factory=dict)
     delimiter: str | None = None
     lines: int = 0  # data rows or meetings read
     # rows refused while reading: line -> their client cell, and the client column's name
     # (so a client unknown to the store is reported with the row's other problems)
     unread: dict[int, str] = field(default_factory=dict)
     client_column: str = "client"
+    found: Found = field(default_factory=Found)
+
+    @property
+    def keys(self) -> list[str]:
+        """The clients of the rows and templates read without problems (``id_key`` s)."""
+        return self.found.keys
+
+    def client(self, key: str) -> tuple[Template | None, list[Row]]:
+        """A client's template (from a backup) and rows, read again from the file."""
+        return self.found.client(key)
+
+    @property
+    def rows(self) -> list[Row]:
+        """Every row read without problems, in file order (all at once: small files)."""
+        return self.found.rows()
+
+    @property
+    def template_keys(self) -> Container[str]:
+        return self.found.template_keys
 
 
 def parse(text: str, fmt: Format | None = None) -> Parsed:
@@ -278,12 +416,44 @@ def parse(text: str, fmt: Format | None = None) -> Parsed:
     return parse_backup(text)
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (quoted cells may span lines). A quote left
-    open at the end of the file, text after a closing quote, or a cell longer than the
-    csv module's limit (131,072 characters) is refused with its line (exit 4)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+_EOL = re.compile(r"\r\n|\r|\n")  # where csv.reader's lines end (io newline="")
+_CHUNK = 1 << 20  # characters handed to an io.StringIO at a time
+
+
+class _Lines:
+    """A text's lines as csv.reader reads them from ``io.StringIO(text, newline="")``, a
+    chunk at a time (a StringIO holds its text as 4 bytes a character: a whole 50 MB file
+    would take 200 MB); ``end`` is the offset after the last line handed out."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.end = 0
+
+    def __iter__(self) -> Iterator[str]:
+        text = self.text
+        size = len(text)
+        pos = 0
+        while pos < size:
+            cut = size
+            if size - pos > _CHUNK:
+                found = _EOL.search(text, pos + _CHUNK)
+                cut = found.end() if found else size
+            for line in io.StringIO(text[pos:cut], newline=""):
+                self.end += len(line)
+                yield line
+            pos = cut
+
+
+def _located_records(text: str, delimiter: str
+                     ) -> Iterator[tuple[int, int, int, list[str]]]:
+    """CSV records with the line each starts on and its offsets (start, end) in ``text``
+    (quoted cells may span lines). A quote left open at the end of the file, text after a
+    closing quote, or a cell longer than the csv module's limit (131,072 characters) is
+    refused with its line (exit 4)."""
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     start = 1
+    offset = 0
     while True:
         try:
             record = next(reader)
@@ -292,19 +462,50 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as exc:
             raise InvalidData("import.error.csv_syntax", line=start,
                               reason=str(exc).splitlines()[0][:120]) from None
-        yield start, record
+        yield start, offset, lines.end, record
         start = reader.line_num + 1
+        offset = lines.end
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the line each starts on (see ``_located_records``)."""
+    for line, _, _, record in _located_records(text, delimiter):
+        yield line, record
+
+
+_SPLITLINES = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _text_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """``text.splitlines()`` one line at a time, with each line's offsets (start, end)."""
+    pos, size = 0, len(text)
+    while pos < size:
+        found = _SPLITLINES.search(text, pos)
+        end = found.start() if found else size
+        yield pos, end, text[pos:end]
+        pos = found.end() if found else size
+
+
+def first_line(text: str) -> str:
+    """The first line of ``text`` that is not blank (``""`` if none), without splitting the
+    whole text."""
+    return next((line for _, _, line in _text_lines(text) if line.strip()), "")
+
+
+def header_record(text: str, delimiter: str | None) -> list[str]:
+    """The first non-empty record of a CSV text (its header), as the reader splits it."""
+    reader = csv.reader(_Lines(text), delimiter=delimiter or ",")
+    return next((record for record in reader if any(c.strip() for c in record)), [])
 
 
 def parse_csv(text: str) -> Parsed:
     out = Parsed("csv")
-    header_line = next((ln for ln in text.splitlines() if ln.strip()), "")
-    delimiter = detect_delimiter(header_line)
+    delimiter = detect_delimiter(first_line(text))
     out.delimiter = delimiter
-    records = _records(text, delimiter)
+    records = _located_records(text, delimiter)
     header: list[str] | None = None
     header_at = 0
-    for line, record in records:
+    for line, _, _, record in records:
         if any(cell.strip() for cell in record):
             header, header_at = record, line
             break
@@ -315,8 +516,13 @@ def parse_csv(text: str) -> Parsed:
         return out
     width = len(header)
     reader = _RowReader(columns)
+
+    def again(text: str, where: list[tuple[int, int, int]]) -> list[Row]:
+        return _read_again(text, where, delimiter, reader)
+
+    found = out.found = _Located(text, again)
     client_at, out.client_column = columns["client"]
-    for line, record in records:
+    for line, start, end, record in records:
         if not any(map(str.strip, record)):
             continue  # blank lines and spreadsheets' trailing ';;;;' rows
         out.lines += 1
@@ -324,13 +530,36 @@ def parse_csv(text: str) -> Parsed:
             out.problems.append(Problem(line, "", "import.error.extra_cells",
                                         {"count": len(record), "width": width}))
             continue
-        read = reader.read(line, record)
-        if isinstance(read, Row):
-            out.rows.append(read)
+        read = reader.check(line, record)
+        if isinstance(read, str):
+            found.add(read, start, end, line)
         else:
             out.problems.extend(read)
             out.unread[line] = record[client_at].strip() if client_at < len(record) else ""
     return out
+
+
+def _read_again(text: str, where: list[tuple[int, int, int]], delimiter: str,
+                reader: _RowReader) -> list[Row]:
+    """The rows of records read before without problems: records that follow each other in
+    the file are read as one piece of text."""
+    rows: list[Row] = []
+    at = 0
+    while at < len(where):
+        start, end, _ = where[at]
+        last = at
+        while last + 1 < len(where) and where[last + 1][0] == end:
+            last += 1
+            end = where[last][1]
+        records = csv.reader(io.StringIO(text[start:end], newline=""), delimiter=delimiter,
+                             strict=True)
+        for (_, _, line), record in zip(where[at:last + 1], records, strict=True):
+            read = reader.read(line, record)
+            if not isinstance(read, Row):  # pragma: no cover - read without problems before
+                raise AssertionError(f"line {line} read differently the second time")
+            rows.append(read)
+        at = last + 1
+    return rows
 
 
 def _map_header(header: list[str], line: int, out: Parsed) -> dict[str, tuple[int, str]]:
@@ -360,6 +589,10 @@ def _map_header(header: list[str], line: int, out: Parsed) -> dict[str, tuple[in
     if not any(f in columns for form in FORMS for f in (*ITEM_FIELDS[form], f"{form}_total")):
         out.problems.append(Problem(line, "", "import.error.no_score_columns", {}))
     return columns
+
+
+RATINGS_KEPT = 20_000  # distinct ratings a reader keeps to share (values that repeat)
+_CHECKED = Rating.from_total(0.0)  # stands for a rating checked but not made
 
 
 class _NotClean(Exception):
@@ -409,9 +642,20 @@ class _RowReader:
         if len(record) < self.width:
             record = record + [""] * (self.width - len(record))
         try:
-            return self.read_clean(line, record)
+            return cast(Row, self.read_clean(line, record))
         except (DomainError, _NotClean):
             return self.read_carefully(line, record)
+
+    def check(self, line: int, record: list[str]) -> str | list[Problem]:
+        """``read`` without building the row: its client ID, or its problems. (A row that
+        checks reads without problems; it is read again, and built, when it is planned.)"""
+        if len(record) < self.width:
+            record = record + [""] * (self.width - len(record))
+        try:
+            return cast(str, self.read_clean(line, record, build=False))
+        except (DomainError, _NotClean):
+            read = self.read_carefully(line, record)
+            return read.client if isinstance(read, Row) else read
 
     def cached(self, fld: str, raw: str, parser: Callable[[str], Any]) -> Any:
         cache = self.cache.setdefault(fld, {})
@@ -420,11 +664,13 @@ class _RowReader:
             value = cache[raw] = parser(raw)
         return value
 
-    def read_clean(self, line: int, record: list[str]) -> Row:
+    def read_clean(self, line: int, record: list[str], build: bool = True) -> Row | str:
         """The usual row, fast; anything unusual raises and takes ``read_carefully``, which
         finds every problem of the row with its column. (A batch reads 100,000 rows: the
         per-form plans are worked out once, in ``__init__``, and every cell value is parsed
-        once per file, then found in a cache.)"""
+        once per file, then found in a cache.) Without ``build`` the same checks, and the
+        client ID instead of the row: no rating is made (the item and total cells' own
+        checks already prove a rating of them valid; only the sum is left to compare)."""
         client = record[self.client_at].strip()
         raw_date = record[self.date_at].strip()
         if not client or not raw_date:
@@ -453,17 +699,34 @@ class _RowReader:
                 cells = [record[a].strip(), record[b].strip(), record[c].strip(),
                          record[d].strip()]
             if cells is None or not (cells[0] or cells[1] or cells[2] or cells[3]):
-                rating = (Rating.from_total(self.cached("total", total_raw, parse_total),
-                                            form_rater) if total_raw else None)
+                if not total_raw:
+                    rating = None
+                elif build:
+                    rating = Rating.from_total(self.cached("total", total_raw, parse_total),
+                                               form_rater)
+                else:
+                    self.cached("total", total_raw, parse_total)
+                    rating = _CHECKED
             else:
                 try:
                     items = (items_cache[cells[0]], items_cache[cells[1]],
                              items_cache[cells[2]], items_cache[cells[3]])
                 except KeyError:
                     items = self._items(cells)
+                if not build:
+                    if total_raw and tenths(self.cached("total", total_raw, parse_total)
+                                            ) != tenths(total_of(items)):
+                        raise _NotClean
+                    if form == "ors":
+                        ors = _CHECKED
+                    else:
+                        srs = _CHECKED
+                    continue
                 key = (items, form_rater)
-                rating = self.ratings.get(key)  # one shared object per distinct rating:
-                if rating is None:  # a million rows repeat far fewer (memory)
+                rating = self.ratings.get(key)  # one shared object per distinct rating
+                if rating is None:
+                    if len(self.ratings) >= RATINGS_KEPT:  # items rarely repeat: let go
+                        self.ratings.clear()
                     rating = self.ratings[key] = Rating.from_items(items, form_rater)
                 if total_raw and tenths(self.cached("total", total_raw, parse_total)) != tenths(
                         rating.total):
@@ -474,6 +737,8 @@ class _RowReader:
                 srs = rating
         if ors is None and srs is None:
             raise _NotClean
+        if not build:
+            return client
         return Row(line, client, date, values.get("session"), ors, srs,
                    values.get("age_group"), self.where)
 
@@ -672,7 +937,8 @@ def _json_meeting(obj: Any, line: int | None, path: str, extra: frozenset[str] =
 
 def parse_jsonl(text: str) -> Parsed:
     out = Parsed("jsonl")
-    for line, raw in enumerate(text.splitlines(), start=1):
+    found = out.found = _Located(text, _jsonl_again)
+    for line, (start, end, raw) in enumerate(_text_lines(text), start=1):
         if not raw.strip():
             continue
         out.lines += 1
@@ -683,14 +949,19 @@ def parse_jsonl(text: str) -> Parsed:
             out.problems.append(Problem(line, "", "import.error.json_syntax", params))
             continue
         try:
-            out.rows.append(_json_meeting(obj, line, ""))
+            found.add(_json_meeting(obj, line, "").client, start, end, line)
         except _JsonProblem as exc:
             out.problems.append(Problem(line, exc.path.lstrip("."), exc.key, exc.params))
     return out
 
 
+def _jsonl_again(text: str, where: list[tuple[int, int, int]]) -> list[Row]:
+    return [_json_meeting(_json_loads(text[start:end]), line, "") for start, end, line in where]
+
+
 def parse_backup(text: str) -> Parsed:
-    """A full backup (``fit export --format json``): clients with all their details."""
+    """A full backup (``fit export --format json``) read as one document: clients with all
+    their details (see ``parse_backup_bytes`` for the way that keeps one client at a time)."""
     out = Parsed("json")
     try:
         doc = _json_loads(text)
@@ -701,20 +972,48 @@ def parse_backup(text: str) -> Parsed:
     if not isinstance(doc, dict) or not isinstance(doc.get("clients"), list):
         out.problems.append(Problem(None, "", "import.error.not_backup", {}))
         return out
-    version = doc.get(BACKUP_MARK)
+    version = _backup_version(doc.get(BACKUP_MARK), out)
+    if version is None:
+        return out
+    kept = out.found = _Kept()
+
+    def keep(key: str, index: int, template: Template, rows: list[Row]) -> None:
+        kept.add_template(key, template)
+        for row in rows:
+            kept.add(row)
+
+    _read_backup_clients(out, enumerate(doc["clients"]), version, keep)
+    return out
+
+
+def _backup_version(version: Any, out: Parsed) -> int | None:
     if (isinstance(version, bool) or not isinstance(version, int)
             or not 1 <= version <= BACKUP_VERSION):
         out.problems.append(Problem(None, BACKUP_MARK, "import.error.backup_version",
                                     {"version": version, "supported": BACKUP_VERSION}))
-        return out
-    seen: dict[str, str] = {}
-    for index, raw in enumerate(doc["clients"]):
+        return None
+    return version
+
+
+def _backup_entry(raw: Any, index: int, version: int) -> tuple[Template, list[Row]]:
+    """One element of a backup's clients: its template and rows (raises _JsonProblem)."""
+    path = f"clients[{index}]"
+    if version == 1 and isinstance(raw, dict):
+        _check_v1_numbering(raw, path)
+        raw = v1_to_v2(raw)
+    return _backup_client(raw, path)
+
+
+def _read_backup_clients(out: Parsed, raws: Iterable[tuple[int, Any]], version: int,
+                         keep: Callable[[str, int, Template, list[Row]], None],
+                         seen: dict[str, str] | None = None) -> None:
+    """Check every client of a backup; ``keep`` each one read without problems (``seen``:
+    the clients kept so far, and where)."""
+    seen = {} if seen is None else seen
+    for index, raw in raws:
         path = f"clients[{index}]"
         try:
-            if version == 1 and isinstance(raw, dict):
-                _check_v1_numbering(raw, path)
-                raw = v1_to_v2(raw)
-            template, rows = _backup_client(raw, path)
+            template, rows = _backup_entry(raw, index, version)
         except _JsonProblem as exc:
             out.problems.append(Problem(None, exc.path, exc.key, exc.params))
             continue
@@ -724,10 +1023,234 @@ def parse_backup(text: str) -> Parsed:
                                         {"client": template.client.id, "first": seen[key]}))
             continue
         seen[key] = path
-        out.templates[key] = template
-        out.rows.extend(rows)
+        keep(key, index, template, rows)
         out.lines += len(rows)
+
+
+# -- a backup read from its bytes, one client at a time -------------------------------------
+class _Spans(Found):
+    """Where each client of a backup is in its bytes. A client is read, checked and kept
+    (its problems and rows counted in ``out``) the first time it is asked for: the import
+    plans one client at a time, so a backup is checked once, client by client."""
+
+    def __init__(self, data: bytes, out: Parsed) -> None:
+        super().__init__()
+        self.data, self.out = data, out
+        self.spans = array("q")  # each element's start and end offsets, in pairs
+        self.version = BACKUP_VERSION
+        self.first: dict[str, int] = {}  # client -> its element (the first, if more)
+        self.more: dict[str, list[int]] = {}  # client -> its other elements (refused)
+        self.unnamed: list[int] = []  # elements without a valid ID (refused when checked)
+        self.seen: dict[str, str] = {}  # client -> the path of the element kept
+        self.done: set[str] = set()
+        self.kept: tuple[Template, list[Row]] | None = None
+
+    def found(self, element: Any, start: int, end: int) -> None:
+        """One element as the document is scanned: where it is, and whose it is."""
+        index = len(self.spans) // 2
+        self.spans.append(start)
+        self.spans.append(end)
+        try:
+            key = id_key(validate_client_id(element["id"]))
+        except (TypeError, KeyError, DomainError):
+            self.unnamed.append(index)
+            return
+        if key in self.first:
+            self.more.setdefault(key, []).append(index)
+        else:
+            self.first[key] = index
+            self.keys.append(key)
+
+    def raw(self, index: int) -> Any:
+        return json.loads(self.data[self.spans[2 * index]:self.spans[2 * index + 1]]
+                          .decode("utf-8"))
+
+    def check_unnamed(self) -> None:
+        """The elements no client can be planned from: their problems."""
+        _read_backup_clients(self.out, ((i, self.raw(i)) for i in self.unnamed),
+                             self.version, self._keep, self.seen)
+
+    def _keep(self, key: str, index: int, template: Template, rows: list[Row]) -> None:
+        self.kept = (template, rows)
+
+    def client(self, key: str) -> tuple[Template | None, list[Row]]:
+        first = self.first.get(key)
+        if first is None:
+            return None, []
+        indices = [first, *self.more.get(key, ())]
+        if key in self.done:  # asked again (planned again under a lock): no new problems
+            for index in indices:
+                try:
+                    return _backup_entry(self.raw(index), index, self.version)
+                except _JsonProblem:
+                    continue
+            return None, []
+        self.done.add(key)
+        _read_backup_clients(self.out, ((i, self.raw(i)) for i in indices), self.version,
+                             self._keep, self.seen)
+        kept, self.kept = self.kept, None
+        return (None, []) if kept is None else kept
+
+    @property
+    def template_keys(self) -> Container[str]:
+        return self.first
+
+
+def parse_backup_bytes(data: bytes, start: int = 0) -> Parsed | None:
+    """A full backup read from its UTF-8 bytes (from ``start``, after any BOM) one client at
+    a time: the bytes are kept, and each client's place in them, never the whole document
+    parsed at once. Each client is checked when it is first asked for (``Parsed.client``,
+    as the import plans it): the same checks, problems, rows and counts as ``parse_backup``
+    once every client has been asked for. None where the document is anything but
+    well-formed JSON within the depth limit (``parse_backup`` of the text then says exactly
+    what is wrong, as it always has)."""
+    out = Parsed("json")
+    found = _Spans(data, out)
+    scanned = _scan_backup(data, start, found.found)
+    if scanned is None:
+        return None
+    others, clients_listed = scanned
+    if not clients_listed:
+        out.problems.append(Problem(None, "", "import.error.not_backup", {}))
+        return out
+    version = _backup_version(others.get(BACKUP_MARK), out)
+    if version is None:
+        return out
+    found.version = version
+    out.found = found
+    found.check_unnamed()
     return out
+
+
+class _Unusual(Exception):
+    """What the streaming read of a backup leaves to the whole-document read."""
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_WINDOW = 1 << 16  # bytes decoded at a time
+_DECODER = json.JSONDecoder()
+_BYTES_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_SQUARE = bytes.maketrans(b"{}", b"[]")
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _depth_ok_bytes(value: bytes, limit: int) -> bool:
+    """Whether well-formed JSON ``value`` nests no deeper than ``limit`` (strings skipped):
+    each pass removes the innermost pairs of brackets, one level."""
+    if value.count(b"[") + value.count(b"{") <= limit:
+        return True
+    nesting = _BYTES_STRING.sub(b"", value).translate(_SQUARE, _NOT_BRACKET)
+    for _ in range(limit):
+        if not nesting:
+            return True
+        nesting = nesting.replace(b"[]", b"")
+    return not nesting
+
+
+class _ByteScan:
+    """JSON values read one at a time from UTF-8 bytes, a window of text at a time."""
+
+    def __init__(self, data: bytes, start: int) -> None:
+        self.data = data
+        self.window, self.idx, self.wstart = "", 0, start
+        self.ascii, self.at_end = True, False
+        self._fill(_WINDOW)
+
+    def _fill(self, size: int) -> None:
+        """A new window, from the current place, of ``size`` bytes or what is left."""
+        data = self.data
+        start = self.byte_at(self.idx)
+        end = min(len(data), start + size)
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # not inside a character
+            end -= 1
+        self.window = data[start:end].decode("utf-8")
+        self.wstart, self.idx = start, 0
+        self.ascii, self.at_end = self.window.isascii(), end == len(data)
+
+    def byte_at(self, idx: int) -> int:
+        if self.ascii:
+            return self.wstart + idx
+        return self.wstart + len(self.window[:idx].encode("utf-8"))
+
+    def next_char(self) -> str:
+        """Whitespace skipped: the next character ("" at the end), not consumed."""
+        while True:
+            match = _JSON_SPACE.match(self.window, self.idx)
+            assert match is not None
+            self.idx = match.end()
+            if self.idx < len(self.window) or self.at_end:
+                return self.window[self.idx:self.idx + 1]
+            self._fill(_WINDOW)
+
+    def take(self, allowed: str) -> str:
+        """The next character, consumed, which must be one of ``allowed``."""
+        char = self.next_char()
+        if not char or char not in allowed:
+            raise _Unusual
+        self.idx += 1
+        return char
+
+    def value(self, depth: int) -> tuple[Any, int, int]:
+        """The next value (at most ``depth`` levels deep) and its place in the bytes."""
+        self.next_char()
+        size = _WINDOW
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.window, self.idx)
+                if end < len(self.window) or self.at_end:  # else it may go on
+                    break
+            except RecursionError:
+                raise _Unusual from None
+            except ValueError:  # broken, a huge integer, or cut off by the window's end
+                if self.at_end:
+                    raise _Unusual from None
+            size *= 4
+            self._fill(size)
+        start, stop = self.byte_at(self.idx), self.byte_at(end)
+        if not _depth_ok_bytes(self.data[start:stop], depth):
+            raise _Unusual
+        self.idx = end
+        return value, start, stop
+
+
+def _scan_backup(data: bytes, start: int, element: Callable[[Any, int, int], None]
+                 ) -> tuple[dict[str, Any], bool] | None:
+    """The top-level values of a backup document but its clients, and whether "clients" is
+    a list, whose elements are handed to ``element`` with their places (start and end
+    offsets) one at a time; None for anything unusual (not an object, a key twice, broken
+    JSON, too deep)."""
+    others: dict[str, Any] = {}
+    listed = False
+    try:
+        scan = _ByteScan(data, start)
+        scan.take("{")
+        if scan.next_char() == "}":
+            scan.idx += 1
+        else:
+            while True:
+                key = scan.value(1)[0]
+                if not isinstance(key, str) or key in others or (key == "clients" and listed):
+                    raise _Unusual
+                scan.take(":")
+                if key == "clients" and scan.next_char() == "[":
+                    listed = True
+                    scan.idx += 1
+                    if scan.next_char() == "]":
+                        scan.idx += 1
+                    else:
+                        while True:
+                            element(*scan.value(JSON_MAX_DEPTH - 2))
+                            if scan.take(",]") == "]":
+                                break
+                else:
+                    others[key] = scan.value(JSON_MAX_DEPTH - 1)[0]
+                if scan.take(",}") == "}":
+                    break
+        if scan.next_char():  # text after the document
+            raise _Unusual
+    except _Unusual:
+        return None
+    return others, listed and "clients" not in others
 
 
 CLIENT_KEYS = frozenset({"id", "age_group", "status", "label", "start", "closed", "excluded",

@@ -1,9 +1,11 @@
 """`fit import` and `fit export`: meetings in and out in batches (CSV, JSON Lines, backup).
 
-Import checks the whole file first and writes nothing if any row is wrong; then it writes
-every client as a temp file and takes every client's lock before replacing any client file
-(see ``_write``), so a full disk or a held lock changes nothing, a crash leaves every file
-whole, and running the same import again completes it without duplicates.
+Import checks every row of the file first, keeping only where each client's rows are; then
+it plans one client at a time (its rows read again, its stored version loaded) and hands
+each plan to the store, which writes it as a temp file; only when every client is planned
+without a problem does the store take every client's lock and replace the client files (see
+``_write``). A problem in any client, a full disk or a held lock changes nothing, a crash
+leaves every file whole, and running the same import again completes it without duplicates.
 """
 
 from __future__ import annotations
@@ -25,17 +27,16 @@ from fitcli.app.params import JsonOpt
 from fitcli.errors import InvalidData, StoreProblem, UsageProblem
 from fitcli.formats.naming import ExportFormat, ImportFormat, format_for
 from fitcli.i18n import DEFAULT, in_language, t
-from fitcli.model import batch, restorable
-from fitcli.model.ids import id_key
-from fitcli.model.scores import AgeGroup, Client
+from fitcli.model import batch
+from fitcli.model.scores import AgeGroup
 from fitcli.render.safe import printable
 from fitcli.store import (
     Store,
     atomic_write,
 )
 
-if TYPE_CHECKING:  # the parser is imported only when an import runs
-    from fitcli.tabular import Parsed
+if TYPE_CHECKING:  # the planner is imported only when an import runs
+    from fitcli.services.importing import Planner
 
 REPORT_LIMIT = 20  # bad rows listed one by one; the rest are counted
 PROGRESS_MIN_ROWS = 5000  # smaller files finish before a bar would help
@@ -107,35 +108,6 @@ def _read_input(source: str) -> tuple[str, bytes]:
                            reason=exc.strerror or str(exc)) from None
 
 
-def _existing(st: Store, keys: set[str]) -> dict[str, Client]:
-    """The stored clients the file names, by id_key; unreadable files stop the import."""
-    spelled = {id_key(known): known for known in st.ids()}
-    wanted = [spelled[k] for k in keys if k in spelled]
-    clients: dict[str, Client] = {}
-    broken: list[StoreProblem] = []
-    for entry in st.entries(sorted(wanted)):
-        if entry.client is not None:
-            clients[id_key(entry.client.id)] = entry.client
-        elif entry.problem is not None:
-            broken.append(entry.problem)
-    for problem in broken[:-1]:
-        fail_line(t(problem.key, **problem.params))
-    if broken:
-        raise broken[-1]
-    return clients
-
-
-def _restore_flaws(plan: batch.Plan, parsed: Parsed) -> list[batch.Problem]:
-    """What a backup would restore that no person could have typed (see model/restorable)."""
-    found = []
-    for write in plan.writes:
-        template = parsed.templates.get(write.key)
-        if write.base is None and template is not None:
-            found += [batch.Problem(None, f"{template.path}.{flaw.where}", flaw.key, flaw.params)
-                      for flaw in restorable.flaws(write.result, today=today(), now=now())]
-    return found
-
-
 def problem_text(problem: batch.Problem) -> str:
     reason = t(problem.key, **problem.params)
     if problem.line is None:
@@ -163,24 +135,6 @@ def _refuse(problems: list[batch.Problem], source: str, as_json: bool) -> Invali
         if len(problems) > REPORT_LIMIT:
             sys.stderr.write(t("import.more_problems", count=len(problems) - REPORT_LIMIT) + "\n")
     return InvalidData("import.error.refused", count=len(problems))
-
-
-def _write(st: Store, plan: batch.Plan, rows: dict[str, list[batch.Row]],
-           templates: dict[str, batch.Template], options: batch.Options, show_bar: bool) -> None:
-    """Every planned client written by the store, all or nothing (see store/batch.py)."""
-    from fitcli.render.progress import bar
-
-    def replan(current: Client | None, write: batch.ClientPlan) -> Client | None:
-        """Another fit wrote the client since it was planned: plan it again from the file."""
-        redone, _, problems = batch.plan_client(
-            current, templates.get(write.key), rows.get(write.key, []), today=today(),
-            now=now(), options=options)
-        if problems:
-            raise InvalidData("import.error.changed_meanwhile", client=write.result.id)
-        return None if redone is None else redone.result
-
-    with bar(len(plan.writes), t("import.progress"), show_bar) as tick:
-        st.write_batch(plan.writes, progress=tick, replan=replan)
 
 
 def import_cmd(
@@ -239,6 +193,7 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
     reading = reading or _Reading()
     from fitcli.formats import mapping as column_mapping
     from fitcli.formats import source as import_source
+    from fitcli.services.importing import Planner
 
     mapped = column_mapping.load(reading.mapping) if reading.mapping is not None else None
     name, data = _read_input(source)
@@ -248,37 +203,43 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
 
     with status(t("import.checking", file=name), on_terminal):
         read = import_source.read(data, fmt, reading.sheet, reading.encoding, mapped)
+        del data  # a backup keeps its bytes in ``read``; a text file is held as text
         parsed = read.parsed
         st = store(create=create_clients or parsed.format == "json")  # a backup makes clients
-        keys = ({id_key(r.client) for r in parsed.rows} | set(parsed.templates)
-                | import_source.unread_keys(parsed))
-        existing = _existing(st, keys)
         options = batch.Options(create_clients=create_clients, age_group=age_group,
                                 replace=replace)
-        plan = batch.plan(parsed.rows, existing, today=today(), now=now(), options=options,
-                          templates=parsed.templates)
-    if read.mapped and dry_run and not as_json:
-        from fitcli.render.columns import mapping_preview
 
-        echo(mapping_preview(str(reading.mapping), read.mapped, read.preview))
-    for key, count in read.notes.items():  # how the file was read, where fit chose
-        sys.stderr.write(t(key, count=count) + "\n")
-    unknown = import_source.unknown_clients(parsed, existing, create_clients)
-    problems = sorted(parsed.problems + plan.problems + unknown + _restore_flaws(plan, parsed),
-                      key=batch.Problem.sort_key)
-    if problems:
-        raise _refuse(problems, name, as_json)
-    if parsed.ignored_columns:
-        sys.stderr.write(printable(t("import.ignored_columns",
-                                     columns=", ".join(parsed.ignored_columns))) + "\n")
+        def verdict(planner: Planner) -> None:
+            """Once every client is planned: a stored client that cannot be read, or any
+            problem of the file, refuses the whole import (nothing written)."""
+            for _, problem in planner.broken[:-1]:
+                fail_line(t(problem.key, **problem.params))
+            if planner.broken:
+                raise planner.broken[-1][1]
+            if read.mapped and dry_run and not as_json:
+                from fitcli.render.columns import mapping_preview
 
-    if not dry_run and plan.writes:
-        rows: dict[str, list[batch.Row]] = {}
-        for row in parsed.rows:
-            rows.setdefault(id_key(row.client), []).append(row)
-        _write(st, plan, rows, parsed.templates, options, on_terminal)
+                echo(mapping_preview(str(reading.mapping), read.mapped, read.preview))
+            for key, count in read.notes.items():  # how the file was read, where fit chose
+                sys.stderr.write(t(key, count=count) + "\n")
+            unknown = import_source.unknown_clients(parsed, planner.known, create_clients)
+            problems = sorted(parsed.problems + planner.problems + unknown + planner.flaws,
+                              key=batch.Problem.sort_key)
+            if problems:
+                raise _refuse(problems, name, as_json)
+            if parsed.ignored_columns:
+                sys.stderr.write(printable(t("import.ignored_columns",
+                                             columns=", ".join(parsed.ignored_columns))) + "\n")
 
-    counts = plan.counts
+        planner = Planner(st, parsed, options, today=today(), now=now(),
+                          extra_keys=import_source.unread_keys(parsed), verdict=verdict)
+        if dry_run:
+            for _ in planner.plans():
+                pass
+    if not dry_run:
+        _write(st, planner, on_terminal)
+
+    counts = planner.counts
     if as_json:
         emit_json({"file": name, "ok": True, "format": parsed.format,
                    "delimiter": parsed.delimiter, "rows": parsed.lines, "dry_run": dry_run,
@@ -292,6 +253,27 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
                skipped=counts.skipped, file=name))
         return
     echo(t("import.dry_run" if dry_run else "import.done", file=name, **asdict(counts)))
+
+
+def _write(st: Store, planner: Planner, show_bar: bool) -> None:
+    """Every client planned and written by the store as it is planned, all or nothing (see
+    store/batch.py): a problem found in any client, however late, writes nothing."""
+    from fitcli.render.progress import bar
+
+    plans = planner.plans()
+    with bar(len(planner.parsed.keys), t("import.progress"), show_bar) as tick:
+        planner.tick = tick
+        try:
+            st.write_batch(plans, progress=tick, replan=planner.replan)
+        except StoreProblem:
+            if planner.finished:
+                raise
+            # the disk failed while planning went on: a problem of the file still refuses
+            # the import first (as when everything was checked before writing)
+            planner.writing = False
+            for _ in plans:
+                pass
+            raise
 
 
 # -- export ---------------------------------------------------------------------------------

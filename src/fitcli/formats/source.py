@@ -15,7 +15,6 @@ from fitcli.formats.table import (
     Record,
     Sheet,
     explain_header,
-    header_of,
     parse_sheet,
     sheet_from_text,
 )
@@ -47,16 +46,19 @@ def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
     if workbook:
         raw = xlsx.read_sheet(data, wanted_sheet, mapped.header_row if mapped else None)
         return _sheet(raw, fmt, mapped, "xlsx")
+    backup = _backup_bytes(data, fmt, forced_encoding) if mapped is None else None
+    if backup is not None:
+        return Read(backup, encoding="utf-8")
     text, used = encoding.detect(data, forced_encoding)
     if mapped is not None:
         read = _sheet(sheet_from_text(text, mapped.header_row), fmt, mapped, "csv")
     elif fmt in ("openfit", "camcops") or (fmt is None and tabular.detect_format(text) == "csv"
-                                          and _peer(header_of(text, _delimiter(text)))):
+                                          and _peer(tabular.header_record(text, _delimiter(text)))):
         read = _sheet(sheet_from_text(text), fmt, None, "csv")
     else:
         parsed = tabular.parse(text, fmt)  # type: ignore[arg-type]  # csv, jsonl or json
         if parsed.format == "csv":
-            explain_header(parsed, header_of(text, parsed.delimiter))
+            explain_header(parsed, tabular.header_record(text, parsed.delimiter))
         read = Read(parsed)
     read.encoding = used
     if used == encoding.NORDIC_CODEPAGE and not forced_encoding:  # a choice: said, not silent
@@ -65,8 +67,65 @@ def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
 
 
 def _delimiter(text: str) -> str:
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    return tabular.detect_delimiter(first)
+    return tabular.detect_delimiter(tabular.first_line(text))
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_FIRST_LINE_MAX = 1 << 20  # a JSON Lines file's first meeting is far shorter
+
+
+def _backup_bytes(data: bytes, fmt: ImportFormat | None, forced: str | None
+                  ) -> tabular.Parsed | None:
+    """A full backup in UTF-8 read from its bytes one client at a time (a backup of a large
+    store is hundreds of MB: the document is never decoded or parsed whole); None for
+    anything else, which the text readers then take as before."""
+    if fmt not in (None, "json") or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    if forced:
+        import codecs
+
+        try:
+            if codecs.lookup(forced).name != "utf-8":
+                return None
+        except LookupError:
+            return None
+    head = data[:400]
+    if head.count(b"\x00") * 4 > len(head):
+        return None
+    start = len(_UTF8_BOM) if data.startswith(_UTF8_BOM) else 0
+    at = start
+    while at < len(data) and data[at] in b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f":
+        at += 1
+    if at >= len(data) or data[at] not in b"{[":
+        return None  # not JSON (CSV), or whitespace that is not ASCII: the text readers
+    if fmt is None:
+        end = data.find(b"\n", at, at + _FIRST_LINE_MAX)
+        if end < 0 and len(data) - at > _FIRST_LINE_MAX:
+            return None  # a document on one long line: read as text, as before
+        try:
+            line = data[at:end if end >= 0 else len(data)].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if tabular.detect_format(line) != "json":
+            return None
+    if not _utf8(data):
+        return None
+    return tabular.parse_backup_bytes(data, start)
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8, checked a piece at a time (nothing kept)."""
+    import codecs
+
+    check = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for at in range(0, len(view), 1 << 20):
+            check.decode(view[at:at + (1 << 20)])
+        check.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _peer(header: list[str]) -> bool:
@@ -112,7 +171,7 @@ def unknown_clients(parsed: tabular.Parsed, known: Container[str], create: bool
         except DomainError:
             continue  # the reader said what is wrong with it
         key = id_key(valid)
-        if key not in known and key not in parsed.templates:
+        if key not in known and key not in parsed.template_keys:
             found.append(Problem(line, parsed.client_column, "import.error.unknown_client",
                                  {"client": valid}))
     return found

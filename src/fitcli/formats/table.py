@@ -71,8 +71,7 @@ def parse_sheet(sheet: Sheet, fmt: str, rename: Mapping[str, str] | None = None
 
 def header_of(text: str, delimiter: str | None) -> list[str]:
     """The first non-empty record of a CSV text (its header), as the reader splits it."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or ",")
-    return next((record for record in reader if any(c.strip() for c in record)), [])
+    return tabular.header_record(text, delimiter)
 
 
 def explain_header(parsed: tabular.Parsed, header: list[str]) -> tabular.Parsed:

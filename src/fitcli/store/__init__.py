@@ -11,7 +11,7 @@ folder store and its locks), ``batch`` (writing many clients all or nothing), ``
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -79,7 +79,7 @@ class ClientStore(Protocol):
     def create(self, client: Client) -> None: ...
     def update(self, client_id: str, change: Callable[[Client], tuple[Client, T]]) -> T: ...
     def remove(self, client_id: str) -> Any: ...
-    def write_batch(self, plans: Sequence[Any],
+    def write_batch(self, plans: Iterable[Any],
                     progress: Callable[[float], None] | None = None, *,
                     replan: Any = None) -> int: ...
 

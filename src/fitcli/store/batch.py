@@ -5,8 +5,11 @@ renames. Never prints; raises fitcli.errors."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+import hashlib
+import os
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,79 +22,79 @@ from fitcli.store.files import filesystem_syncer, stale_temps_by_file, write_tem
 if TYPE_CHECKING:
     from fitcli.store.folder import Store
 
-# Planning a client again under its lock: (the client as stored now, or None; the write as
+# Planning a client again under its lock: (the client as stored now, or None; its ID as
 # first planned) -> the client to write, or None (nothing to write).
-Replan = Callable[[Client | None, ClientPlan], Client | None]
+Replan = Callable[[Client | None, str], Client | None]
 
 REPORT_LIMIT = 20  # clients named one by one in a message; the rest are counted
 WRITERS = 8  # client files written at once: fsync waits overlap (the disk batches them)
+WRITERS_CHUNK = 256  # files handed to the writers at a time
 BATCH_SYNC = True  # one file-system sync for a batch where it is trusted (tests turn it off)
 # Below this many clients an fsync each (~0.3 ms) costs less than a sync of everything the
 # file system has waiting, which may include other programs' unwritten data.
 BATCH_SYNC_MIN_CLIENTS = 200
+_NO_STALE: list[Path] = []
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Job:
-    """One client to write, prepared before any writer starts: its file, and the encoded
-    texts of the client as planned and as read (so a writer holds the lock for I/O only)."""
+    """One client being written, kept small (a batch may hold 100,000): its ID, its temp
+    file, and a fingerprint of the client as planned from (the file it must still find
+    under the lock); the client itself is planned again if it is needed once more."""
 
     client_id: str
-    path: Path
-    data: bytes
-    base_data: bytes | None  # encode(write.base); None: the client is new (no file expected)
-    write: ClientPlan
-    stale: list[Path]
+    base: bytes | None  # fingerprint of encode(write.base); None: new (no file expected)
+    stale: list[Path] = field(default_factory=lambda: _NO_STALE)
+    tmp: str | None = None
 
 
-def _prepare(st: Store, writes: Sequence[ClientPlan],
-             stale: dict[str, list[Path]]) -> list[_Job]:
-    jobs = []
-    for write in writes:
-        client_id = write.result.id if write.base is None else write.base.id
-        base = None if write.base is None else encode(write.base)
-        jobs.append(_Job(client_id, st.path_for(client_id),
-                         encode(write.result), base, write,
-                         stale.get(f"{write.result.id}.json", [])))
-    return jobs
+def _fingerprint(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _path(st: Store, job: _Job) -> Path:
+    return st.path_for(job.client_id)
 
 
 def _unchanged(st: Store, job: _Job) -> bool:
     """The client's file is as planned from: absent for a new client, else the same text
-    (a cheap byte comparison; a file differing only in layout is read and compared)."""
+    (a cheap comparison; a file differing only in layout is read and compared)."""
     try:
-        stored = job.path.read_bytes()
+        stored = _path(st, job).read_bytes()
     except FileNotFoundError:
-        return job.base_data is None
+        return job.base is None
     except OSError:
         stored = None  # st.load below reports it
-    if job.base_data is None:
+    if job.base is None:
         return False
-    if stored == job.base_data:
+    if stored is not None and _fingerprint(stored) == job.base:
         return True
-    return st.load(job.client_id) == job.write.base
+    return _fingerprint(encode(st.load(job.client_id))) == job.base
 
 
-def _replanned(st: Store, job: _Job, replan: Replan | None) -> bytes | None:
-    """Under the client's lock: what to write (None: nothing). Another fit process may have
-    written the client since it was planned: then it is planned again from the file (or,
-    without ``replan``, the batch stops: nothing written)."""
-    if _unchanged(st, job):
-        return job.data
+def _replanned(st: Store, job: _Job, replan: Replan | None, have_temp: bool
+               ) -> tuple[bool, bytes | None]:
+    """Under the client's lock: whether the temp file as written stands, else what to write
+    (None: nothing). Another fit process may have written the client since it was planned: then
+    it is planned again from the file (or, without ``replan``, the batch stops: nothing
+    written). A temp file another fit removed is written again from a new plan."""
+    if _unchanged(st, job) and have_temp:
+        return True, None
     if replan is None:
         raise InvalidData("import.error.changed_meanwhile", client=job.client_id)
-    current = st.load(job.client_id) if job.path.exists() else None
-    redone = replan(current, job.write)
-    return None if redone is None else encode(redone)
+    current = st.load(job.client_id) if _path(st, job).exists() else None
+    redone = replan(current, job.client_id)
+    return False, None if redone is None else encode(redone)
 
 
-def write_batch(st: Store, writes: Sequence[ClientPlan], tick: Callable[[float], None],
+def write_batch(st: Store, plans: Iterable[ClientPlan], tick: Callable[[float], None],
                 replan: Replan | None) -> int:
     """Write every planned client, all or nothing as far as the disk allows:
 
-    1. every new file is written as a temp file beside its client file and made durable
-       (one file-system sync where trusted, else an fsync each, a few at once); a full
-       disk or an I/O error here leaves every client as it was;
+    1. as each plan arrives, its new file is written as a temp file beside its client file
+       (only a small record is kept); all are made durable (one file-system sync where
+       trusted, else an fsync each, a few at once); a full disk or an I/O error here, or
+       an error raised by ``plans`` itself, leaves every client as it was;
     2. every client's lock is taken (sorted, so two imports cannot deadlock); one held too
        long by another fit, or a locks folder that cannot be written, leaves every client
        as it was;
@@ -102,24 +105,22 @@ def write_batch(st: Store, writes: Sequence[ClientPlan], tick: Callable[[float],
 
     A crash at any moment leaves every file whole (old or new); temp files it leaves are
     removed by the client's next write or a re-run."""
-    st.prepare_batch()
-    jobs = _prepare(st, writes, stale_temps_by_file(st.clients_dir))
-    temps: dict[int, Path] = {}
+    jobs: list[_Job] = []
     try:
-        large = BATCH_SYNC and len(jobs) >= BATCH_SYNC_MIN_CLIENTS
-        syncer = filesystem_syncer(st.clients_dir) if large else None
-        _write_temps(jobs, temps, syncer, tick)
+        _write_temps(st, plans, jobs, tick)
         if _enough_open_files(len(jobs)):
             with _all_locks(st, jobs):
-                final = _replan_all(st, jobs, temps, replan)
-                _replace_all(st, jobs, temps, final, tick)
+                final = _replan_all(st, jobs, replan)
+                _replace_all(st, jobs, final, tick)
         else:  # more clients than this process may hold files open: a lock at a time
-            _replace_one_by_one(st, jobs, temps, replan, tick)
+            _replace_one_by_one(st, jobs, replan, tick)
     finally:  # on an error or Ctrl-C: temp files not renamed are removed
-        for tmp in temps.values():
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-        st.sync()
+        for job in jobs:
+            if job.tmp is not None:
+                with contextlib.suppress(OSError):
+                    Path(job.tmp).unlink()
+        if jobs:
+            st.sync()
     return len(jobs)
 
 
@@ -128,76 +129,146 @@ def _unwritable(st: Store, exc: OSError) -> StoreProblem:
                         reason=exc.strerror or str(exc))
 
 
-def _write_temps(jobs: list[_Job], temps: dict[int, Path],
-                 syncer: Callable[[], None] | None, tick: Callable[[float], None]) -> None:
-    """Phase 1: every job's temp file, durable. With ``syncer`` (see filesystem_syncer) the
-    files are written and then synced in one call; else each is fsynced, a few at once
-    (the waits overlap; the disk batches them)."""
+def _write_temps(st: Store, plans: Iterable[ClientPlan], jobs: list[_Job],
+                 tick: Callable[[float], None]) -> None:
+    """Phase 1: a temp file for each plan as it arrives, all durable at the end. The first
+    BATCH_SYNC_MIN_CLIENTS wait in memory: a smaller batch gets an fsync each; a larger
+    one, one file-system sync where trusted (see filesystem_syncer), else an fsync each by
+    a few writer threads at once (the waits overlap; the disk batches them)."""
+    stale = stale_temps_by_file(st.clients_dir)
+    waiting: list[tuple[_Job, Path, bytes]] = []
+    syncer: Callable[[], None] | None = None
+    writers: _Writers | None = None
     try:
-        if syncer is not None:
-            for index, job in enumerate(jobs):
-                temps[index] = write_temp(job.path, job.data)
-                tick(0.5)
-            syncer()
-            return
-        _fsync_each(jobs, temps, tick)
+        try:
+            for write in plans:
+                if not jobs:  # the folders, once there is something to write
+                    st.prepare_batch()
+                client_id = write.result.id if write.base is None else write.base.id
+                job = _Job(client_id, None if write.base is None else _fingerprint(
+                    encode(write.base)), stale.get(f"{write.result.id}.json", _NO_STALE))
+                jobs.append(job)
+                item = (job, st.path_for(client_id), encode(write.result))
+                del write
+                if syncer is not None:
+                    job.tmp = str(write_temp(item[1], item[2]))
+                    tick(0.5)
+                elif writers is not None:
+                    writers.put(item)
+                    tick(0.5)
+                else:
+                    waiting.append(item)
+                    if len(waiting) < BATCH_SYNC_MIN_CLIENTS:
+                        continue
+                    syncer = filesystem_syncer(st.clients_dir) if BATCH_SYNC else None
+                    if syncer is None:
+                        writers = _Writers(WRITERS)
+                    for queued in waiting:
+                        if writers is not None:
+                            writers.put(queued)
+                        else:
+                            queued[0].tmp = str(write_temp(queued[1], queued[2]))
+                        tick(0.5)
+                    waiting = []
+            if waiting:  # a small batch: an fsync each
+                writers = _Writers(min(WRITERS, len(waiting)))
+                for queued in waiting:
+                    writers.put(queued)
+                    tick(0.5)
+                waiting = []
+            if writers is not None:
+                done, writers = writers, None
+                done.finish()
+            if syncer is not None:
+                syncer()
+        finally:
+            if writers is not None:  # stopped by an error: the writers stop too
+                writers.stop()
     except OSError as exc:
-        raise StoreProblem("error.store_unwritable", path=str(jobs[0].path.parent),
-                           reason=exc.strerror or str(exc)) from None
+        raise _unwritable(st, exc) from None
 
 
-def _fsync_each(jobs: list[_Job], temps: dict[int, Path],
-                tick: Callable[[float], None]) -> None:
-    import threading
+class _Writers:
+    """Threads writing temp files with an fsync each. They get WRITERS_CHUNK files at a
+    time while the planning thread waits: a thread back from a system call would otherwise
+    wait for the interpreter lock the planning holds (up to 5 ms each time, four system
+    calls a file), and the chunk's encoded files are all that is held."""
 
-    pending = iter(enumerate(jobs))
-    taking = threading.Lock()
-    failures: list[BaseException] = []
-    stop = threading.Event()
+    def __init__(self, count: int) -> None:
+        import queue
+        import threading
 
-    def writer() -> None:
-        while not stop.is_set():
-            with taking:
-                item = next(pending, None)
-            if item is None:
-                return
-            index, job = item
-            try:
-                temps[index] = write_temp(job.path, job.data, sync=True)
-            except BaseException as exc:  # reported by the main thread
-                failures.append(exc)
-                stop.set()
-                return
-
-    threads = [threading.Thread(target=writer, daemon=True)
-               for _ in range(min(WRITERS, len(jobs)))]
-    try:
-        for thread in threads:
+        self.queue: queue.Queue[tuple[_Job, Path, bytes] | None] = queue.Queue()
+        self.waiting = 0
+        self.failures: list[BaseException] = []
+        self.stopped = self.joined = False
+        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(count)]
+        for thread in self.threads:
             thread.start()
-        shown = 0
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(0.2)
-                count = len(temps)
-                tick((count - shown) / 2)
-                shown = count
-        tick((len(temps) - shown) / 2)
-    finally:
-        stop.set()
-        for thread in threads:
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            try:
+                if item is None:
+                    return
+                if self.failures or self.stopped:
+                    continue
+                job, path, data = item
+                try:
+                    job.tmp = str(write_temp(path, data, sync=True))
+                except BaseException as exc:  # reported by the main thread
+                    self.failures.append(exc)
+            finally:
+                self.queue.task_done()
+
+    def put(self, item: tuple[_Job, Path, bytes]) -> None:
+        self.queue.put(item)
+        self.waiting += 1
+        if self.waiting >= WRITERS_CHUNK:
+            self.waiting = 0
+            self.queue.join()
+        if self.failures:
+            self.stop()
+            raise self.failures[0]
+
+    def finish(self) -> None:
+        """Wait until every file is written; the first failure, if any, is raised."""
+        self.stop(skip=False)
+        if self.failures:
+            raise self.failures[0]
+
+    def stop(self, skip: bool = True) -> None:
+        self.stopped = self.stopped or skip
+        if self.joined:
+            return
+        self.joined = True
+        for _ in self.threads:
+            self.queue.put(None)
+        for thread in self.threads:
             thread.join()
-    if failures:
-        raise failures[0]
 
 
 @contextlib.contextmanager
 def _all_locks(st: Store, jobs: list[_Job]) -> Iterator[None]:
     """Phase 2: the locks of every client in the batch, held together (each is an open
     file: the soft limit of open files is raised to the hard one where it is too low)."""
-    with contextlib.ExitStack() as held:
-        for job in sorted(jobs, key=lambda j: st.lock_path(j.client_id).name):
-            held.enter_context(st.lock(job.client_id))
+    order = sorted(range(len(jobs)), key=lambda i: st.lock_path(jobs[i].client_id).name)
+    if os.name != "posix":
+        with contextlib.ExitStack() as held:
+            for index in order:
+                held.enter_context(st.lock(jobs[index].client_id))
+            yield
+        return
+    held_fds = array("i")  # (a context manager each would take ~1 KB: 100 MB for 100,000)
+    try:
+        for index in order:
+            held_fds.append(st.take_lock(jobs[index].client_id))
         yield
+    finally:
+        for fd in reversed(held_fds):
+            with contextlib.suppress(OSError):
+                st.release_lock(fd)
 
 
 def _enough_open_files(locks: int) -> bool:
@@ -220,27 +291,23 @@ def _enough_open_files(locks: int) -> bool:
     return True
 
 
-def _replace_one_by_one(st: Store, jobs: list[_Job], temps: dict[int, Path],
-                        replan: Replan | None, tick: Callable[[float], None]) -> None:
+def _replace_one_by_one(st: Store, jobs: list[_Job], replan: Replan | None,
+                        tick: Callable[[float], None]) -> None:
     """Phases 2-4 a client at a time, for a batch larger than the open-file limit allows
     to lock at once: a lock held elsewhere can then stop the import part-way, and the
     message names the clients already written."""
     written: list[str] = []
     total = len(jobs)
-    for index, job in enumerate(jobs):
+    for job in jobs:
         try:
             with st.lock(job.client_id):
-                one = {index: temps[index]}
-                final = _replan_all(st, [job], one, replan, first=index)
-                _replace_all(st, [job], one, final, tick, first=index)
-                temps.pop(index, None)
-                if index in one:  # not replaced: the caller removes it
-                    temps[index] = one[index]
+                final = _replan_all(st, [job], replan)
+                _replace_all(st, [job], final, tick)
         except StoreProblem as exc:
             if written:
                 raise _partial(written, total, exc) from None
             raise
-        if final.get(index):
+        if final[0]:
             written.append(job.client_id)
 
 
@@ -254,47 +321,47 @@ def _partial(written: list[str], total: int, exc: StoreProblem) -> StoreProblem:
                         reason=reason, clients=shown + (f" (+{more})" if more > 0 else ""))
 
 
-def _replan_all(st: Store, jobs: list[_Job], temps: dict[int, Path], replan: Replan | None,
-                first: int = 0) -> dict[int, bool]:
+def _replan_all(st: Store, jobs: list[_Job], replan: Replan | None) -> list[bool]:
     """Phase 3, under every lock: which jobs to replace (True), with a new temp file for a
     client another fit wrote since it was checked (or whose temp file another fit removed
     as a dead writer's while it held that client's lock)."""
-    final: dict[int, bool] = {}
+    final: list[bool] = []
     try:
-        for index, job in enumerate(jobs, start=first):
-            data = _replanned(st, job, replan)
-            tmp = temps[index]
-            if data is job.data and tmp.exists():
-                final[index] = True
+        for job in jobs:
+            have_temp = job.tmp is not None and os.path.exists(job.tmp)
+            keep, data = _replanned(st, job, replan, have_temp)
+            if keep:
+                final.append(True)
                 continue
-            tmp.unlink(missing_ok=True)
-            del temps[index]
+            if job.tmp is not None:
+                Path(job.tmp).unlink(missing_ok=True)
+                job.tmp = None
             if data is not None:
-                temps[index] = write_temp(job.path, data, sync=True)
-            final[index] = data is not None
+                job.tmp = str(write_temp(_path(st, job), data, sync=True))
+            final.append(data is not None)
     except OSError as exc:
         raise _unwritable(st, exc) from None
     return final
 
 
-def _replace_all(st: Store, jobs: list[_Job], temps: dict[int, Path], final: dict[int, bool],
-                 tick: Callable[[float], None], first: int = 0) -> None:
+def _replace_all(st: Store, jobs: list[_Job], final: list[bool],
+                 tick: Callable[[float], None]) -> None:
     """Phase 4: the renames. Ctrl+C waits until they are done (a second or two for a large
     batch), so that an interruption never leaves a part; a rename that fails is reported
     with the clients already written."""
     written: list[str] = []
     with _sigint_deferred():
-        for index, job in enumerate(jobs, start=first):
-            if not final.get(index):
+        for job, replace in zip(jobs, final, strict=True):
+            if not replace or job.tmp is None:
                 tick(0.5)
                 continue
             try:
-                st.replace_with_temp(temps[index], job.path, job.stale)
+                st.replace_with_temp(Path(job.tmp), _path(st, job), job.stale)
             except StoreProblem as exc:
                 if written:
-                    raise _partial(written, sum(final.values()), exc) from None
+                    raise _partial(written, sum(final), exc) from None
                 raise
-            del temps[index]
+            job.tmp = None
             written.append(job.client_id)
             tick(0.5)
 

@@ -19,7 +19,7 @@ import contextlib
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -373,7 +373,7 @@ class PgStore(Store):
             self._upsert(cur, rows)
         return len(rows)
 
-    def write_batch(self, plans: Sequence[Any],
+    def write_batch(self, plans: Iterable[Any],
                     progress: Callable[[float], None] | None = None, *,
                     replan: Any = None) -> int:
         """Write planned clients (``model.batch.ClientPlan``: ``base`` as read, None for a
@@ -383,36 +383,58 @@ class PgStore(Store):
         against their row as planned from (locked) and then replaced in one statement. A
         client created or changed by someone else since it was planned fails the whole
         batch (``import.error.changed_meanwhile``), nothing written (``replan`` is not
-        needed: the database's transaction decides). ``progress`` is told
-        each client's share as it is sent. Returns the number of clients written."""
-        new = [p for p in plans if p.base is None]
-        changed = [p for p in plans if p.base is not None]
+        needed: the database's transaction decides). Plans are taken as they come, sent a
+        few hundred at a time (a generator may plan them one at a time, reading clients
+        in this transaction between the pieces; an error it raises writes nothing).
+        ``progress`` is told each client's share as it is sent. Returns the number of
+        clients written."""
         tick = progress or (lambda _share: None)
+        sent = changed = 0
         with self.transaction() as cur:
+            new: list[Any] = []
+            altered: list[Any] = []
+            rls: bool | None = None
+            for plan in plans:  # each piece is encoded while COPY sends it
+                sent += 1
+                (new if plan.base is None else altered).append(plan)
+                if len(new) >= STREAM_ROWS:
+                    rls = self._insert_new(cur, new, tick, rls)
+                    new = []
+                if len(altered) >= STREAM_ROWS:
+                    self._send_changed(cur, altered, tick, first=not changed)
+                    changed += len(altered)
+                    altered = []
             if new:
-                self._insert_new(cur, new, tick)
+                self._insert_new(cur, new, tick, rls)
+            if altered:
+                self._send_changed(cur, altered, tick, first=not changed)
+                changed += len(altered)
             if changed:
-                self._replace_changed(cur, changed, tick)
-        return len(plans)
+                self._replace_changed(cur, changed)
+        return sent
 
     def _rls_active(self, cur: psycopg.Cursor[Any]) -> bool:
         row = cur.execute("SELECT row_security_active('clients')").fetchone()
         return bool(row and row[0])
 
-    def _insert_new(self, cur: psycopg.Cursor[Any], plans: Sequence[Any],
-                    tick: Callable[[float], None]) -> None:
+    def _insert_new(self, cur: psycopg.Cursor[Any], plans: list[Any],
+                    tick: Callable[[float], None], rls: bool | None) -> bool:
+        """New clients (a piece of a batch); returns whether row-level security applies
+        (asked once a batch)."""
         from psycopg import errors as pg
 
         columns = "id_key, id, document, practitioner, status"
+        if rls is None:
+            rls = self._rls_active(cur)
         try:
-            if self._rls_active(cur):
+            if rls:
                 rows = []
                 for plan in plans:
                     rows.append(self._columns(plan.result))
                     tick(1.0)
                 cur.executemany(f"INSERT INTO clients ({columns}) "
                                 "VALUES (%s, %s, %s::jsonb, %s, %s)", rows)
-                return
+                return rls
             with cur.copy(f"COPY clients ({columns}) FROM STDIN") as copy:
                 for plan in plans:
                     copy.write_row(self._columns(plan.result))
@@ -422,16 +444,23 @@ class PgStore(Store):
             key = re.search(r"=\((.*)\) already exists", detail)
             raise InvalidData("import.error.changed_meanwhile",
                               client=key.group(1) if key else "?") from None
+        return rls
 
-    def _replace_changed(self, cur: psycopg.Cursor[Any], plans: Sequence[Any],
-                         tick: Callable[[float], None]) -> None:
-        cur.execute("CREATE TEMP TABLE fitcli_incoming (id_key text, id text, document jsonb, "
-                    "practitioner text, status text, base jsonb) ON COMMIT DROP")
+    def _send_changed(self, cur: psycopg.Cursor[Any], plans: list[Any],
+                      tick: Callable[[float], None], first: bool) -> None:
+        """Changed clients' rows with the document each was planned from (a piece of a
+        batch), into a table of this transaction; ``_replace_changed`` then writes them."""
+        if first:
+            cur.execute("CREATE TEMP TABLE fitcli_incoming (id_key text, id text, "
+                        "document jsonb, practitioner text, status text, base jsonb) "
+                        "ON COMMIT DROP")
         with cur.copy("COPY fitcli_incoming FROM STDIN") as copy:
             for plan in plans:
                 copy.write_row((*self._columns(plan.result),
                                 encode(plan.base).decode("utf-8")))
                 tick(1.0)
+
+    def _replace_changed(self, cur: psycopg.Cursor[Any], count: int) -> None:
         # Lock the rows first, then compare: nobody can change them between the two.
         cur.execute("SELECT 1 FROM clients c JOIN fitcli_incoming i USING (id_key) "
                     "FOR UPDATE OF c")
@@ -443,7 +472,7 @@ class PgStore(Store):
         cur.execute("UPDATE clients c SET id = i.id, document = i.document, "
                     "practitioner = i.practitioner, status = i.status, updated_at = now() "
                     "FROM fitcli_incoming i WHERE c.id_key = i.id_key")
-        if cur.rowcount != len(plans):
+        if cur.rowcount != count:
             raise NotAllowed("error.pg_not_allowed", store=self.describe(),
                              reason="row-level security")
 

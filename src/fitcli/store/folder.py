@@ -18,7 +18,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -131,19 +131,32 @@ class Store:
         Released by the OS when the process dies, so a kill -9 never leaves a client locked.
         Lock files are never deleted (deleting one while another process waits on it would
         break the exclusion). On POSIX an flock on the lock file opened without following
-        links; elsewhere the ``filelock`` package (msvcrt on Windows). After
+        links (``take_lock``); elsewhere the ``filelock`` package (msvcrt on Windows). After
         ``prepare_batch`` the store's folders are not checked again: a batch takes
         thousands of these."""
+        if not _POSIX:
+            path = self.lock_path(client_id)  # validates the ID before any folder is made
+            if not self._batch_ready:
+                ensure_private_dir(self.root)
+                ensure_private_dir(self.locks_dir, tighten=True)
+            with self._file_lock(client_id, path):
+                yield
+            return
+        fd = self.take_lock(client_id)
+        try:
+            yield
+        finally:
+            self.release_lock(fd)
+
+    def take_lock(self, client_id: str) -> int:
+        """``lock`` taken (POSIX only): its open lock file, for ``release_lock`` (a batch
+        holding 100,000 locks keeps a number each, not a context manager)."""
+        import fcntl
+
         path = self.lock_path(client_id)  # validates the ID before any folder is made
         if not self._batch_ready:
             ensure_private_dir(self.root)
             ensure_private_dir(self.locks_dir, tighten=True)
-        if not _POSIX:
-            with self._file_lock(client_id, path):
-                yield
-            return
-        import fcntl
-
         try:
             if os.path.islink(self.locks_dir):
                 raise NotRegularFile(errno.ELOOP, "a symbolic link", str(self.locks_dir))
@@ -162,16 +175,22 @@ class Store:
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
+                    return fd
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise StoreProblem("error.store_locked", client=client_id,
                                            seconds=int(LOCK_TIMEOUT_S)) from None
                     time.sleep(0.01)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def release_lock(self, fd: int) -> None:
+        """Let go of a lock ``take_lock`` took."""
+        import fcntl
+
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
         finally:
             os.close(fd)
 
@@ -194,13 +213,14 @@ class Store:
         finally:
             lock.release()
 
-    def write_batch(self, plans: Sequence[ClientPlan],
+    def write_batch(self, plans: Iterable[ClientPlan],
                     progress: Callable[[float], None] | None = None, *,
                     replan: Replan | None = None) -> int:
-        """Write planned clients all or nothing as far as the disk allows (store/batch.py);
-        ``replan`` plans a client again that another fit wrote meanwhile (without it, such a
-        client stops the batch). ``progress`` is told each client's share as it goes.
-        Returns the number of clients written."""
+        """Write planned clients all or nothing as far as the disk allows (store/batch.py),
+        taking each plan as it comes (a generator may plan them one at a time; an error it
+        raises writes nothing); ``replan`` plans a client again that another fit wrote
+        meanwhile (without it, such a client stops the batch). ``progress`` is told each
+        client's share as it goes. Returns the number of clients written."""
         from fitcli.store import batch
 
         return batch.write_batch(self, plans, progress or (lambda _share: None), replan)
