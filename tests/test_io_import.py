@@ -390,11 +390,11 @@ def test_stdin_from_a_terminal_is_refused(fit: Fit, monkeypatch: pytest.MonkeyPa
             return True
 
     monkeypatch.setattr(sys, "stdin", Terminal())
-    from fitcli.commands import io_cmd
+    from fitcli.commands import import_
     from fitcli.errors import UsageProblem
 
     with pytest.raises(UsageProblem) as caught:
-        io_cmd._read_input("-")
+        import_._read_input("-")
     assert caught.value.key == "import.error.stdin_tty"
 
 
@@ -539,7 +539,7 @@ def test_a_client_written_by_another_command_after_checking_keeps_that_write(
     the import plans that client again under the lock and loses nothing."""
     import datetime as dt
 
-    from fitcli.commands import io_cmd
+    from fitcli.commands import import_
     from fitcli.model import batch, meetings
     from fitcli.model.scores import Client, Rating
     from fitcli.store import Store
@@ -566,11 +566,11 @@ def test_a_client_written_by_another_command_after_checking_keeps_that_write(
             st.save(done.client)
         return planned
 
-    monkeypatch.setattr(io_cmd.batch, "plan_client", plan_then_other_writer)
+    monkeypatch.setattr(import_.batch, "plan_client", plan_then_other_writer)
     ok(fit("import", "-", "--create-clients",
            input="client,date,ors_total\nC001,2026-03-09,24\n"))
     assert len(planned_once) == 1
-    monkeypatch.setattr(io_cmd.batch, "plan_client", real_plan)
+    monkeypatch.setattr(import_.batch, "plan_client", real_plan)
     totals = [(m["date"], m["ors"]["total"]) for m in exported(fit)]  # type: ignore[index]
     expected = [("2026-03-05", 22.0), ("2026-03-09", 24.0)]
     assert totals == ([] if new_client else [("2026-03-02", 20.0)]) + expected

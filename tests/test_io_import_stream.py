@@ -262,7 +262,7 @@ def test_replan_under_the_lock_reads_the_clients_scattered_rows_again(
         fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, write_path: str) -> None:
     """Another fit writes a client after it was planned: under its lock the import plans
     it again, reading every one of its rows from the file again, and loses nothing."""
-    from fitcli.commands import io_cmd
+    from fitcli.commands import import_
     from fitcli.model import batch, meetings
 
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\nR1,2026-03-02,20\n"))
@@ -283,7 +283,7 @@ def test_replan_under_the_lock_reads_the_clients_scattered_rows_again(
                 st.save(done.client)
         return planned
 
-    monkeypatch.setattr(io_cmd.batch, "plan_client", plan_then_other_writer)
+    monkeypatch.setattr(import_.batch, "plan_client", plan_then_other_writer)
     rows = "".join(f"O{n},2026-03-09,{n}\n" + (f"R1,2026-03-{10 + n},{25 + n}\n" if n % 3 == 0
                                                else "") for n in range(9))
     summary = as_json(fit("import", "-", "--create-clients", "--json",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import Fit, ok
-from fitcli.commands import io_cmd
+from fitcli.commands import import_
 from fitcli.render.progress import bar, status
 
 
@@ -25,7 +25,7 @@ def test_disabled_progress_prints_nothing(capsys: pytest.CaptureFixture[str]) ->
 
 def test_large_import_off_a_terminal_has_no_progress(fit: Fit,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(io_cmd, "PROGRESS_MIN_ROWS", 10)
+    monkeypatch.setattr(import_, "PROGRESS_MIN_ROWS", 10)
     rows = "".join(f"C{i:02d},2026-03-02,20\n" for i in range(20))
     result = ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
     assert result.stderr == ""

@@ -21,8 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trend": ("fitcli.commands.trend", "trend"),
     "flags": ("fitcli.commands.flags", "flags"),
     "rules": ("fitcli.commands.rules", "rules"),
-    "import": ("fitcli.commands.io_cmd", "import_cmd"),
-    "export": ("fitcli.commands.io_cmd", "export_cmd"),
+    "import": ("fitcli.commands.import_", "import_cmd"),
+    "export": ("fitcli.commands.export", "export_cmd"),
     "report": ("fitcli.commands.report", "report_cmd"),
     "demo": ("fitcli.commands.demo", "demo"),
 }

@@ -8,8 +8,10 @@ line: the commands and services read it through the functions below, never direc
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -189,3 +191,19 @@ def now() -> dt.datetime:
     if os.environ.get(TODAY_ENV):
         return dt.datetime.combine(today(), current.timetz())
     return current
+
+
+@contextlib.contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Batch jobs (import, export) build hundreds of thousands of small objects without
+    reference cycles; refcounting frees them, and the cyclic collector's passes cost ~20%
+    of the run."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -29,7 +29,7 @@ class Planner:
         self.today, self.now = today, now
         self.spelled = {id_key(known): known for known in st.ids()}
         self.extra_keys = extra_keys  # clients only refused rows name: checked, not planned
-        self.verdict = verdict  # at the end: raises if anything is wrong (see io_cmd)
+        self.verdict = verdict  # at the end: raises if anything is wrong (see commands/import_.py)
         self.problems: list[batch.Problem] = []  # planning's, in the order of the clients
         self.flaws: list[batch.Problem] = []  # what a backup would restore that no one typed
         self.broken: list[tuple[str, StoreProblem]] = []  # stored clients that do not load

@@ -1,4 +1,4 @@
-"""`fit import` and `fit export`: meetings in and out in batches (CSV, JSON Lines, backup).
+"""`fit import`: meetings in from a file (CSV, Excel, JSON Lines, a backup), all or none.
 
 Import checks every row of the file first, keeping only where each client's rows are; then
 it plans one client at a time (its rows read again, its stored version loaded) and hands
@@ -10,11 +10,7 @@ leaves every file whole, and running the same import again completes it without 
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import os
 import sys
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -25,27 +21,23 @@ from fitcli.app.context import now, store, today
 from fitcli.app.output import echo, emit_json, fail_line
 from fitcli.app.params import JsonOpt
 from fitcli.errors import InvalidData, StoreProblem, UsageProblem
-from fitcli.formats.naming import ExportFormat, ImportFormat, format_for
+from fitcli.formats.naming import ImportFormat
 from fitcli.i18n import DEFAULT, in_language, t
 from fitcli.model import batch
 from fitcli.model.scores import AgeGroup
 from fitcli.render.safe import printable
 from fitcli.store import (
     Store,
-    atomic_write,
 )
 
 if TYPE_CHECKING:  # the planner is imported only when an import runs
     from fitcli.services.importing import Planner
 
+from fitcli.app.context import no_cyclic_gc
+
 REPORT_LIMIT = 20  # bad rows listed one by one; the rest are counted
 PROGRESS_MIN_ROWS = 5000  # smaller files finish before a bar would help
 STDIN = "-"
-WRITERS = 8  # client files written at once: fsync waits overlap (the disk batches them)
-BATCH_SYNC = True  # one file-system sync for a batch where it is trusted (tests turn it off)
-# Below this many clients an fsync each (~0.3 ms) costs less than a sync of everything the
-# file system has waiting, which may include other programs' unwritten data.
-BATCH_SYNC_MIN_CLIENTS = 200
 
 FormatOpt = Annotated[ImportFormat | None, typer.Option(
     "--format", case_sensitive=False, show_default=False,
@@ -77,20 +69,7 @@ ColumnsOpt = Annotated[bool, typer.Option(
     help="List the column names the import understands, per field, and exit.")]
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Batch jobs build hundreds of thousands of small objects without reference cycles;
-    refcounting frees them, and the cyclic collector's passes cost ~20% of the run."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
-
-# -- import ---------------------------------------------------------------------------------
 def _read_input(source: str) -> tuple[str, bytes]:
     if source == STDIN:
         if sys.stdin.isatty():  # nothing piped in: waiting for typed CSV would look like a hang
@@ -173,7 +152,7 @@ def import_cmd(
 
     Example: fit import scores.csv --create-clients --dry-run
     """
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         _import(source, dry_run, create_clients, age_group, replace, fmt, as_json,
                 _Reading(sheet, encoding, mapping))
 
@@ -274,117 +253,4 @@ def _write(st: Store, planner: Planner, show_bar: bool) -> None:
             for _ in plans:
                 pass
             raise
-
-
-# -- export ---------------------------------------------------------------------------------
-def _export_text(st: Store, ids: list[str] | None, open_only: bool,
-                 fmt: ExportFormat) -> tuple[bytes, int, int]:
-    """The export (UTF-8) and its counts (clients, meetings); unreadable files stop it."""
-    from fitcli.formats.layout import layout
-    from fitcli.services import export
-
-    exported_at = now().isoformat()
-    # --client: resolve each ID like every command does (case, not found: exit 3)
-    wanted = [st.load(client_id).id for client_id in ids] if ids else None
-    done = export.run(export.Job(st.root, fmt, exported_at, open_only), wanted, st)
-    broken = [StoreProblem(key, **_reason(params)) for key, params in done.problems]
-    for problem in broken:
-        fail_line(t(problem.key, **problem.params))
-    if broken:  # an export is a backup: never a silently incomplete one
-        raise StoreProblem("export.error.incomplete", count=len(broken))
-    return layout(fmt, exported_at).join(done.pieces), len(done.pieces), done.meetings
-
-
-def _reason(params: dict[str, Any]) -> dict[str, Any]:
-    """A problem's values; a restorability flaw (see model/restorable.py) in words."""
-    if "flaw" not in params:
-        return params
-    reason = t(params["flaw"], **params["flaw_params"])
-    return {"path": params["path"], "reason": f"{params['where']}: {reason}"}
-
-
-def _format_for(fmt: ExportFormat | None, output: Path | None) -> ExportFormat:
-    return format_for(fmt, output)
-
-
-def _check_target(target: Path, force: bool) -> None:
-    """An existing --output is replaced only with --force, and only if it is a regular file:
-    never a device (/dev/null), a FIFO, a folder or a symbolic link."""
-    import stat
-
-    try:
-        info = os.lstat(target)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    except OSError as exc:
-        raise StoreProblem("export.error.unwritable", path=str(target),
-                           reason=exc.strerror or str(exc)) from None
-    if not force:
-        raise UsageProblem("export.error.exists", path=str(target))
-    if not stat.S_ISREG(info.st_mode):
-        raise StoreProblem("export.error.not_regular", path=str(target))
-
-
-def export_cmd(
-    fmt: Annotated[ExportFormat | None, typer.Option(
-        "--format", case_sensitive=False, show_default=False,
-        help="csv (one row per meeting and rater, the import format, with the episode), "
-             "xlsx (an Excel workbook), excel-csv (';', decimal comma, for Nordic Excel), "
-             "openfit (OpenFIT's import template), jsonl (one JSON object per meeting) or "
-             "json (full backup: details, closings, corrections). Default: from the "
-             "--output name, else csv.")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", metavar="FILE", show_default=False,
-        help="Write to FILE (atomically, private to you) instead of standard output.")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Overwrite FILE if it exists.")] = False,
-    clients: Annotated[list[str] | None, typer.Option(
-        "--client", metavar="ID", show_default=False,
-        help="Export only this client (repeat for more).")] = None,
-    every: Annotated[bool, typer.Option(
-        "--all", help="Every client, open and closed (the default; say it in scripts).")
-    ] = False,
-    open_only: Annotated[bool, typer.Option(
-        "--open", help="Only open clients.")] = False,
-) -> None:
-    """Export meetings as CSV or JSON Lines, or the whole store as a JSON backup.
-
-    Every client (open and closed) is exported unless --client or --open narrows it: an
-    export is also your backup. 'fit import' reads every format back.
-
-    Example: fit export --format json --output backup.json
-    """
-    with _no_cyclic_gc():
-        _export(fmt, output, force, clients, every, open_only)
-
-
-def _export(fmt: ExportFormat | None, output: Path | None, force: bool,
-            clients: list[str] | None, every: bool, open_only: bool) -> None:
-    if clients and (every or open_only):
-        raise UsageProblem("export.error.selection")
-    chosen = _format_for(fmt, output)
-    target = None if output is None or str(output) == STDIN else output.expanduser()
-    if target is not None:
-        _check_target(target, force)
-    data, exported, meetings = _export_text(store(), clients, open_only, chosen)
-    if target is None:
-        # into a file or a pipe: UTF-8 with "\n" line ends on every platform (a Windows
-        # stdout would otherwise encode in the locale's code page); a terminal gets text
-        raw = getattr(sys.stdout, "buffer", None)
-        if chosen == "xlsx" and (raw is None or sys.stdout.isatty()):
-            raise UsageProblem("formats.error.xlsx_terminal")
-        if raw is None or sys.stdout.isatty():
-            sys.stdout.write(data.decode("utf-8"))
-            return
-        sys.stdout.flush()
-        raw.write(data)
-        raw.flush()
-        return
-    try:
-        atomic_write(target, data)
-    except OSError as exc:
-        raise StoreProblem("export.error.unwritable", path=str(target),
-                           reason=exc.strerror or str(exc)) from None
-    echo(t("export.done", meetings=meetings, clients=exported, path=str(target),
-           format=chosen))
 
