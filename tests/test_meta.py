@@ -48,6 +48,21 @@ def test_every_command_has_help_with_an_example(fit: Fit, path: tuple[str, ...])
     assert re.search(r"Example: fit \S", result.stdout), result.stdout
 
 
+EXAMPLE_WORD = {"nb": "Eksempel: fit ", "da": "Eksempel: fit ", "sv": "Exempel: fit "}
+
+
+@pytest.mark.parametrize("lang", sorted(EXAMPLE_WORD))
+@pytest.mark.parametrize("path", [pytest.param(p, id=" ".join(p) or "fit")
+                                  for p in COMMANDS if p])
+def test_every_command_explains_itself_in_each_language(fit: Fit, path: tuple[str, ...],
+                                                        lang: str) -> None:
+    """A command's own description and example are translated, not only its options."""
+    english = ok(fit(*path, "--help")).stdout
+    shown = ok(fit("--lang", lang, *path, "--help")).stdout
+    assert EXAMPLE_WORD[lang] in shown, shown
+    assert english.split("\n\n")[1] not in shown
+
+
 def test_short_help_option(fit: Fit) -> None:
     assert "Usage: fit ors" in ok(fit("ors", "-h")).stdout
 
