@@ -16,11 +16,10 @@ import datetime as dt
 import gc
 import json
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fitcli.i18n import current_language, set_language, t
+from fitcli.i18n import current_language, set_language
 from fitcli.model.alerts import RuleSettings, Severity, at_or_above, evaluate
 from fitcli.model.norms import NormProfile
 from fitcli.render import flags as view
@@ -79,17 +78,7 @@ def check(job: Job, entries: Iterable[Entry],
     found = Found()
     column = view.severity_column()
     counted = found.counted
-    for entry in entries:
-        client = entry.client
-        if client is None:
-            if entry.problem is not None:
-                text = t(entry.problem.key, **entry.problem.params)
-                if report is not None:
-                    report(text)
-                else:
-                    found.problems.append(text)
-            found.problem_count += 1
-            continue
+    for client in pool.readable(entries, found, report):
         if not job.closed_too and client.closed is not None:
             continue
         if job.practitioner is not None and client.practitioner != job.practitioner:
@@ -122,16 +111,8 @@ def run(job: Job, store: Store, given: list[str] | None,
     gc.freeze()
     if given is not None:
         return check(job, store.entries(given), report)
-    ids = store.ids()
-    # worker processes reopen a store folder by its path; a database store is read here
-    workers = plan.workers_for(len(ids)) if store.folder is not None else 1
-    if workers > 1:
-        found = _in_processes(job, ids, workers, plan)
-        if found is not None:
-            for text in found.problems:
-                report(text)
-            return found
-    return check(job, store.entries(ids, missing_ok=True), report)
+    return pool.read_clients(store, job, job.lang, plan, _check_chunk, _merged,
+                             lambda entries: check(job, entries, report), report)
 
 
 def _check_chunk(job: Job, ids: list[str]) -> Found:
@@ -140,15 +121,5 @@ def _check_chunk(job: Job, ids: list[str]) -> Found:
     return check(job, Store(job.root).entries(ids, missing_ok=True))
 
 
-def _in_processes(job: Job, ids: list[str], workers: int, plan: PoolPlan) -> Found | None:
-    """Check ``ids`` in chunks on ``workers`` processes, merged in store order; None if no
-    process pool can be started here (the caller then does the work itself)."""
-    chunks = plan.chunks(ids)
-
-    def work(executor: Executor) -> Found:
-        found = Found(processes=workers)
-        for part in executor.map(_check_chunk, [job] * len(chunks), chunks):
-            found.add(part)
-        return found
-
-    return pool.run(workers, plan.start_method, pool.start_reader, (job.lang,), work)
+def _merged(workers: int) -> Found:
+    return Found(processes=workers)

@@ -14,7 +14,6 @@ import datetime as dt
 import gc
 import json
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,17 +61,7 @@ class Listed:
 def rows(job: Job, entries: Iterable[Entry], report: Callable[[str], None] | None = None
          ) -> Listed:
     done = Listed()
-    for entry in entries:
-        client = entry.client
-        if client is None:
-            if entry.problem is not None:
-                text = t(entry.problem.key, **entry.problem.params)
-                if report is not None:
-                    report(text)
-                else:
-                    done.problems.append(text)
-            done.problem_count += 1
-            continue
+    for client in pool.readable(entries, done, report):
         if not job.show_all and client.closed is not None:
             continue
         if job.practitioner is not None and client.practitioner != job.practitioner:
@@ -117,17 +106,8 @@ def run(job: Job, store: Store, report: Callable[[str], None],
         plan: PoolPlan = DEFAULT_PLAN) -> Listed:
     """The rows of every client, in one process or in several as ``plan`` shares them."""
     gc.freeze()  # what is loaded so far lives until the end (see services/flags.run)
-    ids = store.ids()
-    # worker processes reopen a store folder by its path; a database store is read here
-    workers = plan.workers_for(len(ids)) if store.folder is not None else 1
-    if workers > 1:
-        done = _in_processes(job, ids, workers, plan)
-        if done is not None:
-            for text in done.problems:
-                report(text)
-            return done
-    entries = store.entries(ids, missing_ok=True)
-    return rows(job, entries, report)
+    return pool.read_clients(store, job, job.lang, plan, _chunk, _merged,
+                             lambda entries: rows(job, entries, report), report)
 
 
 def _chunk(job: Job, ids: list[str]) -> Listed:
@@ -136,13 +116,5 @@ def _chunk(job: Job, ids: list[str]) -> Listed:
     return rows(job, Store(job.root).entries(ids, missing_ok=True))
 
 
-def _in_processes(job: Job, ids: list[str], workers: int, plan: PoolPlan) -> Listed | None:
-    chunks = plan.chunks(ids)
-
-    def work(executor: Executor) -> Listed:
-        done = Listed(processes=workers)
-        for part in executor.map(_chunk, [job] * len(chunks), chunks):
-            done.add(part)
-        return done
-
-    return pool.run(workers, plan.start_method, pool.start_reader, (job.lang,), work)
+def _merged(workers: int) -> Listed:
+    return Listed(processes=workers)

@@ -1,6 +1,7 @@
 """Process pools for commands that read thousands of client files (flags, list, export).
 
-One place for what every such pool needs: how many cores this process may use, how a big
+One place for what every such pool needs (and ``read_clients``, the store-wide reading
+`fit flags` and `fit client list` share): how many cores this process may use, how a big
 store is shared out (``PoolPlan``), a pool whose workers leave Ctrl+C to the main process,
 nothing more started after Ctrl+C or a failure, and None where no pool can start (no
 semaphores in a sandbox, a frozen app), so the caller does the work itself in one process.
@@ -9,12 +10,29 @@ semaphores in a sandbox, a frozen app), so the caller does the work itself in on
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
+
+if TYPE_CHECKING:
+    from fitcli.model.scores import Client
+    from fitcli.store import Entry, Store
 
 T = TypeVar("T")
+
+
+class Collected(Protocol):
+    """What reading some clients gathered: problems in store order, mergeable in order."""
+
+    problems: list[str]
+    problem_count: int
+
+    def add(self, other: Self) -> None: ...
+
+
+C = TypeVar("C", bound=Collected)
+J = TypeVar("J")
 
 
 @dataclass(frozen=True)
@@ -94,3 +112,48 @@ def run(workers: int, start_method: str | None, initializer: Callable[..., None]
                 raise
     except (BrokenProcessPool, ImportError, NotImplementedError, OSError):
         return None
+
+
+def readable(entries: Iterable[Entry], into: Collected,
+             report: Callable[[str], None] | None) -> Iterator[Client]:
+    """The clients of ``entries`` that could be read; each unreadable one's problem is told
+    to ``report`` as it is met (or kept in ``into.problems``) and counted."""
+    from fitcli.i18n import t
+
+    for entry in entries:
+        if entry.client is not None:
+            yield entry.client
+            continue
+        if entry.problem is not None:
+            text = t(entry.problem.key, **entry.problem.params)
+            if report is not None:
+                report(text)
+            else:
+                into.problems.append(text)
+        into.problem_count += 1
+
+
+def read_clients(store: Store, job: J, lang: str, plan: PoolPlan,
+                 chunk: Callable[[J, list[str]], C], merged: Callable[[int], C],
+                 here: Callable[[Iterable[Entry]], C], report: Callable[[str], None]) -> C:
+    """Every client of ``store``: ``chunk(job, ids)`` on worker processes for a big store
+    folder (merged in store order into ``merged(workers)``), else ``here(entries)`` in this
+    process (a database store is read here). Problems reach ``report`` either way."""
+    ids = store.ids()
+    # worker processes reopen a store folder by its path
+    workers = plan.workers_for(len(ids)) if store.folder is not None else 1
+    if workers > 1:
+        chunks = plan.chunks(ids)
+
+        def work(executor: Executor) -> C:
+            done = merged(workers)
+            for part in executor.map(chunk, [job] * len(chunks), chunks):
+                done.add(part)
+            return done
+
+        done = run(workers, plan.start_method, start_reader, (lang,), work)
+        if done is not None:
+            for text in done.problems:
+                report(text)
+            return done
+    return here(store.entries(ids, missing_ok=True))
