@@ -23,10 +23,10 @@ def test_disabled_progress_prints_nothing(capsys: pytest.CaptureFixture[str]) ->
     assert capsys.readouterr() == ("", "")
 
 
-def test_large_import_off_a_terminal_has_no_progress(fit: Fit,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(import_, "PROGRESS_MIN_ROWS", 10)
-    rows = "".join(f"C{i:02d},2026-03-02,20\n" for i in range(20))
+def test_large_import_off_a_terminal_has_no_progress(fit: Fit) -> None:
+    """A file big enough for a progress bar on a terminal shows none in a pipe."""
+    rows = "".join(f"C{i:03d},{day:02d}.03.2026,20\n" for i in range(501) for day in range(1, 11))
+    assert rows.count("\n") > import_.PROGRESS_MIN_ROWS
     result = ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
     assert result.stderr == ""
-    assert result.stdout.startswith("Imported stdin: 20 clients created")
+    assert result.stdout.startswith("Imported stdin: 501 clients created")
