@@ -51,7 +51,7 @@ def choice(family: str, codes: tuple[str, ...], option: str) -> Callable[[str], 
     return parse
 
 
-def parse_date(raw: str | None) -> dt.date | None:
+def date_option(raw: str | None) -> dt.date | None:
     """A typed date: ISO ``YYYY-MM-DD`` or day first ``DD.MM.YYYY``, as import reads them
     (never month first: no guessing between 03/04 orders)."""
     if raw is None:
@@ -73,7 +73,7 @@ def iso_date(raw: str) -> dt.date:
 _SESSION = re.compile(r"[0-9]{1,6}")
 
 
-def parse_session(raw: str | None) -> int | None:
+def session_option(raw: str | None) -> int | None:
     """``--session N``: a whole meeting number from 1 (read here, not by the parser: the
     message for "--session x" then says what a meeting number is)."""
     if raw is None:

@@ -18,7 +18,7 @@ from fitcli.app.params import (
     PractitionerFilterOpt,
     YesOpt,
     choice,
-    parse_date,
+    date_option,
 )
 from fitcli.errors import EXIT_STORE, UsageProblem
 from fitcli.formats.shapes import client_dict
@@ -70,7 +70,7 @@ def add(
     responsible = (validate_practitioner(practitioner) if practitioner is not None
                    else context.practitioner())
     clean_label = _label(label)
-    start_date = parse_date(start) or today()
+    start_date = date_option(start) or today()
     if start_date > today():
         raise DomainError("error.date_future", date=start_date.isoformat(),
                           today=today().isoformat())
@@ -156,7 +156,7 @@ def close(
 
     Example: fit client close C001 --reason planned
     """
-    on = parse_date(date) or today()
+    on = date_option(date) or today()
     closed = store().update(
         client_id, lambda c: (updated := meetings.close(c, reason, on, today()), updated))
     echo(t("client.closed", client=closed.id, reason=t(f"close_reason.{reason}"),
@@ -186,7 +186,7 @@ def edit(
     from fitcli.model.details import edit as change_details
 
     clean = _label(label) if label is not None else None
-    on = parse_date(start)
+    on = date_option(start)
 
     def apply(c: Client) -> tuple[Client, Client]:
         updated = change_details(c, now=context.now(), today=today(), age_group=age_group,

@@ -14,7 +14,7 @@ from fitcli.app.params import (
     RaterFilterOpt,
     YesOpt,
     parse_rater_option,
-    parse_session,
+    session_option,
 )
 from fitcli.errors import UsageProblem
 from fitcli.i18n import t
@@ -49,7 +49,7 @@ def remove(
 
     Example: fit meeting remove C001 3 --form ors --rater mother
     """
-    number = parse_session(session)
+    number = session_option(session)
     assert number is not None
     who = parse_rater_option(rater) if rater is not None else None
     client = store().load(client_id)  # not found / corrupt: fail before asking

@@ -7,7 +7,7 @@ import typer
 
 from fitcli.app.context import store
 from fitcli.app.output import emit_json
-from fitcli.app.params import JsonOpt, choice, parse_date
+from fitcli.app.params import JsonOpt, choice, date_option
 from fitcli.errors import EXIT_STORE, UsageProblem
 from fitcli.model.codes import AGE_GROUPS, AgeGroup
 
@@ -59,7 +59,7 @@ def report_cmd(
     from fitcli.services.caseload import Readable, print_report
     from fitcli.services.rules import norms_and_rules
 
-    filters = Filters(parse_date(start), parse_date(end), age_group, status)
+    filters = Filters(date_option(start), date_option(end), age_group, status)
     if filters.start and filters.end and filters.start > filters.end:
         raise UsageProblem("error.report_period", start=filters.start.isoformat(),
                            end=filters.end.isoformat())

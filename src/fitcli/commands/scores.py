@@ -17,9 +17,9 @@ from fitcli.app.params import (
     DateOpt,
     JsonOpt,
     RaterOpt,
-    parse_date,
+    date_option,
     parse_rater_option,
-    parse_session,
+    session_option,
 )
 from fitcli.errors import FitcliError, UsageProblem
 from fitcli.formats.shapes import session_dict
@@ -101,8 +101,8 @@ def _rating(form: Form, client_id: str, items: list[str] | None, total: str | No
 def log_form(form: Form, client_id: str, items: list[str] | None, total: str | None,
              date: str | None, session: str | int | None, rater: str, as_json: bool) -> None:
     """Log one form: check every value first, then change the client under its lock."""
-    on = parse_date(date)
-    number = session if isinstance(session, int) else parse_session(session)
+    on = date_option(date)
+    number = session if isinstance(session, int) else session_option(session)
     who = parse_rater_option(rater)
     rating = _rating(form, client_id, items, total, who, number, on)
     holder = context.practitioner()  # who held a new visit (None for a solo user without a code)
