@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-# Documented exit codes (README "Exit codes"); pinned by tests/test_exit_codes.py.
+# Documented exit codes (docs/exit-codes.md); pinned by tests/test_meta.py.
 EXIT_OK = 0
 EXIT_FLAGS_FOUND = 1
 EXIT_USAGE = 2

@@ -1,16 +1,14 @@
 """`fit export`: every client (or some) as CSV, Excel, JSON Lines, OpenFIT or a full JSON
 backup; an export is also a backup, so it is complete or it says it is not (exit 5)."""
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
-from fitcli.app.context import now, store
+from fitcli.app.context import no_cyclic_gc, now, store
 from fitcli.app.output import echo, fail_line
 from fitcli.errors import StoreProblem, UsageProblem
 from fitcli.formats.naming import ExportFormat, format_for
@@ -19,11 +17,6 @@ from fitcli.store import (
     Store,
     atomic_write,
 )
-
-if TYPE_CHECKING:  # the planner is imported only when an import runs
-    pass
-
-from fitcli.app.context import no_cyclic_gc
 
 STDIN = "-"
 

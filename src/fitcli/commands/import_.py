@@ -8,8 +8,6 @@ without a problem does the store take every client's lock and replace the client
 leaves every file whole, and running the same import again completes it without duplicates.
 """
 
-from __future__ import annotations
-
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fitcli.app.context import now, store, today
+from fitcli.app.context import no_cyclic_gc, now, store, today
 from fitcli.app.output import echo, emit_json, fail_line
 from fitcli.app.params import JsonOpt
 from fitcli.errors import InvalidData, StoreProblem, UsageProblem
@@ -32,8 +30,6 @@ from fitcli.store import (
 
 if TYPE_CHECKING:  # the planner is imported only when an import runs
     from fitcli.services.importing import Planner
-
-from fitcli.app.context import no_cyclic_gc
 
 REPORT_LIMIT = 20  # bad rows listed one by one; the rest are counted
 PROGRESS_MIN_ROWS = 5000  # smaller files finish before a bar would help
@@ -234,7 +230,7 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
     echo(t("import.dry_run" if dry_run else "import.done", file=name, **asdict(counts)))
 
 
-def _write(st: Store, planner: Planner, show_bar: bool) -> None:
+def _write(st: Store, planner: "Planner", show_bar: bool) -> None:
     """Every client planned and written by the store as it is planned, all or nothing (see
     store/batch.py): a problem found in any client, however late, writes nothing."""
     from fitcli.render.progress import bar
