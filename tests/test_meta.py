@@ -296,3 +296,12 @@ def test_nothing_imports_a_command_but_the_root() -> None:
             continue
         text = path.read_text(encoding="utf-8")
         assert "fitcli.commands" not in text, path.relative_to(ROOT)
+
+
+@pytest.mark.parametrize("module", sorted(
+    [f"commands/{p.name}" for p in (ROOT / "src" / "fitcli" / "commands").glob("*.py")
+     if p.name != "__init__.py"] + ["cli.py", "app/params.py"]))
+def test_modules_typer_reads_keep_their_annotations_evaluated(module: str) -> None:
+    """Typer would eval every postponed annotation on every start (commands/__init__)."""
+    text = (ROOT / "src" / "fitcli" / module).read_text(encoding="utf-8")
+    assert "from __future__ import annotations" not in text
