@@ -1,6 +1,6 @@
 """The full backup written: one JSON document marked with its version, when it was made,
 and every client (details, closing, visits with their corrections, removed visits) in the
-shape of `fit client show --json`. ``fit import`` restores it (see fitcli.tabular).
+shape of `fit client show --json`. ``fit import`` restores it (see fitcli.formats.reading).
 """
 
 from __future__ import annotations

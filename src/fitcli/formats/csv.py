@@ -1,6 +1,6 @@
 """fitcli's CSV written: the import format (one row per visit and rater, then the client's
 episode), and the same rows for Excel with a decimal comma (';' between cells, CRLF, a BOM,
-the header in the user's language). ``fit import`` reads both back (see fitcli.tabular).
+the header in the user's language). ``fit import`` reads both back (see fitcli.formats.reading).
 
 Neither writes a cell a spreadsheet would run as a formula.
 """

@@ -1,5 +1,5 @@
 """JSON Lines written: one object per visit and rater, its forms and the client's age group
-(``fit import`` reads it back, see fitcli.tabular)."""
+(``fit import`` reads it back, see fitcli.formats.reading)."""
 
 from __future__ import annotations
 

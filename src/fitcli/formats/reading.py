@@ -125,21 +125,6 @@ _AGE_OF: dict[str, AgeGroup] = {normalise(a): g for g, aliases in AGE_VALUES.ite
 
 
 # -- text and format ------------------------------------------------------------------------
-def decode(data: bytes) -> str:
-    """UTF-8 with or without BOM (and UTF-16 with BOM, Excel's 'Unicode text')."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:  # an odd number of bytes, a lone surrogate
-            line = data[: exc.start].decode("utf-16", errors="replace").count("\n") + 1
-            raise InvalidData("import.error.encoding", line=line) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InvalidData("import.error.encoding", line=line) from None
-
-
 _NOT_SPACE = re.compile(r"\S")
 
 
