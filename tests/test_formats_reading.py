@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fitcli.errors import InvalidData
+from fitcli.formats import csv as csv_format
 from fitcli.formats import reading
 from fitcli.formats.encoding import decode
 from fitcli.model import batch
@@ -58,7 +59,7 @@ def test_detect_delimiter(header: str, expected: str) -> None:
     pytest.param("ors rater", "ors_rater", id="ors-rater"),
 ])
 def test_header_aliases(name: str, field: str) -> None:
-    parsed = reading.parse_csv(f"{name}\n")
+    parsed = csv_format.parse_csv(f"{name}\n")
     assert parsed.ignored_columns == []
     assert reading._FIELD_OF[reading.normalise(name)] == field
 
@@ -135,7 +136,7 @@ def test_decode_refuses_other_encodings_with_the_line() -> None:
 
 
 def test_decimal_comma_in_semicolon_file() -> None:
-    parsed = reading.parse_csv("klient;dato;ors1;ors2;ors3;ors4\nC1;2026-01-01;4,5;0;10;9,9\n")
+    parsed = csv_format.parse_csv("klient;dato;ors1;ors2;ors3;ors4\nC1;2026-01-01;4,5;0;10;9,9\n")
     assert parsed.problems == []
     assert parsed.rows[0].ors == Rating.from_items((4.5, 0.0, 10.0, 9.9))
 
@@ -246,9 +247,9 @@ def test_fast_and_careful_row_readers_agree(name: str) -> None:
 
     text = decode((Path(__file__).parent / "data" / "import" / name).read_bytes())
     delimiter = reading.detect_delimiter(text.splitlines()[0])
-    records = list(reading._records(text, delimiter))
+    records = list(csv_format._records(text, delimiter))
     out = reading.Parsed("csv")
-    reader = reading._RowReader(reading._map_header(records[0][1], 1, out))
+    reader = csv_format._RowReader(csv_format._map_header(records[0][1], 1, out))
     for line, record in records[1:]:
         if any(cell.strip() for cell in record):
             assert reader.read_clean(line, record) == reader.read_carefully(line, record)

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from fitcli.errors import InvalidData, UsageProblem
 from fitcli.formats import camcops, encoding, mapping, openfit, reading, xlsx
+from fitcli.formats.backup import parse_backup_bytes
+from fitcli.formats.csv import first_line, header_record
 from fitcli.formats.naming import ImportFormat
 from fitcli.formats.table import (
     Record,
@@ -52,12 +54,12 @@ def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
     if mapped is not None:
         read = _sheet(sheet_from_text(text, mapped.header_row), fmt, mapped, "csv")
     elif fmt in ("openfit", "camcops") or (fmt is None and reading.detect_format(text) == "csv"
-                                          and _peer(reading.header_record(text, _delimiter(text)))):
+                                          and _peer(header_record(text, _delimiter(text)))):
         read = _sheet(sheet_from_text(text), fmt, None, "csv")
     else:
         parsed = reading.parse(text, fmt)  # type: ignore[arg-type]  # csv, jsonl or json
         if parsed.format == "csv":
-            explain_header(parsed, reading.header_record(text, parsed.delimiter))
+            explain_header(parsed, header_record(text, parsed.delimiter))
         read = Read(parsed)
     read.encoding = used
     if used == encoding.NORDIC_CODEPAGE and not forced_encoding:  # a choice: said, not silent
@@ -66,7 +68,7 @@ def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
 
 
 def _delimiter(text: str) -> str:
-    return reading.detect_delimiter(reading.first_line(text))
+    return reading.detect_delimiter(first_line(text))
 
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -109,7 +111,7 @@ def _backup_bytes(data: bytes, fmt: ImportFormat | None, forced: str | None
             return None
     if not _utf8(data):
         return None
-    return reading.parse_backup_bytes(data, start)
+    return parse_backup_bytes(data, start)
 
 
 def _utf8(data: bytes) -> bool:

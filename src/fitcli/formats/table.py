@@ -1,6 +1,6 @@
 """A sheet of cells (from a workbook, or a peer system's file) read as an import.
 
-Every tabular source ends in the one CSV reader (``reading.parse_csv``), so a spreadsheet,
+Every tabular source ends in the one CSV reader (``formats.csv.parse_csv``), so a spreadsheet,
 an OpenFIT template and a mapped sheet follow exactly the rules of a CSV import. A sheet is
 written out as CSV text with its rows on the lines of their row numbers, so every problem
 names the row a user sees in Excel; columns renamed on the way (``rename``) get their names
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from dataclasses import replace as evolve
 
 from fitcli.formats import reading
+from fitcli.formats.csv import header_record, parse_csv
 from fitcli.model.batch import Problem
 
 Record = tuple[int, list[str]]  # (row number in the file, cells as text)
@@ -52,7 +53,7 @@ def to_csv_text(sheet: Sheet) -> str:
 def parse_sheet(sheet: Sheet, fmt: str, rename: Mapping[str, str] | None = None
                 ) -> reading.Parsed:
     """The sheet read as an import, its problems named by the file's own column names."""
-    parsed = reading.parse_csv(to_csv_text(sheet))
+    parsed = parse_csv(to_csv_text(sheet))
     parsed.format = fmt  # type: ignore[assignment]  # "xlsx", "openfit", ...: shown in --json
     parsed.delimiter = None
     problems = list(sheet.problems)
@@ -71,7 +72,7 @@ def parse_sheet(sheet: Sheet, fmt: str, rename: Mapping[str, str] | None = None
 
 def header_of(text: str, delimiter: str | None) -> list[str]:
     """The first non-empty record of a CSV text (its header), as the reader splits it."""
-    return reading.header_record(text, delimiter)
+    return header_record(text, delimiter)
 
 
 def explain_header(parsed: reading.Parsed, header: list[str]) -> reading.Parsed:
