@@ -61,7 +61,7 @@ def test_detect_delimiter(header: str, expected: str) -> None:
 def test_header_aliases(name: str, field: str) -> None:
     parsed = csv_format.parse_csv(f"{name}\n")
     assert parsed.ignored_columns == []
-    assert reading._FIELD_OF[reading.normalise(name)] == field
+    assert reading.FIELD_OF[reading.normalise(name)] == field
 
 
 def test_every_alias_is_unambiguous() -> None:

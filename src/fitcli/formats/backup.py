@@ -21,14 +21,14 @@ from fitcli.formats.reading import (
     BACKUP_MARK,
     JSON_MAX_DEPTH,
     Found,
+    JsonProblem,
     Parsed,
-    _json_date,
-    _json_id,
-    _json_loads,
-    _json_meeting_parts,
-    _json_problem,
-    _json_rating,
-    _JsonProblem,
+    json_date,
+    json_id,
+    json_loads,
+    json_meeting_parts,
+    json_problem,
+    json_rating,
 )
 from fitcli.formats.shapes import Doc, client_document, dumps
 from fitcli.model.batch import Problem, Row, Template
@@ -106,9 +106,9 @@ def parse_backup(text: str) -> Parsed:
     their details (see ``parse_backup_bytes`` for the way that keeps one client at a time)."""
     out = Parsed("json")
     try:
-        doc = _json_loads(text)
+        doc = json_loads(text)
     except ValueError as exc:  # broken JSON, too deep, a huge integer
-        line, params = _json_problem(exc)
+        line, params = json_problem(exc)
         out.problems.append(Problem(line, "", "import.error.json_syntax", params))
         return out
     if not isinstance(doc, dict) or not isinstance(doc.get("clients"), list):
@@ -138,7 +138,7 @@ def _backup_version(version: Any, out: Parsed) -> int | None:
 
 
 def _backup_entry(raw: Any, index: int, version: int) -> tuple[Template, list[Row]]:
-    """One element of a backup's clients: its template and rows (raises _JsonProblem)."""
+    """One element of a backup's clients: its template and rows (raises JsonProblem)."""
     path = f"clients[{index}]"
     if version == 1 and isinstance(raw, dict):
         _check_v1_numbering(raw, path)
@@ -156,7 +156,7 @@ def _read_backup_clients(out: Parsed, raws: Iterable[tuple[int, Any]], version: 
         path = f"clients[{index}]"
         try:
             template, rows = _backup_entry(raw, index, version)
-        except _JsonProblem as exc:
+        except JsonProblem as exc:
             out.problems.append(Problem(None, exc.path, exc.key, exc.params))
             continue
         key = id_key(template.client.id)
@@ -223,7 +223,7 @@ class _Spans(Found):
             for index in indices:
                 try:
                     return _backup_entry(self.raw(index), index, self.version)
-                except _JsonProblem:
+                except JsonProblem:
                     continue
             return None, []
         self.done.add(key)
@@ -416,44 +416,44 @@ def _json_practitioner(raw: Any, path: str) -> str | None:
     if raw is None:
         return None
     if not isinstance(raw, str):
-        raise _JsonProblem(path, "import.error.json_type", expected="string")
+        raise JsonProblem(path, "import.error.json_type", expected="string")
     try:
         return validate_practitioner(raw)
     except DomainError as exc:
-        raise _JsonProblem(path, exc.key, **exc.params) from None
+        raise JsonProblem(path, exc.key, **exc.params) from None
 
 
 def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
     if not isinstance(raw, dict):
-        raise _JsonProblem(path, "import.error.json_type", expected="object")
+        raise JsonProblem(path, "import.error.json_type", expected="object")
     unknown = sorted(set(raw) - CLIENT_KEYS)
     if unknown:
-        raise _JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
+        raise JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
     for required in ("id", "start", "sessions"):
         if required not in raw:
-            raise _JsonProblem(path, "import.error.json_missing", key_name=required)
-    client_id = _json_id(raw["id"], f"{path}.id")
+            raise JsonProblem(path, "import.error.json_missing", key_name=required)
+    client_id = json_id(raw["id"], f"{path}.id")
     age_group = raw.get("age_group", "adult")
     if age_group not in AGE_GROUPS:
-        raise _JsonProblem(f"{path}.age_group", "import.error.age_group", value=str(age_group))
+        raise JsonProblem(f"{path}.age_group", "import.error.age_group", value=str(age_group))
     label = raw.get("label", "")
     if not isinstance(label, str):
-        raise _JsonProblem(f"{path}.label", "import.error.json_type", expected="string")
+        raise JsonProblem(f"{path}.label", "import.error.json_type", expected="string")
     try:  # the rule of `fit client add --label`: one short line of visible text
         validate_label(label)  # (kept as stored: a restore is exact)
     except DomainError as exc:
-        raise _JsonProblem(f"{path}.label", exc.key, **exc.params) from None
+        raise JsonProblem(f"{path}.label", exc.key, **exc.params) from None
     closed = raw.get("closed")
     closure: Closure | None = None
     if closed is not None:
         if not isinstance(closed, dict) or closed.get("reason") not in CLOSE_REASONS:
-            raise _JsonProblem(f"{path}.closed", "import.error.close_reason",
+            raise JsonProblem(f"{path}.closed", "import.error.close_reason",
                                allowed=", ".join(CLOSE_REASONS))
         closure = Closure(reason=closed["reason"],
-                          date=_json_date(closed.get("date"), f"{path}.closed.date"))
+                          date=json_date(closed.get("date"), f"{path}.closed.date"))
     sessions = raw["sessions"]
     if not isinstance(sessions, list):
-        raise _JsonProblem(f"{path}.sessions", "import.error.json_type", expected="list")
+        raise JsonProblem(f"{path}.sessions", "import.error.json_type", expected="list")
     rows: list[Row] = []
     histories: list[tuple[tuple[Correction, ...], tuple[int, ...]]] = []
     held: list[str | None] = []
@@ -461,7 +461,7 @@ def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
         where = f"{path}.sessions[{i}]"
         visit_rows = _json_visit(meeting, where, client_id)
         if visit_rows[0].session != i + 1:
-            raise _JsonProblem(f"{where}.session", "import.error.backup_numbering",
+            raise JsonProblem(f"{where}.session", "import.error.backup_numbering",
                                expected=i + 1)
         histories.append((_corrections(meeting.get("corrections", []),
                                        f"{where}.corrections"),
@@ -473,12 +473,12 @@ def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:
     try:  # the meetings are checked as rows, like any import; here the client's details
         client = Client.model_validate({
             "id": client_id, "age_group": age_group, "label": label,
-            "start": _json_date(raw["start"], f"{path}.start"), "closed": closure,
+            "start": json_date(raw["start"], f"{path}.start"), "closed": closure,
             "excluded": excluded, "removed": removed,
             "practitioner": _json_practitioner(raw.get("practitioner"), f"{path}.practitioner")})
     except (ValidationError, DomainError) as exc:
         reason = str(exc.errors()[0]["msg"]) if isinstance(exc, ValidationError) else exc.key
-        raise _JsonProblem(path, "import.error.backup_client", reason=reason) from None
+        raise JsonProblem(path, "import.error.backup_client", reason=reason) from None
     return Template(client, path, tuple(h for h, _ in histories),
                     tuple(f for _, f in histories), tuple(held)), rows
 
@@ -487,27 +487,27 @@ def _json_visit(obj: Any, path: str, client: str) -> list[Row]:
     """A backup's visit as import rows, one per rater (all with the visit's number). Its
     forms come as ``forms`` (a list of {form, rater, items, total}), or as the client's own
     ``ors``/``srs`` with the collateral raters' under ``collateral``."""
-    row = _json_meeting_parts(obj, path, VISIT_EXTRA, client)
+    row = json_meeting_parts(obj, path, VISIT_EXTRA, client)
     forms = obj.get("forms")
     by_rater: dict[str, dict[str, Rating]] = {}
     if forms is not None:
         if not isinstance(forms, list):
-            raise _JsonProblem(f"{path}.forms", "import.error.json_type", expected="list")
+            raise JsonProblem(f"{path}.forms", "import.error.json_type", expected="list")
         for k, entry in enumerate(forms):
             where = f"{path}.forms[{k}]"
             if not isinstance(entry, dict) or entry.get("form") not in FORMS:
-                raise _JsonProblem(where, "import.error.json_type", expected="form")
-            rating = _json_rating({key: value for key, value in entry.items() if key != "form"},
+                raise JsonProblem(where, "import.error.json_type", expected="form")
+            rating = json_rating({key: value for key, value in entry.items() if key != "form"},
                                   where)
             assert rating is not None
             slot = by_rater.setdefault(rating.rater, {})
             if entry["form"] in slot:
-                raise _JsonProblem(where, "import.error.duplicate_form", form=entry["form"],
+                raise JsonProblem(where, "import.error.duplicate_form", form=entry["form"],
                                    rater=rating.rater)
             slot[entry["form"]] = rating
         own = {f: r for f, r in (("ors", row.ors), ("srs", row.srs)) if r is not None}
         if own != by_rater.get(SELF, {}):
-            raise _JsonProblem(f"{path}.forms", "import.error.forms_differ")
+            raise JsonProblem(f"{path}.forms", "import.error.forms_differ")
     else:
         if row.ors is not None:
             by_rater.setdefault(row.ors.rater, {})["ors"] = row.ors
@@ -515,20 +515,20 @@ def _json_visit(obj: Any, path: str, client: str) -> list[Row]:
             by_rater.setdefault(row.srs.rater, {})["srs"] = row.srs
         collateral = obj.get("collateral", [])
         if not isinstance(collateral, list):
-            raise _JsonProblem(f"{path}.collateral", "import.error.json_type", expected="list")
+            raise JsonProblem(f"{path}.collateral", "import.error.json_type", expected="list")
         for k, entry in enumerate(collateral):
             where = f"{path}.collateral[{k}]"
             if not isinstance(entry, dict) or not isinstance(entry.get("rater"), str):
-                raise _JsonProblem(where, "import.error.json_type", expected="object")
+                raise JsonProblem(where, "import.error.json_type", expected="object")
             for form in FORMS:
-                rating = _json_rating(entry.get(form), f"{where}.{form}")
+                rating = json_rating(entry.get(form), f"{where}.{form}")
                 if rating is not None:
                     if rating.rater != entry["rater"]:
-                        raise _JsonProblem(f"{where}.{form}.rater", "import.error.rater",
+                        raise JsonProblem(f"{where}.{form}.rater", "import.error.rater",
                                            value=rating.rater)
                     by_rater.setdefault(rating.rater, {})[form] = rating
     if not by_rater:
-        raise _JsonProblem(path, "import.error.no_scores")
+        raise JsonProblem(path, "import.error.no_scores")
     order = sorted(by_rater, key=lambda code: (code != SELF, code))
     return [evolve(row, ors=by_rater[code].get("ors"), srs=by_rater[code].get("srs"))
             for code in order]
@@ -541,7 +541,7 @@ def _check_v1_numbering(raw: dict[str, Any], path: str) -> None:
     if isinstance(sessions, list):
         for i, meeting in enumerate(sessions):
             if isinstance(meeting, dict) and meeting.get("session") != i + 1:
-                raise _JsonProblem(f"{path}.sessions[{i}].session",
+                raise JsonProblem(f"{path}.sessions[{i}].session",
                                    "import.error.backup_numbering", expected=i + 1)
 
 
@@ -549,7 +549,7 @@ def _formerly(raw: Any, path: str) -> tuple[int, ...]:
     if not isinstance(raw, list) or not all(
             isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 1_000_000
             for n in raw):
-        raise _JsonProblem(path, "import.error.json_type", expected="list of numbers")
+        raise JsonProblem(path, "import.error.json_type", expected="list of numbers")
     return tuple(raw)
 
 
@@ -558,18 +558,18 @@ def _excluded(raw: Any, path: str) -> Exclusion | None:
         return None
     reason = raw.get("reason") if isinstance(raw, dict) else None
     if not isinstance(reason, str) or not reason.strip() or len(reason) > 200:
-        raise _JsonProblem(path, "import.error.json_type", expected="{reason, date}")
-    return Exclusion(reason=reason, date=_json_date(raw.get("date"), f"{path}.date"))
+        raise JsonProblem(path, "import.error.json_type", expected="{reason, date}")
+    return Exclusion(reason=reason, date=json_date(raw.get("date"), f"{path}.date"))
 
 
 def _removed(raw: Any, path: str, client: str) -> tuple[RemovedVisit, ...]:
     if not isinstance(raw, list):
-        raise _JsonProblem(path, "import.error.json_type", expected="list")
+        raise JsonProblem(path, "import.error.json_type", expected="list")
     found = []
     for i, item in enumerate(raw):
         where = f"{path}[{i}]"
         if not isinstance(item, dict):
-            raise _JsonProblem(where, "import.error.json_type", expected="object")
+            raise JsonProblem(where, "import.error.json_type", expected="object")
         rows = _json_visit({k: v for k, v in item.items() if k != "at"}, where, client)
         visit = Session(session=rows[0].session or 1, date=rows[0].date,
                         corrections=_corrections(item.get("corrections", []),
@@ -592,32 +592,32 @@ def _moment(at: Any, path: str) -> dt.datetime:
     except ValueError:
         when = None
     if when is None:
-        raise _JsonProblem(path, "import.error.json_type", expected="YYYY-MM-DDTHH:MM:SS+00:00")
+        raise JsonProblem(path, "import.error.json_type", expected="YYYY-MM-DDTHH:MM:SS+00:00")
     return when
 
 
 def _corrections(raw: Any, path: str) -> tuple[Correction, ...]:
     if not isinstance(raw, list):
-        raise _JsonProblem(path, "import.error.json_type", expected="list")
+        raise JsonProblem(path, "import.error.json_type", expected="list")
     found = []
     for i, item in enumerate(raw):
         where = f"{path}[{i}]"
         if not isinstance(item, dict) or item.get("form") not in FORMS:
-            raise _JsonProblem(where, "import.error.json_type", expected="correction")
+            raise JsonProblem(where, "import.error.json_type", expected="correction")
         when = _moment(item.get("at"), f"{where}.at")
         previous_date = item.get("previous_date")
         rater = item.get("rater", SELF)
         action = item.get("action", "corrected")
         if not isinstance(rater, str) or action not in ("corrected", "added", "removed"):
-            raise _JsonProblem(where, "import.error.json_type", expected="correction")
+            raise JsonProblem(where, "import.error.json_type", expected="correction")
         try:
             if rater != SELF and validate_rater(rater) != rater:
                 raise DomainError("import.error.rater")
         except DomainError:
-            raise _JsonProblem(f"{where}.rater", "import.error.rater", value=rater) from None
+            raise JsonProblem(f"{where}.rater", "import.error.rater", value=rater) from None
         found.append(Correction(
             at=when, form=item["form"], rater=rater, action=action,
-            previous=_json_rating(item.get("previous"), f"{where}.previous"),
+            previous=json_rating(item.get("previous"), f"{where}.previous"),
             previous_date=(None if previous_date is None
-                           else _json_date(previous_date, f"{where}.previous_date"))))
+                           else json_date(previous_date, f"{where}.previous_date"))))
     return tuple(found)

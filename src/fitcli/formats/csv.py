@@ -18,17 +18,17 @@ from typing import Any, cast
 from fitcli.errors import InvalidData
 from fitcli.formats.layout import Layout
 from fitcli.formats.reading import (
-    _FIELD_OF,
+    FIELD_OF,
     ITEM_FIELDS,
+    Located,
     Parsed,
-    _Located,
-    _text_lines,
     detect_delimiter,
     normalise,
     parse_age_group,
     parse_date,
     parse_rater,
     parse_session,
+    text_lines,
 )
 from fitcli.formats.rows import COLUMNS, SCORE_COLUMNS, episode_cells, header, typed_rows
 from fitcli.formats.shapes import Doc, groups
@@ -225,7 +225,7 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 def first_line(text: str) -> str:
     """The first line of ``text`` that is not blank (``""`` if none), without splitting the
     whole text."""
-    return next((line for _, _, line in _text_lines(text) if line.strip()), "")
+    return next((line for _, _, line in text_lines(text) if line.strip()), "")
 
 
 def header_record(text: str, delimiter: str | None) -> list[str]:
@@ -256,7 +256,7 @@ def parse_csv(text: str) -> Parsed:
     def again(text: str, where: list[tuple[int, int, int]]) -> list[Row]:
         return _read_again(text, where, delimiter, reader)
 
-    found = out.found = _Located(text, again)
+    found = out.found = Located(text, again)
     client_at, out.client_column = columns["client"]
     for line, start, end, record in records:
         if not any(map(str.strip, record)):
@@ -302,7 +302,7 @@ def _map_header(header: list[str], line: int, out: Parsed) -> dict[str, tuple[in
     """field -> (index, column name as written); problems for what cannot work."""
     columns: dict[str, tuple[int, str]] = {}
     for index, name in enumerate(header):
-        fld = _FIELD_OF.get(normalise(name))
+        fld = FIELD_OF.get(normalise(name))
         if fld is None:
             if name.strip():
                 out.ignored_columns.append(name.strip())

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from fitcli.formats.layout import Layout
 from fitcli.formats.reading import (
+    JsonProblem,
+    Located,
     Parsed,
-    _json_loads,
-    _json_meeting,
-    _json_problem,
-    _JsonProblem,
-    _Located,
-    _text_lines,
+    json_loads,
+    json_meeting,
+    json_problem,
+    text_lines,
 )
 from fitcli.formats.shapes import Doc, dumps, rater_visits
 from fitcli.model.batch import Problem, Row
@@ -30,23 +30,23 @@ def layout() -> Layout:
 # -- read back -----------------------------------------------------------------------------
 def parse_jsonl(text: str) -> Parsed:
     out = Parsed("jsonl")
-    found = out.found = _Located(text, _jsonl_again)
-    for line, (start, end, raw) in enumerate(_text_lines(text), start=1):
+    found = out.found = Located(text, _jsonl_again)
+    for line, (start, end, raw) in enumerate(text_lines(text), start=1):
         if not raw.strip():
             continue
         out.lines += 1
         try:
-            obj = _json_loads(raw)
+            obj = json_loads(raw)
         except ValueError as exc:  # broken JSON, too deep, a huge integer
-            _, params = _json_problem(exc)
+            _, params = json_problem(exc)
             out.problems.append(Problem(line, "", "import.error.json_syntax", params))
             continue
         try:
-            found.add(_json_meeting(obj, line, "").client, start, end, line)
-        except _JsonProblem as exc:
+            found.add(json_meeting(obj, line, "").client, start, end, line)
+        except JsonProblem as exc:
             out.problems.append(Problem(line, exc.path.lstrip("."), exc.key, exc.params))
     return out
 
 
 def _jsonl_again(text: str, where: list[tuple[int, int, int]]) -> list[Row]:
-    return [_json_meeting(_json_loads(text[start:end]), line, "") for start, end, line in where]
+    return [json_meeting(json_loads(text[start:end]), line, "") for start, end, line in where]

@@ -100,7 +100,7 @@ def normalise(name: str) -> str:
     return _STRIP.sub("", name.casefold())
 
 
-_FIELD_OF: dict[str, str] = {normalise(a): f for f, aliases in FIELD_ALIASES.items()
+FIELD_OF: dict[str, str] = {normalise(a): f for f, aliases in FIELD_ALIASES.items()
                              for a in (f, *aliases)}
 _RATER_OF: dict[str, Rater] = {normalise(a): r for r, aliases in RATER_VALUES.items()
                                for a in aliases}
@@ -121,7 +121,7 @@ def detect_format(text: str) -> Format:
     ends = text.find("\n", begins.start())
     first = text[begins.start():ends if ends >= 0 else len(text)].strip()
     try:
-        obj = _json_loads(first)
+        obj = json_loads(first)
     except ValueError:
         return "json"
     return "jsonl" if isinstance(obj, dict) and BACKUP_MARK not in obj else "json"
@@ -152,7 +152,7 @@ def _json_depth_ok(text: str) -> bool:
     return True
 
 
-def _json_loads(text: str) -> Any:
+def json_loads(text: str) -> Any:
     """json.loads that fails with ValueError on anything hostile: nesting deeper than
     JSON_MAX_DEPTH (checked before parsing), integers of thousands of digits."""
     if not _json_depth_ok(text):
@@ -163,7 +163,7 @@ def _json_loads(text: str) -> Any:
         raise JsonTooDeep(f"nested deeper than {JSON_MAX_DEPTH} levels") from None
 
 
-def _json_problem(exc: ValueError) -> tuple[int, dict[str, Any]]:
+def json_problem(exc: ValueError) -> tuple[int, dict[str, Any]]:
     """The line and values of an ``import.error.json_syntax`` problem for ``exc``."""
     if isinstance(exc, json.JSONDecodeError):
         return exc.lineno, {"reason": exc.msg, "column_no": exc.colno}
@@ -249,7 +249,7 @@ class Found:
         return ()
 
 
-class _Located(Found):
+class Located(Found):
     """Where each good row of a text is (its offsets, line and client) in arrays of numbers,
     ~30 bytes a row: a client's rows are read again from the text when it is planned."""
 
@@ -357,7 +357,7 @@ def parse(text: str, fmt: Format | None = None) -> Parsed:
 _SPLITLINES = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def _text_lines(text: str) -> Iterator[tuple[int, int, str]]:
+def text_lines(text: str) -> Iterator[tuple[int, int, str]]:
     """``text.splitlines()`` one line at a time, with each line's offsets (start, end)."""
     pos, size = 0, len(text)
     while pos < size:
@@ -368,7 +368,7 @@ def _text_lines(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 # -- JSON Lines and the full backup ---------------------------------------------------------
-class _JsonProblem(Exception):
+class JsonProblem(Exception):
     def __init__(self, path: str, key: str, **params: Any) -> None:
         super().__init__(key)
         self.path, self.key, self.params = path, key, params
@@ -376,96 +376,96 @@ class _JsonProblem(Exception):
 
 def _number(value: Any, path: str, parser: Callable[[str], float]) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _JsonProblem(path, "import.error.json_type", expected="number")
+        raise JsonProblem(path, "import.error.json_type", expected="number")
     try:
         return parser(str(value))
     except DomainError as exc:
-        raise _JsonProblem(path, exc.key, **exc.params) from None
+        raise JsonProblem(path, exc.key, **exc.params) from None
 
 
-def _json_rating(value: Any, path: str) -> Rating | None:
+def json_rating(value: Any, path: str) -> Rating | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise _JsonProblem(path, "import.error.json_type", expected="object")
+        raise JsonProblem(path, "import.error.json_type", expected="object")
     unknown = sorted(set(value) - {"items", "total", "rater"})
     if unknown:
-        raise _JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
+        raise JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
     rater = value.get("rater", "self")
     try:
         if not isinstance(rater, str) or validate_rater(rater) != rater:
             raise DomainError("import.error.rater")
     except DomainError:
-        raise _JsonProblem(f"{path}.rater", "import.error.rater", value=str(rater)) from None
+        raise JsonProblem(f"{path}.rater", "import.error.rater", value=str(rater)) from None
     items = value.get("items")
     total = value.get("total")
     if items is None:
         if total is None:
-            raise _JsonProblem(path, "import.error.json_missing", key_name="total")
+            raise JsonProblem(path, "import.error.json_missing", key_name="total")
         return Rating.from_total(_number(total, f"{path}.total", parse_total), rater)
     if not isinstance(items, list) or len(items) != ITEM_COUNT:
-        raise _JsonProblem(f"{path}.items", "import.error.json_items", count=ITEM_COUNT)
+        raise JsonProblem(f"{path}.items", "import.error.json_items", count=ITEM_COUNT)
     a, b, c, d = (_number(v, f"{path}.items[{i}]", parse_item) for i, v in enumerate(items))
     rating = Rating.from_items((a, b, c, d), rater)
     if total is not None and tenths(_number(total, f"{path}.total", parse_total)) != tenths(
             rating.total):
-        raise _JsonProblem(f"{path}.total", "import.error.total_mismatch", total=total,
+        raise JsonProblem(f"{path}.total", "import.error.total_mismatch", total=total,
                            sum=rating.total)
     return rating
 
 
-def _json_date(value: Any, path: str) -> dt.date:
+def json_date(value: Any, path: str) -> dt.date:
     if not isinstance(value, str):
-        raise _JsonProblem(path, "import.error.json_type", expected="YYYY-MM-DD")
+        raise JsonProblem(path, "import.error.json_type", expected="YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _JsonProblem(path, "import.error.date", value=value) from None
+        raise JsonProblem(path, "import.error.date", value=value) from None
 
 
-def _json_id(value: Any, path: str) -> str:
+def json_id(value: Any, path: str) -> str:
     if not isinstance(value, str):
-        raise _JsonProblem(path, "import.error.json_type", expected="string")
+        raise JsonProblem(path, "import.error.json_type", expected="string")
     try:
         return validate_client_id(value)
     except DomainError as exc:
-        raise _JsonProblem(path, exc.key, **exc.params) from None
+        raise JsonProblem(path, exc.key, **exc.params) from None
 
 
 MEETING_KEYS = frozenset({"client", "session", "date", "ors", "srs", "age_group"})
 
 
-def _json_meeting_parts(obj: Any, path: str, extra: frozenset[str], client: str) -> Row:
+def json_meeting_parts(obj: Any, path: str, extra: frozenset[str], client: str) -> Row:
     """A visit's row (number, date, the client's own forms); forms optional here."""
-    return _json_meeting(obj, None, path, extra, client, need_scores=False)
+    return json_meeting(obj, None, path, extra, client, need_scores=False)
 
 
-def _json_meeting(obj: Any, line: int | None, path: str, extra: frozenset[str] = frozenset(),
+def json_meeting(obj: Any, line: int | None, path: str, extra: frozenset[str] = frozenset(),
                   client: str | None = None, need_scores: bool = True) -> Row:
     if not isinstance(obj, dict):
-        raise _JsonProblem(path, "import.error.json_type", expected="object")
+        raise JsonProblem(path, "import.error.json_type", expected="object")
     unknown = sorted(set(obj) - MEETING_KEYS - extra)
     if unknown:
-        raise _JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
+        raise JsonProblem(f"{path}.{unknown[0]}", "import.error.json_key", key_name=unknown[0])
     for required in ("client", "date"):
         if required not in obj:
-            raise _JsonProblem(path, "import.error.json_missing", key_name=required)
-    client_id = _json_id(obj["client"], f"{path}.client")
+            raise JsonProblem(path, "import.error.json_missing", key_name=required)
+    client_id = json_id(obj["client"], f"{path}.client")
     if client is not None and client_id != client:
-        raise _JsonProblem(f"{path}.client", "import.error.json_client", value=client_id,
+        raise JsonProblem(f"{path}.client", "import.error.json_client", value=client_id,
                            client=client)
     session = obj.get("session")
     if session is not None and (isinstance(session, bool) or not isinstance(session, int)
                                 or session < 1):
-        raise _JsonProblem(f"{path}.session", "import.error.session", value=str(session))
+        raise JsonProblem(f"{path}.session", "import.error.session", value=str(session))
     age_group = obj.get("age_group")
     if age_group is not None and age_group not in AGE_GROUPS:
-        raise _JsonProblem(f"{path}.age_group", "import.error.age_group", value=str(age_group))
-    ors = _json_rating(obj.get("ors"), f"{path}.ors")
-    srs = _json_rating(obj.get("srs"), f"{path}.srs")
+        raise JsonProblem(f"{path}.age_group", "import.error.age_group", value=str(age_group))
+    ors = json_rating(obj.get("ors"), f"{path}.ors")
+    srs = json_rating(obj.get("srs"), f"{path}.srs")
     if ors is None and srs is None and need_scores:
-        raise _JsonProblem(path, "import.error.no_scores")
+        raise JsonProblem(path, "import.error.no_scores")
     prefix = f"{path}." if path else ""
     where = {k: f"{prefix}{k}" for k in MEETING_KEYS}
-    return Row(line, client_id, _json_date(obj["date"], f"{path}.date"), session, ors, srs,
+    return Row(line, client_id, json_date(obj["date"], f"{path}.date"), session, ors, srs,
                cast("AgeGroup | None", age_group), where)
