@@ -12,9 +12,9 @@ import pytest
 from conftest import Fit, as_json, ok
 from fitcli.errors import InvalidData, UsageProblem
 from fitcli.formats.encoding import decode
+from fitcli.formats.reading import parse_date
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import parse_item, parse_total
-from fitcli.tabular import parse_date
 
 
 def meetings(fit: Fit) -> list[dict[str, object]]:

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from conftest import Fit, as_json, ok
-from fitcli import tabular
 from fitcli.errors import InvalidData
-from fitcli.model.batch import ClientPlan
+from fitcli.formats import backup, reading
+from fitcli.formats import csv as csv_format
+from fitcli.formats.encoding import decode
+from fitcli.model.batch import ClientPlan, Problem, Row
 from fitcli.model.scores import Client, Rating, Session
 from fitcli.store import Store
 
@@ -151,15 +153,15 @@ def test_the_row_check_agrees_with_the_row_reader() -> None:
     """The first pass checks rows without building them: it finds a row good exactly when
     reading it gives a row (of the same client), and the same problems otherwise."""
     for path in sorted(DATA.glob("*.*sv")):
-        text = tabular.decode(path.read_bytes())
-        delimiter = tabular.detect_delimiter(text.splitlines()[0])
-        records = list(tabular._records(text, delimiter))
-        out = tabular.Parsed("csv")
-        reader = tabular._RowReader(tabular._map_header(records[0][1], 1, out))
+        text = decode(path.read_bytes())
+        delimiter = reading.detect_delimiter(text.splitlines()[0])
+        records = list(csv_format._records(text, delimiter))
+        out = reading.Parsed("csv")
+        reader = csv_format._RowReader(csv_format._map_header(records[0][1], 1, out))
         for line, record in records[1:]:
             read = reader.read(line, record)
             checked = reader.check(line, record)
-            expected = read.client if isinstance(read, tabular.Row) else read
+            expected = read.client if isinstance(read, Row) else read
             assert checked == expected, (path.name, line)
 
 
@@ -192,17 +194,17 @@ def _variants(doc: dict[str, Any]) -> dict[str, bytes]:
 def _same_reading(data: bytes) -> None:
     """The bytes read client by client give what the whole document gives."""
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    streamed = tabular.parse_backup_bytes(data, start)
+    streamed = backup.parse_backup_bytes(data, start)
     assert streamed is not None
-    whole = tabular.parse_backup(data.decode("utf-8-sig"))
+    whole = backup.parse_backup(data.decode("utf-8-sig"))
     # every client named is planned; one refused while reading plans as nothing
     planned = {key: streamed.client(key) for key in streamed.keys}
     assert planned == {key: whole.client(key) if key in whole.keys else (None, [])
                        for key in streamed.keys}
     assert [k for k in streamed.keys if k in whole.keys] == whole.keys
     assert streamed.client(whole.keys[0]) == whole.client(whole.keys[0])  # asked again
-    assert sorted(streamed.problems, key=tabular.Problem.sort_key) == sorted(
-        whole.problems, key=tabular.Problem.sort_key)
+    assert sorted(streamed.problems, key=Problem.sort_key) == sorted(
+        whole.problems, key=Problem.sort_key)
     assert streamed.lines == whole.lines
 
 
@@ -212,7 +214,7 @@ def test_a_streamed_backup_reads_like_the_whole_document(
         fit: Fit, monkeypatch: pytest.MonkeyPatch, window: int) -> None:
     """Keys in any order, any whitespace, a BOM, text beyond ASCII, a client cut by the
     window the bytes are decoded in: the same templates, rows, problems and counts."""
-    monkeypatch.setattr(tabular, "_WINDOW", window)
+    monkeypatch.setattr(backup, "_WINDOW", window)
     _store_with_clients(fit)
     doc = _backup(fit)
     for data in _variants(doc).values():
@@ -238,7 +240,7 @@ def test_a_streamed_backup_reads_like_the_whole_document(
 def test_an_unusual_backup_is_read_whole(text: str) -> None:
     """Anything but well-formed JSON within the depth limit is left to the whole-document
     reader, which says exactly what is wrong, as before."""
-    assert tabular.parse_backup_bytes(text.encode("utf-8")) is None
+    assert backup.parse_backup_bytes(text.encode("utf-8")) is None
 
 
 def test_a_restored_backup_is_the_same_from_every_layout(fit: Fit, store_dir: Path,

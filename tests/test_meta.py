@@ -202,10 +202,7 @@ def test_exit_codes_match_the_docs() -> None:
             errors.InvalidData.exit_code, errors.StoreProblem.exit_code) == (2, 3, 4, 5)
 
 
-# the reading side (fitcli.tabular) is the one outside formats/ that formats/ may use, until
-# it joins formats/ too
-FORMATS_MAY_IMPORT = ("fitcli.formats", "fitcli.model", "fitcli.errors", "fitcli.i18n",
-                      "fitcli.tabular")
+FORMATS_MAY_IMPORT = ("fitcli.formats", "fitcli.model", "fitcli.errors", "fitcli.i18n")
 
 
 def _fitcli_imports(path: Path) -> set[str]:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from fitcli import tabular
+from fitcli.formats import reading
 from fitcli.formats.table import Record, Sheet, column_index
 
 ORS_ITEMS = ("q_individual", "q_interpersonal", "q_social", "q_overall")
@@ -27,12 +27,12 @@ _DAY = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})")
 
 
 def _names(items: tuple[str, ...]) -> set[str]:
-    return {tabular.normalise(c) for c in items}
+    return {reading.normalise(c) for c in items}
 
 
 def detect(header: list[str]) -> str | None:
     """"ors" or "srs" for a CamCOPS task export, else None."""
-    names = {tabular.normalise(h) for h in header}
+    names = {reading.normalise(h) for h in header}
     if _names(ORS_ITEMS) <= names:
         return "ors"
     if _names(SRS_ITEMS[1:]) <= names and "qsession" in names:
@@ -58,8 +58,8 @@ def _differs(raw: str, rounded: str) -> bool:
 def to_import(sheet: Sheet, form: str) -> tuple[Sheet, dict[str, str]]:
     index = column_index(sheet.header)
     items = ORS_ITEMS if form == "ors" else SRS_ITEMS
-    patient = next((c for c in PATIENT_COLUMNS if tabular.normalise(c) in index), None)
-    date = next((c for c in ("q_date", "when_created") if tabular.normalise(c) in index), None)
+    patient = next((c for c in PATIENT_COLUMNS if reading.normalise(c) in index), None)
+    date = next((c for c in ("q_date", "when_created") if reading.normalise(c) in index), None)
     created = index.get("whencreated")  # the day of the task, where q_date is empty
     canonical: dict[str, str] = {}
     if patient:
@@ -68,8 +68,8 @@ def to_import(sheet: Sheet, form: str) -> tuple[Sheet, dict[str, str]]:
         canonical["date"] = date
     canonical["session"] = "q_session"
     canonical.update({f"{form}{i}": name for i, name in enumerate(items, start=1)})
-    present = {f: index[tabular.normalise(c)] for f, c in canonical.items()
-               if tabular.normalise(c) in index}
+    present = {f: index[reading.normalise(c)] for f, c in canonical.items()
+               if reading.normalise(c) in index}
     who, other = index.get("qwho"), index.get("qwhoother")
     fields = [*present, "rater"] if form == "ors" and who is not None else list(present)
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fitcli import tabular
 from fitcli.errors import UsageProblem
+from fitcli.formats import reading
 from fitcli.formats.table import Record, Sheet, column_index
 from fitcli.model.batch import Problem
 
@@ -62,7 +62,7 @@ def load(path: Path) -> Mapping:
     columns = doc.get("columns")
     if not isinstance(columns, dict) or not columns:
         raise _bad(path, "no [columns] table")
-    known = tabular.FIELD_ALIASES
+    known = reading.FIELD_ALIASES
     for name, column in columns.items():
         if name not in known:
             raise _bad(path, f"'{name}' is not a field; 'fit import --columns' lists them")
@@ -90,7 +90,7 @@ def apply(mapping: Mapping, sheet: Sheet) -> tuple[Sheet, dict[str, str]]:
     """The sheet with the mapped columns only, named by their fields."""
     index = column_index(sheet.header)
     fields = list(mapping.columns)
-    missing = [c for c in mapping.columns.values() if tabular.normalise(c) not in index]
+    missing = [c for c in mapping.columns.values() if reading.normalise(c) not in index]
     problems: list[Problem] = []
     if missing:
         found = ", ".join(f"'{h}'" for h in sheet.header if h.strip()) or "-"
@@ -98,7 +98,7 @@ def apply(mapping: Mapping, sheet: Sheet) -> tuple[Sheet, dict[str, str]]:
                                 {"missing": ", ".join(f"'{c}'" for c in missing),
                                  "found": found}))
         return Sheet(fields, sheet.header_line, [], sheet.explained, problems), {}
-    at = [index[tabular.normalise(mapping.columns[f])] for f in fields]
+    at = [index[reading.normalise(mapping.columns[f])] for f in fields]
     tables = [mapping.values.get(f) for f in fields]
 
     def records() -> Iterator[Record]:

@@ -21,7 +21,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from fitcli import tabular
+from fitcli.formats import reading
 from fitcli.formats.layout import Layout
 from fitcli.formats.shapes import Doc
 from fitcli.formats.table import Record, Sheet, column_index
@@ -40,7 +40,7 @@ _SCORES = frozenset({"orsskip", "srsskip", "totalors", "totalsrs", "orsq1", "srs
 
 
 def detect(header: list[str]) -> bool:
-    names = {tabular.normalise(h) for h in header}
+    names = {reading.normalise(h) for h in header}
     return {"clientid", "sessiondate"} <= names and bool(names & _SCORES)
 
 
@@ -70,9 +70,9 @@ def to_import(sheet: Sheet) -> tuple[Sheet, dict[str, str]]:
         _, items, total = _columns(form)
         canonical.update({f"{form}{i}": items[i - 1] for i in range(1, ITEM_COUNT + 1)})
         canonical[f"{form}_total"] = total
-    present = {f: index[tabular.normalise(c)] for f, c in canonical.items()
-               if tabular.normalise(c) in index}
-    skips = {form: index.get(tabular.normalise(_columns(form)[0])) for form in FORMS}
+    present = {f: index[reading.normalise(c)] for f, c in canonical.items()
+               if reading.normalise(c) in index}
+    skips = {form: index.get(reading.normalise(_columns(form)[0])) for form in FORMS}
     case_at = index.get("caseid")
     used = set(present.values()) | {i for i in skips.values() if i is not None}
     if case_at is not None:
@@ -92,7 +92,7 @@ def to_import(sheet: Sheet) -> tuple[Sheet, dict[str, str]]:
             values = {f: cell(record, at) for f, at in present.items()}
             if case_at is not None and values.get("client"):
                 case = cell(record, case_at)
-                first = cases.setdefault(tabular.normalise(values["client"]), (case, line))
+                first = cases.setdefault(reading.normalise(values["client"]), (case, line))
                 if first[0] != case:
                     problems.append(Problem(line, sheet.header[case_at],
                                             "formats.error.openfit_cases",

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass, field
 
-from fitcli import tabular
 from fitcli.errors import InvalidData, UsageProblem
-from fitcli.formats import camcops, encoding, mapping, openfit, xlsx
+from fitcli.formats import camcops, encoding, mapping, openfit, reading, xlsx
+from fitcli.formats.backup import parse_backup_bytes
+from fitcli.formats.csv import first_line, header_record
 from fitcli.formats.naming import ImportFormat
 from fitcli.formats.table import (
     Record,
@@ -25,7 +26,7 @@ from fitcli.model.problems import DomainError
 
 @dataclass
 class Read:
-    parsed: tabular.Parsed
+    parsed: reading.Parsed
     # with a mapping: its fields and columns, and the first rows as mapped (for --dry-run)
     mapped: dict[str, str] = field(default_factory=dict)
     preview: list[Record] = field(default_factory=list)
@@ -52,13 +53,13 @@ def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
     text, used = encoding.detect(data, forced_encoding)
     if mapped is not None:
         read = _sheet(sheet_from_text(text, mapped.header_row), fmt, mapped, "csv")
-    elif fmt in ("openfit", "camcops") or (fmt is None and tabular.detect_format(text) == "csv"
-                                          and _peer(tabular.header_record(text, _delimiter(text)))):
+    elif fmt in ("openfit", "camcops") or (fmt is None and reading.detect_format(text) == "csv"
+                                          and _peer(header_record(text, _delimiter(text)))):
         read = _sheet(sheet_from_text(text), fmt, None, "csv")
     else:
-        parsed = tabular.parse(text, fmt)  # type: ignore[arg-type]  # csv, jsonl or json
+        parsed = reading.parse(text, fmt)  # type: ignore[arg-type]  # csv, jsonl or json
         if parsed.format == "csv":
-            explain_header(parsed, tabular.header_record(text, parsed.delimiter))
+            explain_header(parsed, header_record(text, parsed.delimiter))
         read = Read(parsed)
     read.encoding = used
     if used == encoding.NORDIC_CODEPAGE and not forced_encoding:  # a choice: said, not silent
@@ -67,7 +68,7 @@ def read(data: bytes, fmt: ImportFormat | None = None, sheet: str | None = None,
 
 
 def _delimiter(text: str) -> str:
-    return tabular.detect_delimiter(tabular.first_line(text))
+    return reading.detect_delimiter(first_line(text))
 
 
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -75,7 +76,7 @@ _FIRST_LINE_MAX = 1 << 20  # a JSON Lines file's first meeting is far shorter
 
 
 def _backup_bytes(data: bytes, fmt: ImportFormat | None, forced: str | None
-                  ) -> tabular.Parsed | None:
+                  ) -> reading.Parsed | None:
     """A full backup in UTF-8 read from its bytes one client at a time (a backup of a large
     store is hundreds of MB: the document is never decoded or parsed whole); None for
     anything else, which the text readers then take as before."""
@@ -106,11 +107,11 @@ def _backup_bytes(data: bytes, fmt: ImportFormat | None, forced: str | None
             line = data[at:end if end >= 0 else len(data)].decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if tabular.detect_format(line) != "json":
+        if reading.detect_format(line) != "json":
             return None
     if not _utf8(data):
         return None
-    return tabular.parse_backup_bytes(data, start)
+    return parse_backup_bytes(data, start)
 
 
 def _utf8(data: bytes) -> bool:
@@ -153,12 +154,12 @@ def _sheet(raw: Sheet, fmt: ImportFormat | None, mapped: mapping.Mapping | None,
     return Read(parse_sheet(raw, plain))
 
 
-def unread_keys(parsed: tabular.Parsed) -> set[str]:
+def unread_keys(parsed: reading.Parsed) -> set[str]:
     """The clients of the rows refused while reading (to look them up in the store too)."""
     return {id_key(client) for client in parsed.unread.values() if client}
 
 
-def unknown_clients(parsed: tabular.Parsed, known: Container[str], create: bool
+def unknown_clients(parsed: reading.Parsed, known: Container[str], create: bool
                     ) -> list[Problem]:
     """A refused row whose client the store lacks says so too (without --create-clients),
     so fixing the row's cells does not reveal one more problem."""

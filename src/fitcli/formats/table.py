@@ -1,6 +1,6 @@
 """A sheet of cells (from a workbook, or a peer system's file) read as an import.
 
-Every tabular source ends in the one CSV reader (``tabular.parse_csv``), so a spreadsheet,
+Every tabular source ends in the one CSV reader (``formats.csv.parse_csv``), so a spreadsheet,
 an OpenFIT template and a mapped sheet follow exactly the rules of a CSV import. A sheet is
 written out as CSV text with its rows on the lines of their row numbers, so every problem
 names the row a user sees in Excel; columns renamed on the way (``rename``) get their names
@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import replace as evolve
 
-from fitcli import tabular
+from fitcli.formats import reading
+from fitcli.formats.csv import header_record, parse_csv
 from fitcli.model.batch import Problem
 
 Record = tuple[int, list[str]]  # (row number in the file, cells as text)
@@ -50,9 +51,9 @@ def to_csv_text(sheet: Sheet) -> str:
 
 
 def parse_sheet(sheet: Sheet, fmt: str, rename: Mapping[str, str] | None = None
-                ) -> tabular.Parsed:
+                ) -> reading.Parsed:
     """The sheet read as an import, its problems named by the file's own column names."""
-    parsed = tabular.parse_csv(to_csv_text(sheet))
+    parsed = parse_csv(to_csv_text(sheet))
     parsed.format = fmt  # type: ignore[assignment]  # "xlsx", "openfit", ...: shown in --json
     parsed.delimiter = None
     problems = list(sheet.problems)
@@ -71,10 +72,10 @@ def parse_sheet(sheet: Sheet, fmt: str, rename: Mapping[str, str] | None = None
 
 def header_of(text: str, delimiter: str | None) -> list[str]:
     """The first non-empty record of a CSV text (its header), as the reader splits it."""
-    return tabular.header_record(text, delimiter)
+    return header_record(text, delimiter)
 
 
-def explain_header(parsed: tabular.Parsed, header: list[str]) -> tabular.Parsed:
+def explain_header(parsed: reading.Parsed, header: list[str]) -> reading.Parsed:
     """Missing required columns become one problem that says what the header holds and
     where the accepted names are listed (the reader names one missing field at a time)."""
     missing = [p for p in parsed.problems if p.key == "import.error.column_missing"]
@@ -96,7 +97,7 @@ def sheet_from_text(text: str, header_row: int | None = None) -> Sheet:
         first = header_row - 1
     else:
         first = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
-    delimiter = tabular.detect_delimiter(lines[first] if first < len(lines) else "")
+    delimiter = reading.detect_delimiter(lines[first] if first < len(lines) else "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     header_line = 1
@@ -116,5 +117,5 @@ def column_index(header: list[str]) -> dict[str, int]:
     """Normalised column name -> its index (the first, if a name is there twice)."""
     found: dict[str, int] = {}
     for i, name in enumerate(header):
-        found.setdefault(tabular.normalise(name), i)
+        found.setdefault(reading.normalise(name), i)
     return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fitcli import tabular
+from fitcli.formats import reading
 from fitcli.formats.table import Record
 from fitcli.i18n import t
 
@@ -10,11 +10,11 @@ from fitcli.i18n import t
 def listing() -> str:
     """Every field with the column names that mean it, headed in the user's language."""
     lines = [t("formats.columns.intro")]
-    fields = list(tabular.FIELD_ALIASES)
+    fields = list(reading.FIELD_ALIASES)
     heads = {f: t(f"formats.column.{f}") for f in fields}
     width = max(len(f"{h} ({f})") for f, h in heads.items())
     for fld in fields:
-        names = dict.fromkeys([fld, *tabular.FIELD_ALIASES[fld]])  # in order, once each
+        names = dict.fromkeys([fld, *reading.FIELD_ALIASES[fld]])  # in order, once each
         head = heads[fld] if heads[fld] == fld else f"{heads[fld]} ({fld})"
         lines.append(f"  {head:<{width}}  {', '.join(names)}")
     lines.append(t("formats.columns.note"))

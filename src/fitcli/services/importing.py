@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace as evolve
 
 from fitcli.errors import InvalidData, StoreProblem
+from fitcli.formats.reading import Parsed
 from fitcli.model import batch, restorable
 from fitcli.model.ids import id_key
 from fitcli.model.scores import Client
 from fitcli.store import Store
-from fitcli.tabular import Parsed
 
 LOAD_AT_ONCE = 500  # stored clients read in one go (one query on a database)
 

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fitcli import tabular
 from fitcli.errors import InvalidData
+from fitcli.formats import csv as csv_format
+from fitcli.formats import reading
+from fitcli.formats.encoding import decode
 from fitcli.model import batch
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client, Rating
@@ -26,7 +28,7 @@ NOW = dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)
     pytest.param("  \n", "csv", id="blank"),
 ])
 def test_detect_format(text: str, expected: str) -> None:
-    assert tabular.detect_format(text) == expected
+    assert reading.detect_format(text) == expected
 
 
 @pytest.mark.parametrize(("header", "expected"), [
@@ -37,7 +39,7 @@ def test_detect_format(text: str, expected: str) -> None:
     pytest.param("client", ",", id="one-column"),
 ])
 def test_detect_delimiter(header: str, expected: str) -> None:
-    assert tabular.detect_delimiter(header) == expected
+    assert reading.detect_delimiter(header) == expected
 
 
 @pytest.mark.parametrize(("name", "field"), [
@@ -57,16 +59,16 @@ def test_detect_delimiter(header: str, expected: str) -> None:
     pytest.param("ors rater", "ors_rater", id="ors-rater"),
 ])
 def test_header_aliases(name: str, field: str) -> None:
-    parsed = tabular.parse_csv(f"{name}\n")
+    parsed = csv_format.parse_csv(f"{name}\n")
     assert parsed.ignored_columns == []
-    assert tabular._FIELD_OF[tabular.normalise(name)] == field
+    assert reading.FIELD_OF[reading.normalise(name)] == field
 
 
 def test_every_alias_is_unambiguous() -> None:
     seen: dict[str, str] = {}
-    for fld, aliases in tabular.FIELD_ALIASES.items():
+    for fld, aliases in reading.FIELD_ALIASES.items():
         for alias in (fld, *aliases):
-            key = tabular.normalise(alias)
+            key = reading.normalise(alias)
             assert seen.setdefault(key, fld) == fld, (alias, fld, seen[key])
 
 
@@ -78,7 +80,7 @@ def test_every_alias_is_unambiguous() -> None:
     pytest.param("2026-03-14 00:00:00", dt.date(2026, 3, 14), id="iso-with-time"),
 ])
 def test_dates(text: str, expected: dt.date) -> None:
-    assert tabular.parse_date(text) == expected
+    assert reading.parse_date(text) == expected
 
 
 @pytest.mark.parametrize("text", [
@@ -89,7 +91,7 @@ def test_dates(text: str, expected: dt.date) -> None:
 ])
 def test_bad_dates(text: str) -> None:
     with pytest.raises(DomainError) as caught:
-        tabular.parse_date(text)
+        reading.parse_date(text)
     assert caught.value.key == "import.error.date"
 
 
@@ -101,7 +103,7 @@ def test_bad_dates(text: str) -> None:
     pytest.param("Collateral", "other", id="en-collateral"),
 ])
 def test_rater_words(text: str, expected: str) -> None:
-    assert tabular.parse_rater(text) == expected
+    assert reading.parse_rater(text) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -111,7 +113,7 @@ def test_rater_words(text: str, expected: str) -> None:
     pytest.param("barn", "child", id="barn"),
 ])
 def test_age_group_words(text: str, expected: str) -> None:
-    assert tabular.parse_age_group(text) == expected
+    assert reading.parse_age_group(text) == expected
 
 
 @pytest.mark.parametrize(("data", "expected"), [
@@ -120,17 +122,21 @@ def test_age_group_words(text: str, expected: str) -> None:
     pytest.param("bjørn".encode(), "bjørn", id="utf8"),
 ])
 def test_decode(data: bytes, expected: str) -> None:
-    assert tabular.decode(data) == expected
+    assert decode(data) == expected
+
+
+def test_decode_reads_nordic_latin1_as_the_windows_code_page() -> None:
+    assert decode("a\nb\nbjørn".encode("latin-1")) == "a\nb\nbjørn"
 
 
 def test_decode_refuses_other_encodings_with_the_line() -> None:
     with pytest.raises(InvalidData) as caught:
-        tabular.decode("a\nb\nbjørn".encode("latin-1"))
+        decode(b"a\nb\nbj\x81rn")  # not UTF-8, and a byte cp1252 leaves undefined
     assert caught.value.params == {"line": 3}
 
 
 def test_decimal_comma_in_semicolon_file() -> None:
-    parsed = tabular.parse_csv("klient;dato;ors1;ors2;ors3;ors4\nC1;2026-01-01;4,5;0;10;9,9\n")
+    parsed = csv_format.parse_csv("klient;dato;ors1;ors2;ors3;ors4\nC1;2026-01-01;4,5;0;10;9,9\n")
     assert parsed.problems == []
     assert parsed.rows[0].ors == Rating.from_items((4.5, 0.0, 10.0, 9.9))
 
@@ -224,12 +230,12 @@ def test_docs_document_every_alias() -> None:
 
     docs = Path(__file__).parents[1] / "docs" / "import-export.md"
     section = docs.read_text(encoding="utf-8").casefold()
-    for fld, aliases in tabular.FIELD_ALIASES.items():
+    for fld, aliases in reading.FIELD_ALIASES.items():
         if fld.endswith(("_rater", "2", "3", "4")) or fld.startswith("srs"):
             continue  # documented as patterns: "ors " + rater word, ORS 1 .. for every item
         for alias in aliases:
             assert alias.casefold() in section, (fld, alias)
-    for words in (*tabular.RATER_VALUES.values(), *tabular.AGE_VALUES.values()):
+    for words in (*reading.RATER_VALUES.values(), *reading.AGE_VALUES.values()):
         for word in words:
             assert word.casefold() in section, word
 
@@ -239,11 +245,11 @@ def test_docs_document_every_alias() -> None:
 def test_fast_and_careful_row_readers_agree(name: str) -> None:
     from pathlib import Path
 
-    text = tabular.decode((Path(__file__).parent / "data" / "import" / name).read_bytes())
-    delimiter = tabular.detect_delimiter(text.splitlines()[0])
-    records = list(tabular._records(text, delimiter))
-    out = tabular.Parsed("csv")
-    reader = tabular._RowReader(tabular._map_header(records[0][1], 1, out))
+    text = decode((Path(__file__).parent / "data" / "import" / name).read_bytes())
+    delimiter = reading.detect_delimiter(text.splitlines()[0])
+    records = list(csv_format._records(text, delimiter))
+    out = reading.Parsed("csv")
+    reader = csv_format._RowReader(csv_format._map_header(records[0][1], 1, out))
     for line, record in records[1:]:
         if any(cell.strip() for cell in record):
             assert reader.read_clean(line, record) == reader.read_carefully(line, record)
