@@ -199,3 +199,12 @@ def test_a_refused_row_also_says_its_client_is_unknown(fit: Fit) -> None:
     created = fit("import", "-", "--create-clients", input=text)
     assert created.stderr.splitlines()[0].startswith("line 2, column ORS sum:")
     assert len(created.stderr.splitlines()) == 2
+
+
+@pytest.mark.parametrize("text", ["14.09-2026", "2026-W38-1", "2026-257", "20260914",
+                                  "2026-09-14 00:00 x", "31.09.2026"])
+def test_a_date_cell_takes_only_the_forms_the_command_line_takes(text: str) -> None:
+    """One rule for dates (model.dates): a file's date refused where `fit ors --date` would
+    refuse it, whatever Python's own ISO parser would accept."""
+    with pytest.raises(DomainError):
+        parse_date(text)

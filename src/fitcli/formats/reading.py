@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from fitcli.model.batch import Problem, Row, Template
+from fitcli.model.dates import parse_day
 from fitcli.model.ids import id_key, validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import (
@@ -180,26 +181,27 @@ def detect_delimiter(header: str) -> str:
 
 # -- cell values ----------------------------------------------------------------------------
 # a zero time after the date is what Excel writes for a date cell ("14.09.2026 00:00")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[.-](\d{1,2})[.-](\d{4})(?: 0?0:00(?::00)?)?$")
-_ISO_WITH_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+# A time after the date: any time after an ISO date (a timestamp); only a zero time after a
+# day-first date, as Excel writes a date cell ("14.09.2026 00:00")
+_ISO_TIME = re.compile(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
+_ZERO_TIME = re.compile(r"0?0:00(?::00)?")
 
 
 def parse_date(text: str) -> dt.date:
-    """YYYY-MM-DD (a time after it is ignored), or day first: DD.MM.YYYY or DD-MM-YYYY."""
+    """A date cell: the forms ``fit ors --date`` takes (model.dates: YYYY-MM-DD, or day first
+    DD.MM.YYYY / DD-MM-YYYY), after an ISO date a time that is ignored, after a day-first
+    date a zero time."""
     raw = text.strip()
-    try:
-        timed = _ISO_WITH_TIME.match(raw)
-        if timed:
-            return dt.date.fromisoformat(timed.group(1))
-        day_first = _DAY_FIRST.match(raw)
-        if day_first:
-            day, month, year = (int(g) for g in day_first.groups())
-            return dt.date(year, month, day)
-        if len(raw) == 10:
-            return dt.date.fromisoformat(raw)
-    except ValueError:
-        pass
-    raise DomainError("import.error.date", value=raw)
+    if raw[4:5] == "-" and _ISO_TIME.fullmatch(raw, 10):
+        raw = raw[:10]
+    else:
+        day_part, space, time_part = raw.partition(" ")
+        if space and _ZERO_TIME.fullmatch(time_part):
+            raw = day_part
+    day = parse_day(raw)
+    if day is None:
+        raise DomainError("import.error.date", value=text.strip())
+    return day
 
 
 def parse_session(text: str) -> int:
