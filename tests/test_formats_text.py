@@ -208,3 +208,12 @@ def test_a_date_cell_takes_only_the_forms_the_command_line_takes(text: str) -> N
     refuse it, whatever Python's own ISO parser would accept."""
     with pytest.raises(DomainError):
         parse_date(text)
+
+
+@pytest.mark.parametrize("text", ["2026-W38-1", "20260914", "2026-257", "14.09-2026",
+                                  "2026-09-31"])
+def test_a_json_date_follows_the_one_date_rule(fit: Fit, text: str) -> None:
+    line = json.dumps({"client": "J1", "date": text, "ors": {"items": [5, 5, 5, 5]}})
+    result = fit("import", "-", "--format", "jsonl", "--create-clients", input=line + "\n")
+    assert result.exit_code == 4, result.stdout
+    assert "line 1" in result.stderr and "Imported" not in result.stdout

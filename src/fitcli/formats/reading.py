@@ -417,12 +417,14 @@ def json_rating(value: Any, path: str) -> Rating | None:
 
 
 def json_date(value: Any, path: str) -> dt.date:
+    """A JSON date by the one date rule (model.dates: YYYY-MM-DD or day first, a real
+    calendar date; Python's own ISO parser would also take week dates and 20260914)."""
     if not isinstance(value, str):
         raise JsonProblem(path, "import.error.json_type", expected="YYYY-MM-DD")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise JsonProblem(path, "import.error.date", value=value) from None
+    day = parse_day(value)
+    if day is None:
+        raise JsonProblem(path, "import.error.date", value=value)
+    return day
 
 
 def json_id(value: Any, path: str) -> str:
