@@ -77,3 +77,21 @@ def ok(result: Result) -> Result:
 def as_json(result: Result) -> Any:
     ok(result)
     return json.loads(result.stdout)
+
+
+def ors_by_another_fit(store_dir: Path, client_id: str, day: str, total: float) -> None:
+    """What `fit ors ID --date DAY --total TOTAL` does, from another process's point of view:
+    under the client's lock, read, record, save (for tests of writers that race it)."""
+    import datetime as dt
+
+    from fitcli.model import meetings
+    from fitcli.model.scores import Rating
+    from fitcli.store import Store
+
+    st = Store(store_dir)
+    with st.lock(client_id):
+        done = meetings.record(st.load(client_id), "ors", Rating.from_total(total),
+                               today=dt.date(2026, 6, 15),
+                               now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC),
+                               date=dt.date.fromisoformat(day))
+        st.save(done.client)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Fit, as_json, ok
+from conftest import Fit, as_json, ok, ors_by_another_fit
 
 DATA = Path(__file__).parent / "data" / "import"
 
@@ -540,8 +540,8 @@ def test_a_client_written_by_another_command_after_checking_keeps_that_write(
     import datetime as dt
 
     from fitcli.commands import import_
-    from fitcli.model import batch, meetings
-    from fitcli.model.scores import Client, Rating
+    from fitcli.model import batch
+    from fitcli.model.scores import Client
     from fitcli.store import Store
 
     if not new_client:
@@ -555,15 +555,10 @@ def test_a_client_written_by_another_command_after_checking_keeps_that_write(
         if planned_once:  # planned again under the lock: the other writer wrote before
             return planned
         planned_once.append(True)
-        st = Store(store_dir)
         if new_client:
-            st.create(Client(id="C001", age_group="adult", start=dt.date(2026, 3, 1)))
-        with st.lock("C001"):  # what `fit ors C001 --date 2026-03-05 --total 22` does
-            done = meetings.record(st.load("C001"), "ors", Rating.from_total(22.0),
-                                   today=dt.date(2026, 6, 15),
-                                   now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC),
-                                   date=dt.date(2026, 3, 5))
-            st.save(done.client)
+            Store(store_dir).create(Client(id="C001", age_group="adult",
+                                           start=dt.date(2026, 3, 1)))
+        ors_by_another_fit(store_dir, "C001", "2026-03-05", 22.0)
         return planned
 
     monkeypatch.setattr(import_.batch, "plan_client", plan_then_other_writer)

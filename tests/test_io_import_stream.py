@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Fit, as_json, ok
+from conftest import Fit, as_json, ok, ors_by_another_fit
 from fitcli.errors import InvalidData
 from fitcli.formats import backup, reading
 from fitcli.formats import csv as csv_format
@@ -265,7 +265,7 @@ def test_replan_under_the_lock_reads_the_clients_scattered_rows_again(
     """Another fit writes a client after it was planned: under its lock the import plans
     it again, reading every one of its rows from the file again, and loses nothing."""
     from fitcli.commands import import_
-    from fitcli.model import batch, meetings
+    from fitcli.model import batch
 
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\nR1,2026-03-02,20\n"))
     real = batch.plan_client
@@ -276,13 +276,7 @@ def test_replan_under_the_lock_reads_the_clients_scattered_rows_again(
         calls.append("plan")
         if planned[0] is not None and planned[0].result.id == "R1" and calls.count("R1") == 0:
             calls.append("R1")
-            st = Store(store_dir)
-            with st.lock("R1"):  # what `fit ors R1 --date 2026-03-05 --total 22` does
-                done = meetings.record(st.load("R1"), "ors", Rating.from_total(22.0),
-                                       today=dt.date(2026, 6, 15),
-                                       now=dt.datetime(2026, 6, 15, tzinfo=dt.UTC),
-                                       date=dt.date(2026, 3, 5))
-                st.save(done.client)
+            ors_by_another_fit(store_dir, "R1", "2026-03-05", 22.0)
         return planned
 
     monkeypatch.setattr(import_.batch, "plan_client", plan_then_other_writer)

@@ -23,6 +23,7 @@ from fitcli.formats.reading import (
     Found,
     JsonProblem,
     Parsed,
+    json_code,
     json_date,
     json_id,
     json_loads,
@@ -413,14 +414,7 @@ VISIT_EXTRA = frozenset({"corrections", "formerly", "forms", "collateral", "prac
 
 def _json_practitioner(raw: Any, path: str) -> str | None:
     """A backup's practitioner code (the responsible one, or who held a visit), or None."""
-    if raw is None:
-        return None
-    if not isinstance(raw, str):
-        raise JsonProblem(path, "import.error.json_type", expected="string")
-    try:
-        return validate_practitioner(raw)
-    except DomainError as exc:
-        raise JsonProblem(path, exc.key, **exc.params) from None
+    return None if raw is None else json_code(raw, path, validate_practitioner)
 
 
 def _backup_client(raw: Any, path: str) -> tuple[Template, list[Row]]:

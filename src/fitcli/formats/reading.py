@@ -427,13 +427,18 @@ def json_date(value: Any, path: str) -> dt.date:
     return day
 
 
-def json_id(value: Any, path: str) -> str:
+def json_code(value: Any, path: str, validate: Callable[[str], str]) -> str:
+    """A JSON string checked by ``validate`` (a client ID, a practitioner's code)."""
     if not isinstance(value, str):
         raise JsonProblem(path, "import.error.json_type", expected="string")
     try:
-        return validate_client_id(value)
+        return validate(value)
     except DomainError as exc:
         raise JsonProblem(path, exc.key, **exc.params) from None
+
+
+def json_id(value: Any, path: str) -> str:
+    return json_code(value, path, validate_client_id)
 
 
 MEETING_KEYS = frozenset({"client", "session", "date", "ors", "srs", "age_group"})

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fitcli.i18n import current_language, set_language
 from fitcli.model.alerts import RuleSettings, Severity, at_or_above, evaluate
 from fitcli.model.norms import NormProfile
 from fitcli.render import flags as view
@@ -116,8 +115,6 @@ def run(job: Job, store: Store, given: list[str] | None,
 
 
 def _check_chunk(job: Job, ids: list[str]) -> Found:
-    if current_language() != job.lang:
-        set_language(job.lang)
     return check(job, Store(job.root).entries(ids, missing_ok=True))
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fitcli.formats.shapes import latest_total, summary_dict
-from fitcli.i18n import current_language, num, set_language, t
+from fitcli.i18n import num, t
 from fitcli.model.alerts import Flag, RuleSettings, Severity, at_or_above, evaluate, worst
 from fitcli.model.change import change
 from fitcli.model.ids import id_key
@@ -111,8 +111,6 @@ def run(job: Job, store: Store, report: Callable[[str], None],
 
 
 def _chunk(job: Job, ids: list[str]) -> Listed:
-    if current_language() != job.lang:
-        set_language(job.lang)
     return rows(job, Store(job.root).entries(ids, missing_ok=True))
 
 

@@ -17,7 +17,7 @@ from fitcli.errors import InvalidData, StoreProblem
 from fitcli.model.batch import ClientPlan
 from fitcli.model.scores import Client
 from fitcli.store.codec import encode
-from fitcli.store.files import filesystem_syncer, stale_temps_by_file, write_temp
+from fitcli.store.files import _POSIX, filesystem_syncer, stale_temps_by_file, write_temp
 
 if TYPE_CHECKING:
     from fitcli.store.folder import Store
@@ -254,7 +254,7 @@ def _all_locks(st: Store, jobs: list[_Job]) -> Iterator[None]:
     """Phase 2: the locks of every client in the batch, held together (each is an open
     file: the soft limit of open files is raised to the hard one where it is too low)."""
     order = sorted(range(len(jobs)), key=lambda i: st.lock_path(jobs[i].client_id).name)
-    if os.name != "posix":
+    if not _POSIX:  # take_lock is the flock of POSIX; elsewhere each lock is filelock
         with contextlib.ExitStack() as held:
             for index in order:
                 held.enter_context(st.lock(jobs[index].client_id))
