@@ -130,3 +130,21 @@ def test_ctrl_c_at_any_moment_is_exit_130_without_traceback(tmp_path: Path,
     else:  # before Python had started, or after the command had answered: the shell sees
         # the signal (130) or the command's own answer (3, not found)
         assert proc.returncode in (-signal.SIGINT, 3), (proc.returncode, err)
+
+
+def test_an_error_raised_while_ctrl_c_unwinds_is_the_ctrl_c(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl+C landing inside Python's own import machinery can surface as a RuntimeError
+    (its module lock); that is the interruption, not an internal error."""
+    from fitcli.app.boundary import guard
+
+    def interrupted_import() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise RuntimeError("cannot release un-acquired lock") from None
+
+    with pytest.raises(SystemExit) as stopped:
+        guard(None, interrupted_import, [])
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == "\nAborted; nothing was written.\n"

@@ -87,6 +87,9 @@ def _report_failures(root: Any, run: Callable[[], Any], args: Sequence[str] | No
         fail_line(usage_line(exc, sys.argv[1:] if args is None else args))
         sys.exit(exc.exit_code)
     except Exception as exc:
+        if _during_ctrl_c(exc):  # e.g. Python's import lock, cut by Ctrl+C mid-import
+            sys.stderr.write("\n" + t(_aborted_key()) + "\n")
+            sys.exit(EXIT_INTERRUPTED)
         failed = _output_failure(exc)
         if failed is not None:
             _stdout_to_nowhere()
@@ -103,6 +106,18 @@ def _report_failures(root: Any, run: Callable[[], Any], args: Sequence[str] | No
         fail_line(t("error.internal", kind=type(exc).__name__))
         sys.exit(EXIT_INTERNAL)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _during_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while a Ctrl+C was being handled: then it is the Ctrl+C."""
+    seen: set[int] = set()
+    at: BaseException | None = exc
+    while at is not None and id(at) not in seen:
+        if isinstance(at, KeyboardInterrupt):
+            return True
+        seen.add(id(at))
+        at = at.__context__
+    return False
 
 
 def fail_line(message: str) -> None:

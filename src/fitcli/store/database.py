@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # psycopg is imported only when a PostgreSQL store is used
 T = TypeVar("T")
 R = TypeVar("R")
 
+SCHEMES = ("postgresql://", "postgres://")
 GROUP_ROLES = {"practitioner": "fitcli_practitioner", "supervisor": "fitcli_supervisor",
                "admin": "fitcli_admin"}
 # (version, file in fitcli/sql): applied in order, each once, recorded in fitcli_schema.
@@ -72,6 +73,11 @@ class DatabaseRoot(_ConcretePath):
 
     def joinpath(self, *other: Any) -> NoReturn:
         raise StoreProblem("error.pg_folder_only", store=self.store_name)
+
+
+def is_url(text: str) -> bool:
+    """True for a ``postgresql://`` or ``postgres://`` connection URL (any case)."""
+    return text.strip().lower().startswith(SCHEMES)
 
 
 _USERINFO_PASSWORD = re.compile(r"^([a-zA-Z]+://[^:/@?#]*:)([^@/?#]*)(@)")
