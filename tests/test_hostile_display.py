@@ -4,12 +4,15 @@ terminal commands, and control characters are refused where people type them."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import Fit, ok
-from fitcli.render.safe import json_safe, printable
+from fitcli.render.safe import UNPRINTABLE, json_safe, printable
 
 MARKUP_LABELS = [
     pytest.param("[/x]", id="closing-tag"),
@@ -146,3 +149,38 @@ def test_json_safe_is_the_same_json_value() -> None:
     text = json_safe(json.dumps(value, ensure_ascii=False))
     _no_terminal_codes(text)
     assert json.loads(text) == value
+
+
+def test_every_escaped_character_fails_the_printable_shortcut() -> None:
+    """``printable`` and ``json_safe`` pass text that ``str.isprintable`` accepts without
+    looking further: that is only right if no character they escape is printable to Python."""
+    pattern = re.compile(f"[{UNPRINTABLE}]")
+    escaped = [chr(code) for code in range(0x110000) if pattern.match(chr(code))]
+    assert len(escaped) > 2000  # the C0/C1 controls, format characters, surrogates, tags
+    assert [ch for ch in escaped if ch.isprintable()] == []
+
+
+def _escaped_by_pattern(text: str, lines: bool) -> str:
+    """What ``printable`` shows, by the patterns alone (no shortcut)."""
+    keep = "\n" if lines else ""
+    return "".join(ch if ch == keep or not re.match(f"[{UNPRINTABLE}]", ch)
+                   else _escape_of(ch) for ch in text)
+
+
+def _escape_of(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+@given(st.text(alphabet=st.characters(codec=None)), st.booleans())
+def test_printable_escapes_exactly_the_listed_characters(text: str, lines: bool) -> None:
+    assert printable(text, lines=lines) == _escaped_by_pattern(text, lines)
+
+
+@given(st.text())
+def test_json_safe_escapes_what_a_terminal_acts_on(text: str) -> None:
+    shown = json_safe(json.dumps({"v": text}, ensure_ascii=False))
+    assert json.loads(shown) == {"v": text}
+    assert not re.search(f"[{UNPRINTABLE}]", shown.replace("\n", ""))

@@ -148,3 +148,57 @@ def test_an_error_raised_while_ctrl_c_unwinds_is_the_ctrl_c(
         guard(None, interrupted_import, [])
     assert stopped.value.code == 130
     assert capsys.readouterr().err == "\nAborted; nothing was written.\n"
+
+
+PROBE = """
+import gc, sys
+import fitcli.app.context as context
+import fitcli.commands.scores as scores
+
+seen = {}
+start, log_form = context.start, scores.log_form
+
+def probed_start(*args, **kwargs):
+    seen["start-up"] = gc.isenabled()
+    return start(*args, **kwargs)
+
+def probed_log_form(*args, **kwargs):
+    seen["command"] = gc.isenabled()
+    seen["frozen"] = gc.get_freeze_count()
+    return log_form(*args, **kwargs)
+
+context.start, scores.log_form = probed_start, probed_log_form
+sys.argv = ["fit", *sys.argv[1:]]
+from fitcli._entry import main
+try:
+    main()
+finally:
+    seen["after"] = gc.isenabled()
+    print(seen, file=sys.stderr)
+"""
+
+
+def _probe(store: Path, *args: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], env=_env(store),
+                          capture_output=True, text=True, timeout=120)
+    seen = eval(done.stderr.strip().splitlines()[-1])  # the probe's own dict literal
+    assert isinstance(seen, dict)
+    return seen
+
+
+def test_start_up_runs_without_the_collector_and_the_command_with_it(tmp_path: Path) -> None:
+    """Start-up (imports, the command line) skips the cyclic collector; the command's body
+    runs with it on, so a long import or export is collected as in any program."""
+    store = tmp_path / "store"
+    assert _fit(store, "client", "add", "C1", "--start", "2026-06-01").returncode == 0
+    seen = _probe(store, "ors", "C1", "5", "5", "5", "5")
+    assert seen["start-up"] is False
+    assert seen["command"] is True
+    assert isinstance(seen["frozen"], int) and seen["frozen"] > 10_000
+    assert seen["after"] is True
+
+
+def test_a_run_refused_before_its_command_puts_the_collector_back(tmp_path: Path) -> None:
+    seen = _probe(tmp_path / "store", "ors")  # no client ID: a usage error, exit 2
+    assert "command" not in seen
+    assert seen["after"] is True

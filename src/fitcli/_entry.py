@@ -36,6 +36,10 @@ def main() -> None:
         import os
         import signal
 
+        from fitcli.app.context import pause_collector, resume_collector
+
+        pause_collector()  # until the command's body starts (see there)
+
         # pydantic plugins (found through package entry points) would see every validated
         # client record; clinical data is for nobody else's hooks. Set by the program, not by
         # importing fitcli (a library import must not change its host's environment); an
@@ -48,4 +52,7 @@ def main() -> None:
         abort_before_start(2, None)
     from fitcli.cli import main as run
 
-    run()
+    try:
+        run()
+    finally:
+        resume_collector()

@@ -6,7 +6,6 @@ names another file). Values are validated by model/settings.py on load and on se
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +116,8 @@ def keep_broken_copy(config: Config) -> Path:
 
 
 def _toml_value(value: Value) -> str:
+    import json  # (not at start-up: the commands that only read settings never need it)
+
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -125,6 +126,8 @@ def _toml_value(value: Value) -> str:
 
 
 def save(config: Config) -> None:
+    import json
+
     lines = ["# fitcli settings: change with `fit config set KEY VALUE`; see `fit config show`."]
     lines += [f"{json.dumps(k)} = {_toml_value(v)}" for k, v in sorted(config.values.items())]
     ensure_private_dir(config.path.parent)

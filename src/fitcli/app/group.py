@@ -4,7 +4,8 @@ every group and command says in the user's language what is wrong with a command
 They are Typer's documented extension point (``cls=`` of ``typer.Typer``, ``add_typer`` and
 ``command``), overriding Click's documented hooks: ``list_commands``/``get_command`` (lazy
 loading), ``resolve_command`` (an unknown command), ``parse_args`` (no arguments, extra
-arguments) and ``main`` (the error boundary, app/boundary.py).
+arguments), ``invoke`` (the end of start-up, app/context.py) and ``main`` (the error
+boundary, app/boundary.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ class FitCommand(TyperCommand):
 
             raise problem(ctx, "usage.extra_arguments", args=" ".join(map(str, ctx.args)))
         return rest
+
+    def invoke(self, ctx: Any) -> Any:
+        from fitcli.app.context import resume_collector
+
+        resume_collector()  # the start-up is over: the body runs as any program would
+        return super().invoke(ctx)
 
 
 class FitGroup(TyperGroup):

@@ -5,7 +5,6 @@ Data in the output never reaches the terminal as control characters (see render/
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -19,6 +18,8 @@ def echo(text: str = "") -> None:
 
 
 def emit_json(data: Any) -> None:
+    import json  # not at start-up: most runs print text
+
     sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False)) + "\n")
 
 

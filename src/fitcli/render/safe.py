@@ -10,6 +10,7 @@ Stdlib only at import time: the error boundary uses ``printable`` on every run.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -23,8 +24,17 @@ _OTHERS = (
     "\U000e0001\U000e0020-\U000e007f"
 )
 UNPRINTABLE = "\x00-\x1f" + _OTHERS
-_UNPRINTABLE = re.compile(f"[{UNPRINTABLE}]")
-_UNPRINTABLE_NOT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f{_OTHERS}]")
+
+
+@functools.cache
+def _pattern(kind: str) -> re.Pattern[str]:
+    """The character classes as patterns, compiled when first needed (~0.5 ms each: the
+    usual run shows only printable text, which ``str.isprintable`` passes without them)."""
+    if kind == "lines":
+        return re.compile(f"[\x00-\x09\x0b-\x1f{_OTHERS}]")
+    if kind == "json":
+        return re.compile(f"[{_OTHERS}]")  # json.dumps already escapes C0 controls
+    return re.compile(f"[{UNPRINTABLE}]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -40,13 +50,16 @@ def printable(value: object, *, lines: bool = False) -> str:
     """``value`` as text with every control or invisible format character escaped (``lines``:
     newlines are kept, for messages of several lines)."""
     text = str(value)
-    pattern = _UNPRINTABLE_NOT_NEWLINE if lines else _UNPRINTABLE
-    if pattern.search(text) is None:  # the usual case: no copy
+    # The usual case, no copy: ``str.isprintable`` is False for every character above (they
+    # are all controls, format characters, separators or surrogates; a test pins this), so
+    # text it passes has none of them. It also refuses harmless ones (a no-break space):
+    # those take the exact pattern.
+    if text.isprintable() or (lines and all(part.isprintable() for part in text.split("\n"))):
+        return text
+    pattern = _pattern("lines" if lines else "all")
+    if pattern.search(text) is None:
         return text
     return pattern.sub(_escape, text)
-
-
-_JSON_UNSAFE = re.compile(f"[{_OTHERS}]")  # json.dumps already escapes C0 controls
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -60,9 +73,12 @@ def _json_escape(match: re.Match[str]) -> str:
 def json_safe(text: str) -> str:
     """JSON text (from json.dumps) with C1 controls, U+2028/U+2029 and format characters
     written as ``\\u`` escapes: the same JSON value, and nothing a terminal acts on."""
-    if _JSON_UNSAFE.search(text) is None:
+    if text.isprintable():
         return text
-    return _JSON_UNSAFE.sub(_json_escape, text)
+    pattern = _pattern("json")
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_json_escape, text)
 
 
 def cell(value: object, style: str = "") -> Any:
