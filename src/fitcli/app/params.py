@@ -84,15 +84,22 @@ def session_option(raw: str | None) -> int | None:
     return int(text)
 
 
-def parse_rater_option(raw: str) -> str:
-    """``--rater``: ``self`` or a collateral rater's code (its rules: model.scores)."""
+def typed_value(check: Callable[[str], str], raw: str) -> str:
+    """A value typed on the command line, checked by the model's own rule: its refusal is
+    the model's message as a usage error (exit 2: the command line is what to fix)."""
     from fitcli.model.problems import DomainError
-    from fitcli.model.scores import validate_rater
 
     try:
-        return validate_rater(raw)
+        return check(raw)
     except DomainError as exc:
         raise UsageProblem(exc.key, **exc.params) from None
+
+
+def parse_rater_option(raw: str) -> str:
+    """``--rater``: ``self`` or a collateral rater's code (its rules: model.scores)."""
+    from fitcli.model.scores import validate_rater
+
+    return typed_value(validate_rater, raw)
 
 
 def complete_client_id(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -19,6 +19,7 @@ from fitcli.app.params import (
     YesOpt,
     choice,
     date_option,
+    typed_value,
 )
 from fitcli.errors import EXIT_STORE, UsageProblem
 from fitcli.formats.shapes import client_dict
@@ -41,15 +42,6 @@ PractitionerOpt = Annotated[str | None, typer.Option(
          "setting, or your login on a team database).")]
 
 
-def _label(raw: str) -> str:
-    """A label is one short line of visible text: control and format characters (ESC, C1
-    controls, U+2028, bidi overrides) would break tables or command the terminal."""
-    try:
-        return validate_label(raw)
-    except DomainError as exc:
-        raise UsageProblem(exc.key, **exc.params) from None
-
-
 @app.command("add", cls=FitCommand)
 def add(
     client_id: ClientIdArg,
@@ -69,7 +61,7 @@ def add(
     validate_client_id(client_id)
     responsible = (validate_practitioner(practitioner) if practitioner is not None
                    else context.practitioner())
-    clean_label = _label(label)
+    clean_label = typed_value(validate_label, label)
     start_date = date_option(start) or today()
     if start_date > today():
         raise DomainError("error.date_future", date=start_date.isoformat(),
@@ -185,7 +177,7 @@ def edit(
     """
     from fitcli.model.details import edit as change_details
 
-    clean = _label(label) if label is not None else None
+    clean = typed_value(validate_label, label) if label is not None else None
     on = date_option(start)
 
     def apply(c: Client) -> tuple[Client, Client]:
