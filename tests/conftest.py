@@ -60,6 +60,44 @@ def fit() -> Fit:
     return run
 
 
+StoreSettings = Callable[..., None]
+
+
+@pytest.fixture
+def store_settings(monkeypatch: pytest.MonkeyPatch) -> StoreSettings:
+    """Settings for the store of every in-process `fit` that follows, e.g.
+    ``store_settings(lock_timeout_s=0.2, batch_sync_min_clients=1)``.
+
+    A store's settings are its own (``Store``'s keywords, kept as attributes of the same
+    name); production code has no switch a test could flip. A command opens its store
+    through its invocation (``Invocation.store``): this wraps that factory for the test, so
+    each store it opens gets these settings before any use. (`fit store copy` opens its two
+    stores itself: they keep the defaults.)"""
+    from fitcli.app.context import Invocation
+
+    chosen: dict[str, object] = {}
+    opened = Invocation.store
+
+    def store(self: Invocation) -> Any:
+        st = opened(self)
+        for name, value in chosen.items():
+            assert hasattr(st, name), f"no store setting {name!r}"
+            setattr(st, name, value)
+        return st
+
+    monkeypatch.setattr(Invocation, "store", store)
+    return chosen.update
+
+
+def without_filesystem_sync(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A platform without a file-system sync fitcli trusts (macOS, Windows, a network share,
+    an old Linux): the batch writer's one probe for it (``filesystem_syncer``) finds none,
+    so every file of a batch gets its own fsync."""
+    from fitcli.store import batch as store_batch
+
+    monkeypatch.setattr(store_batch, "filesystem_syncer", lambda folder: None)
+
+
 def snapshot(store_dir: Path) -> dict[str, bytes]:
     """Every file under the store, to prove that a refused command wrote nothing."""
     if not store_dir.exists():

@@ -247,9 +247,10 @@ def test_fast_and_careful_row_readers_agree(name: str) -> None:
 
     text = decode((Path(__file__).parent / "data" / "import" / name).read_bytes())
     delimiter = reading.detect_delimiter(text.splitlines()[0])
-    records = list(csv_format._records(text, delimiter))
+    records = [(line, record) for line, _, _, record
+               in csv_format.located_records(text, delimiter)]
     out = reading.Parsed("csv")
-    reader = csv_format._RowReader(csv_format._map_header(records[0][1], 1, out))
+    reader = csv_format.RowReader(csv_format.map_header(records[0][1], 1, out))
     for line, record in records[1:]:
         if any(cell.strip() for cell in record):
             assert reader.read_clean(line, record) == reader.read_carefully(line, record)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import fitcli.services.export as exportwork
 from conftest import Fit, ok
+from fitcli.services import pool
 
 ROWS = "".join(f"K{n:03d},2026-03-{1 + n % 20:02d},{n % 40}.5,30\n" for n in range(45))
 
@@ -41,14 +43,14 @@ def test_several_processes_write_what_one_writes(
     monkeypatch.setattr(exportwork, "MP_START_METHOD", "spawn")  # as on Windows and macOS
     monkeypatch.setattr(exportwork, "worker_count", lambda files: 3)
     used: list[bool] = []
-    real = exportwork._in_processes
+    real = pool.run
 
-    def spy(job: exportwork.Job, ids: list[str], workers: int) -> exportwork.Part | None:
-        done = real(job, ids, workers)
-        used.append(done is not None)
+    def spy(*args: Any) -> Any:  # the pool every command's worker processes run on
+        done = real(*args)
+        used.append(done is not None)  # None: no pool could start, this process did it all
         return done
 
-    monkeypatch.setattr(exportwork, "_in_processes", spy)
+    monkeypatch.setattr(pool, "run", spy)
     assert _export(fit, *args) == alone
     assert used == [True]
 

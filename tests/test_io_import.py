@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Fit, as_json, ok, ors_by_another_fit
+from conftest import (
+    Fit,
+    StoreSettings,
+    as_json,
+    ok,
+    ors_by_another_fit,
+    without_filesystem_sync,
+)
 
 DATA = Path(__file__).parent / "data" / "import"
 
@@ -382,33 +389,37 @@ def test_backup_meetings_out_of_date_order_are_reported(fit: Fit, tmp_path: Path
                                     "before the latest meeting")
 
 
-def test_stdin_from_a_terminal_is_refused(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stdin_from_a_terminal_is_refused() -> None:
+    """`fit import -` typed at a terminal, nothing piped in: refused at once (exit 2), not a
+    command that seems to hang while it waits for typed CSV."""
+    import subprocess
     import sys
 
-    class Terminal:
-        def isatty(self) -> bool:
-            return True
-
-    monkeypatch.setattr(sys, "stdin", Terminal())
-    from fitcli.commands import import_
-    from fitcli.errors import UsageProblem
-
-    with pytest.raises(UsageProblem) as caught:
-        import_._read_input("-")
-    assert caught.value.key == "import.error.stdin_tty"
+    pty = pytest.importorskip("pty")  # (POSIX)
+    terminal, typed_at = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "fitcli", "import", "-"], stdin=typed_at,
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(terminal)
+        os.close(typed_at)
+    assert done.returncode == 2, done.stderr
+    assert "but nothing is piped in; use 'fit import - < FILE'" in done.stderr
 
 
 @pytest.fixture(params=["synced", "each"])
-def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways `fit import` writes: temp files made durable by one file-system sync (Linux),
-    and an fsync per file (everywhere else, and where that sync is not trusted)."""
-    from fitcli.store import batch as store_batch
+def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+               store_dir: Path, store_settings: StoreSettings) -> str:
+    """Both ways `fit import` writes, every batch counted as large: temp files made durable
+    by one file-system sync (Linux, on a file system it trusts), and an fsync per file (a
+    platform without such a sync: macOS, Windows, a network share)."""
     from fitcli.store import filesystem_syncer
 
-    if request.param == "synced" and filesystem_syncer(Path(".")) is None:
+    if request.param == "synced" and filesystem_syncer(store_dir) is None:
         pytest.skip("no trusted file-system sync here")
-    monkeypatch.setattr(store_batch, "BATCH_SYNC", request.param == "synced")
-    monkeypatch.setattr(store_batch, "BATCH_SYNC_MIN_CLIENTS", 1)
+    if request.param == "each":
+        without_filesystem_sync(monkeypatch)
+    store_settings(batch_sync_min_clients=1)
     return str(request.param)
 
 
@@ -442,12 +453,11 @@ def test_a_full_disk_while_writing_writes_nothing(
 
 
 def test_a_lock_held_elsewhere_writes_nothing(
-        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch, write_path: str) -> None:
+        fit: Fit, store_dir: Path, store_settings: StoreSettings, write_path: str) -> None:
     """Another fit holds one client's lock too long: no client is written."""
     from fitcli.store import Store
-    from fitcli.store import folder as store_module
 
-    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)
+    store_settings(lock_timeout_s=0.2)
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(10))
     held = Store(store_dir)
     held.prepare_batch()
@@ -488,8 +498,8 @@ def test_a_failing_rename_names_the_clients_written(
     assert len(exported(fit)) == 10
 
 
-def test_a_failing_sync_writes_nothing(fit: Fit, store_dir: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_sync_writes_nothing(fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                       store_settings: StoreSettings) -> None:
     """The file-system sync fails (a disk error): no client file is replaced or created and
     no temp file stays; the error says what failed (exit 5)."""
     from fitcli.store import batch as store_batch
@@ -501,8 +511,7 @@ def test_a_failing_sync_writes_nothing(fit: Fit, store_dir: Path,
 
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\nC000,2026-03-02,20\n"))
     before = {p.name: p.read_bytes() for p in (store_dir / "clients").iterdir()}
-    monkeypatch.setattr(store_batch, "BATCH_SYNC", True)
-    monkeypatch.setattr(store_batch, "BATCH_SYNC_MIN_CLIENTS", 1)
+    store_settings(batch_sync_min_clients=1)
     monkeypatch.setattr(store_batch, "filesystem_syncer", no_sync)
     rows = "".join(f"C{i:03d},2026-03-{2 + i:02d},20\n" for i in range(10))
     failed = fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows)
@@ -512,15 +521,16 @@ def test_a_failing_sync_writes_nothing(fit: Fit, store_dir: Path,
 
 
 def test_both_write_paths_write_the_same_files(fit: Fit, store_dir: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from fitcli.store import batch as store_batch
-
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               store_settings: StoreSettings) -> None:
     text = (DATA / "comma.csv").read_text(encoding="utf-8")
     written = []
-    monkeypatch.setattr(store_batch, "BATCH_SYNC_MIN_CLIENTS", 1)
+    store_settings(batch_sync_min_clients=1)
     for synced in (True, False):
-        monkeypatch.setattr(store_batch, "BATCH_SYNC", synced)
-        ok(fit("import", "-", "--create-clients", input=text))
+        with monkeypatch.context() as platform:
+            if not synced:
+                without_filesystem_sync(platform)
+            ok(fit("import", "-", "--create-clients", input=text))
         files = sorted((store_dir / "clients").iterdir())
         written.append({p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in files})
         for path in files:
@@ -572,7 +582,8 @@ def test_a_client_written_by_another_command_after_checking_keeps_that_write(
 
 
 def test_a_temp_file_taken_before_the_rename_is_written_again(
-        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        store_settings: StoreSettings) -> None:
     """Between writing its temp files and replacing the client files, another fit (holding
     a client's lock) may remove that client's temp file as a dead writer's: the import then
     writes that client the ordinary way and loses nothing."""
@@ -584,8 +595,7 @@ def test_a_temp_file_taken_before_the_rename_is_written_again(
                 tmp.unlink()
         return sync
 
-    monkeypatch.setattr(store_batch, "BATCH_SYNC", True)
-    monkeypatch.setattr(store_batch, "BATCH_SYNC_MIN_CLIENTS", 1)
+    store_settings(batch_sync_min_clients=1)
     monkeypatch.setattr(store_batch, "filesystem_syncer", sync_after_a_cleanup)
     rows = "".join(f"C{i:03d},2026-03-02,{20 + i}\n" for i in range(6))
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
@@ -594,32 +604,35 @@ def test_a_temp_file_taken_before_the_rename_is_written_again(
     assert list((store_dir / "clients").glob(".*.tmp")) == []
 
 
-def test_a_small_import_fsyncs_each_file(fit: Fit, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_small_import_fsyncs_each_file(fit: Fit, store_dir: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A few clients: an fsync each is cheaper than syncing everything the file system holds
     (other programs' data included), so the one-sync path is not even looked for."""
+    from fitcli.store import Store
     from fitcli.store import batch as store_batch
 
     def never(folder: Path) -> object:
         raise AssertionError("a small import must not sync the whole file system")
 
     monkeypatch.setattr(store_batch, "filesystem_syncer", never)
-    small = store_batch.BATCH_SYNC_MIN_CLIENTS - 1
+    small = Store(store_dir).batch_sync_min_clients - 1  # the default setting
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(small))
     ok(fit("import", "-", "--create-clients", input="client,date,ors_total\n" + rows))
-    assert len(exported(fit)) == store_batch.BATCH_SYNC_MIN_CLIENTS - 1
+    assert len(exported(fit)) == small
 
 
 def test_more_clients_than_open_files_are_written_a_lock_at_a_time(
-        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        fit: Fit, store_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        store_settings: StoreSettings) -> None:
     """Where the process may not hold every lock at once, clients are replaced one lock at
     a time: the same files; a lock held elsewhere stops it and the message names the
     clients already written."""
     from fitcli.store import Store
-    from fitcli.store import batch as store_batch
-    from fitcli.store import folder as store_module
 
-    monkeypatch.setattr(store_batch, "_enough_open_files", lambda locks: False)
-    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.2)
+    resource = pytest.importorskip("resource")  # (Windows has no such limit)
+    # a system whose limit of open files, soft and hard, is far below a lock per client
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (64, 64))
+    store_settings(lock_timeout_s=0.2)
     rows = "".join(f"C{i:03d},2026-03-02,20\n" for i in range(6))
     held = Store(store_dir)
     held.prepare_batch()

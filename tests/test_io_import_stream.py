@@ -12,7 +12,14 @@ from typing import Any
 
 import pytest
 
-from conftest import Fit, as_json, ok, ors_by_another_fit
+from conftest import (
+    Fit,
+    StoreSettings,
+    as_json,
+    ok,
+    ors_by_another_fit,
+    without_filesystem_sync,
+)
 from fitcli.errors import InvalidData
 from fitcli.formats import backup, reading
 from fitcli.formats import csv as csv_format
@@ -36,15 +43,17 @@ def leftovers(store_dir: Path) -> list[Path]:
 
 
 @pytest.fixture(params=["synced", "each"])
-def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways temp files are made durable: one file-system sync, an fsync each."""
-    from fitcli.store import batch as store_batch
+def write_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+               store_dir: Path, store_settings: StoreSettings) -> str:
+    """Both ways temp files are made durable, from the 5th client on: one file-system sync
+    (where trusted), an fsync each (a platform without such a sync)."""
     from fitcli.store import filesystem_syncer
 
-    if request.param == "synced" and filesystem_syncer(Path(".")) is None:
+    if request.param == "synced" and filesystem_syncer(store_dir) is None:
         pytest.skip("no trusted file-system sync here")
-    monkeypatch.setattr(store_batch, "BATCH_SYNC", request.param == "synced")
-    monkeypatch.setattr(store_batch, "BATCH_SYNC_MIN_CLIENTS", 5)
+    if request.param == "each":
+        without_filesystem_sync(monkeypatch)
+    store_settings(batch_sync_min_clients=5)
     return str(request.param)
 
 
@@ -134,7 +143,7 @@ def test_a_refused_plan_from_the_writer_leaves_no_temp_file(tmp_path: Path,
                                                             write_path: str) -> None:
     """The store's batch writer takes plans as they come: an error raised while planning
     (after some temp files exist) writes no client and leaves no temp file."""
-    st = Store(tmp_path / "s")
+    st = Store(tmp_path / "s", batch_sync_min_clients=5)  # as write_path's stores
 
     def plans() -> Iterator[ClientPlan]:
         for n in range(8):
@@ -155,9 +164,10 @@ def test_the_row_check_agrees_with_the_row_reader() -> None:
     for path in sorted(DATA.glob("*.*sv")):
         text = decode(path.read_bytes())
         delimiter = reading.detect_delimiter(text.splitlines()[0])
-        records = list(csv_format._records(text, delimiter))
+        records = [(line, record) for line, _, _, record
+                   in csv_format.located_records(text, delimiter)]
         out = reading.Parsed("csv")
-        reader = csv_format._RowReader(csv_format._map_header(records[0][1], 1, out))
+        reader = csv_format.RowReader(csv_format.map_header(records[0][1], 1, out))
         for line, record in records[1:]:
             read = reader.read(line, record)
             checked = reader.check(line, record)
@@ -191,10 +201,11 @@ def _variants(doc: dict[str, Any]) -> dict[str, bytes]:
     }
 
 
-def _same_reading(data: bytes) -> None:
-    """The bytes read client by client give what the whole document gives."""
+def _same_reading(data: bytes, window: int) -> None:
+    """The bytes read client by client (``window`` bytes decoded at a time) give what the
+    whole document gives."""
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    streamed = backup.parse_backup_bytes(data, start)
+    streamed = backup.parse_backup_bytes(data, start, window)
     assert streamed is not None
     whole = backup.parse_backup(data.decode("utf-8-sig"))
     # every client named is planned; one refused while reading plans as nothing
@@ -208,23 +219,22 @@ def _same_reading(data: bytes) -> None:
     assert streamed.lines == whole.lines
 
 
-@pytest.mark.parametrize("window", [pytest.param(1 << 16, id="usual-window"),
+@pytest.mark.parametrize("window", [pytest.param(backup.WINDOW, id="usual-window"),
                                     pytest.param(7, id="tiny-window")])
 def test_a_streamed_backup_reads_like_the_whole_document(
-        fit: Fit, monkeypatch: pytest.MonkeyPatch, window: int) -> None:
+        fit: Fit, window: int) -> None:
     """Keys in any order, any whitespace, a BOM, text beyond ASCII, a client cut by the
     window the bytes are decoded in: the same templates, rows, problems and counts."""
-    monkeypatch.setattr(backup, "_WINDOW", window)
     _store_with_clients(fit)
     doc = _backup(fit)
     for data in _variants(doc).values():
-        _same_reading(data)
+        _same_reading(data, window)
     flawed = json.loads(json.dumps(doc))
     flawed["clients"].append(dict(flawed["clients"][2]))  # B02 twice
     flawed["clients"][5]["sessions"][1]["date"] = "2026-13-01"
     flawed["clients"].insert(1, {"id": "no such id!", "start": "2026-01-01", "sessions": []})
     flawed["clients"].insert(3, [1, 2])
-    _same_reading(json.dumps(flawed).encode("utf-8"))
+    _same_reading(json.dumps(flawed).encode("utf-8"), window)
 
 
 @pytest.mark.parametrize("text", [

@@ -13,7 +13,6 @@ import pytest
 from fitcli.errors import StoreProblem
 from fitcli.model.scores import Client
 from fitcli.store import Store
-from fitcli.store import folder as store_module
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="flock: filelock elsewhere")
 
@@ -43,15 +42,13 @@ def test_a_lock_excludes_another_writers_lock(tmp_path: Path, prepared: bool) ->
     assert waited >= 0.2
 
 
-def test_a_held_lock_times_out_with_the_store_message(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_module, "LOCK_TIMEOUT_S", 0.1)
+def test_a_held_lock_times_out_with_the_store_message(tmp_path: Path) -> None:
     st = Store(tmp_path)
     ready = threading.Event()
     thread = threading.Thread(target=_hold, args=(st.lock("C001"), ready, 0.5))
     thread.start()
     ready.wait()
-    with pytest.raises(StoreProblem) as caught, Store(tmp_path).lock("C001"):
+    with pytest.raises(StoreProblem) as caught, Store(tmp_path, lock_timeout_s=0.1).lock("C001"):
         pass
     thread.join()
     assert caught.value.key == "error.store_locked"

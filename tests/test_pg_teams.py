@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from psycopg import errors as pg_errors
 
-from conftest import Fit, as_json, ok
+from conftest import Fit, StoreSettings, as_json, ok
 from pg_helpers import PgServer
 
 _suffix = itertools.count(1)
@@ -261,10 +261,8 @@ def test_write_batch_as_a_practitioner_is_checked_row_by_row(team: Team) -> None
 
 
 def test_a_client_locked_by_another_writer_times_out(fit: Fit, team: Team,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from fitcli.store import database as pgstore
-
-    monkeypatch.setattr(pgstore, "LOCK_TIMEOUT_S", 1.0)
+                                                     store_settings: StoreSettings) -> None:
+    store_settings(lock_timeout_s=1.0)
     with psycopg.connect(team.owner_url) as holder:
         holder.execute("SELECT 1 FROM clients WHERE id = 'A1' FOR UPDATE")
         waited = fit("--store", team.url(team.anna), "ors", "A1", "--total", "20", "--rater",

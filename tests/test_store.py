@@ -17,7 +17,6 @@ from fitcli.model.scores import Client, RaterForms, Rating, Session
 from fitcli.store import SCHEMA_VERSION, Store, atomic_write, decode_client, encode
 from fitcli.store import codec as store_codec
 from fitcli.store import files as store_files
-from fitcli.store import folder as store_folder
 from strategies import clients
 
 POSIX = os.name == "posix"
@@ -201,7 +200,7 @@ def test_filesystem_syncer_only_where_it_is_trusted(tmp_path: Path,
 
     from fitcli.store import filesystem_syncer, write_temp
 
-    local = store_files._filesystem_type(tmp_path) in store_files.LOCAL_JOURNALLED
+    local = store_files.filesystem_type(tmp_path) in store_files.LOCAL_JOURNALLED
     if sys.platform == "linux" and not local:  # e.g. a tmpfs /tmp: an fsync per file
         assert filesystem_syncer(tmp_path) is None
     elif sys.platform == "linux":
@@ -221,8 +220,7 @@ def test_filesystem_syncer_only_where_it_is_trusted(tmp_path: Path,
         assert filesystem_syncer(tmp_path) is None
 
 
-def test_filesystem_type_of_the_store_folder(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_filesystem_type_of_the_store_folder(tmp_path: Path) -> None:
     """The innermost mount holding the folder decides (a network share inside a local disk
     is a network share); mount points with spaces are written \\040 in /proc/self/mounts."""
     mounts = tmp_path / "mounts"
@@ -231,13 +229,12 @@ def test_filesystem_type_of_the_store_folder(tmp_path: Path,
     escaped = str(share).replace(" ", "\\040")
     mounts.write_text(f"/dev/vda / ext4 rw 0 0\nserver:/x {escaped} nfs4 rw 0 0\n"
                       f"tmpfs {tmp_path}/my tmpfs rw 0 0\n")
-    monkeypatch.setattr(store_files, "_MOUNTS", str(mounts))
-    assert store_files._filesystem_type(share / "store") == "nfs4"
-    assert store_files._filesystem_type(tmp_path) == "ext4"
-    assert store_files._filesystem_type(tmp_path / "my" / "x") == "tmpfs"
-    assert store_files._filesystem_type(tmp_path / "myself") == "ext4"  # not inside "my"
-    monkeypatch.setattr(store_files, "_MOUNTS", str(tmp_path / "missing"))
-    assert store_files._filesystem_type(tmp_path) is None
+    table = str(mounts)
+    assert store_files.filesystem_type(share / "store", table) == "nfs4"
+    assert store_files.filesystem_type(tmp_path, table) == "ext4"
+    assert store_files.filesystem_type(tmp_path / "my" / "x", table) == "tmpfs"
+    assert store_files.filesystem_type(tmp_path / "myself", table) == "ext4"  # not in "my"
+    assert store_files.filesystem_type(tmp_path, str(tmp_path / "missing")) is None
 
 
 def test_update_refusal_writes_nothing(store: Store) -> None:
@@ -345,13 +342,12 @@ def test_entries_for_given_ids(store: Store) -> None:
 
 # -- locks ---------------------------------------------------------------------------------
 
-def test_a_held_lock_times_out_as_a_store_problem(store: Store,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_held_lock_times_out_as_a_store_problem(store: Store) -> None:
     from filelock import FileLock
 
     store.create(make_client())
     before = (store.clients_dir / "C001.json").read_bytes()
-    monkeypatch.setattr(store_folder, "LOCK_TIMEOUT_S", 0.05)
+    store.lock_timeout_s = 0.05  # the store's setting: a short wait for this test
     held = FileLock(store.lock_path("c001"), timeout=1)  # another writer holds C001
     with held, pytest.raises(StoreProblem) as info:
         store.update("C001", lambda c: (c.model_copy(update={"label": "x"}), None))

@@ -238,17 +238,21 @@ class _Spans(Found):
         return self.first
 
 
-def parse_backup_bytes(data: bytes, start: int = 0) -> Parsed | None:
+WINDOW = 1 << 16  # bytes decoded at a time by default (see parse_backup_bytes)
+
+
+def parse_backup_bytes(data: bytes, start: int = 0, window: int = WINDOW) -> Parsed | None:
     """A full backup read from its UTF-8 bytes (from ``start``, after any BOM) one client at
     a time: the bytes are kept, and each client's place in them, never the whole document
     parsed at once. Each client is checked when it is first asked for (``Parsed.client``,
     as the import plans it): the same checks, problems, rows and counts as ``parse_backup``
     once every client has been asked for. None where the document is anything but
     well-formed JSON within the depth limit (``parse_backup`` of the text then says exactly
-    what is wrong, as it always has)."""
+    what is wrong, as it always has). ``window``: how many bytes are decoded to text at a
+    time (a client cut by a window's end is read across it; any window reads the same)."""
     out = Parsed("json")
     found = _Spans(data, out)
-    scanned = _scan_backup(data, start, found.found)
+    scanned = _scan_backup(data, start, window, found.found)
     if scanned is None:
         return None
     others, clients_listed = scanned
@@ -269,9 +273,6 @@ class _Unusual(Exception):
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-_WINDOW = 1 << 16  # bytes decoded at a time
 
 
 _DECODER = json.JSONDecoder()
@@ -302,11 +303,12 @@ def _depth_ok_bytes(value: bytes, limit: int) -> bool:
 class _ByteScan:
     """JSON values read one at a time from UTF-8 bytes, a window of text at a time."""
 
-    def __init__(self, data: bytes, start: int) -> None:
+    def __init__(self, data: bytes, start: int, window: int) -> None:
         self.data = data
+        self.chunk = window  # bytes decoded at a time (more for a value longer than that)
         self.window, self.idx, self.wstart = "", 0, start
         self.ascii, self.at_end = True, False
-        self._fill(_WINDOW)
+        self._fill(window)
 
     def _fill(self, size: int) -> None:
         """A new window, from the current place, of ``size`` bytes or what is left."""
@@ -332,7 +334,7 @@ class _ByteScan:
             self.idx = match.end()
             if self.idx < len(self.window) or self.at_end:
                 return self.window[self.idx:self.idx + 1]
-            self._fill(_WINDOW)
+            self._fill(self.chunk)
 
     def take(self, allowed: str) -> str:
         """The next character, consumed, which must be one of ``allowed``."""
@@ -345,7 +347,7 @@ class _ByteScan:
     def value(self, depth: int) -> tuple[Any, int, int]:
         """The next value (at most ``depth`` levels deep) and its place in the bytes."""
         self.next_char()
-        size = _WINDOW
+        size = self.chunk
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.window, self.idx)
@@ -365,7 +367,8 @@ class _ByteScan:
         return value, start, stop
 
 
-def _scan_backup(data: bytes, start: int, element: Callable[[Any, int, int], None]
+def _scan_backup(data: bytes, start: int, window: int,
+                 element: Callable[[Any, int, int], None]
                  ) -> tuple[dict[str, Any], bool] | None:
     """The top-level values of a backup document but its clients, and whether "clients" is
     a list, whose elements are handed to ``element`` with their places (start and end
@@ -374,7 +377,7 @@ def _scan_backup(data: bytes, start: int, element: Callable[[Any, int, int], Non
     others: dict[str, Any] = {}
     listed = False
     try:
-        scan = _ByteScan(data, start)
+        scan = _ByteScan(data, start, window)
         scan.take("{")
         if scan.next_char() == "}":
             scan.idx += 1

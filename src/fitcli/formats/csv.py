@@ -193,8 +193,8 @@ class _Lines:
             pos = cut
 
 
-def _located_records(text: str, delimiter: str
-                     ) -> Iterator[tuple[int, int, int, list[str]]]:
+def located_records(text: str, delimiter: str
+                    ) -> Iterator[tuple[int, int, int, list[str]]]:
     """CSV records with the line each starts on and its offsets (start, end) in ``text``
     (quoted cells may span lines). A quote left open at the end of the file, text after a
     closing quote, or a cell longer than the csv module's limit (131,072 characters) is
@@ -216,12 +216,6 @@ def _located_records(text: str, delimiter: str
         offset = lines.end
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (see ``_located_records``)."""
-    for line, _, _, record in _located_records(text, delimiter):
-        yield line, record
-
-
 def first_line(text: str) -> str:
     """The first line of ``text`` that is not blank (``""`` if none), without splitting the
     whole text."""
@@ -238,7 +232,7 @@ def parse_csv(text: str) -> Parsed:
     out = Parsed("csv")
     delimiter = detect_delimiter(first_line(text))
     out.delimiter = delimiter
-    records = _located_records(text, delimiter)
+    records = located_records(text, delimiter)
     header: list[str] | None = None
     header_at = 0
     for line, _, _, record in records:
@@ -247,11 +241,11 @@ def parse_csv(text: str) -> Parsed:
             break
     if header is None:  # nothing at all: an export of an empty store, say
         return out
-    columns = _map_header(header, header_at, out)
+    columns = map_header(header, header_at, out)
     if out.problems:
         return out
     width = len(header)
-    reader = _RowReader(columns)
+    reader = RowReader(columns)
 
     def again(text: str, where: list[tuple[int, int, int]]) -> list[Row]:
         return _read_again(text, where, delimiter, reader)
@@ -276,7 +270,7 @@ def parse_csv(text: str) -> Parsed:
 
 
 def _read_again(text: str, where: list[tuple[int, int, int]], delimiter: str,
-                reader: _RowReader) -> list[Row]:
+                reader: RowReader) -> list[Row]:
     """The rows of records read before without problems: records that follow each other in
     the file are read as one piece of text."""
     rows: list[Row] = []
@@ -298,8 +292,10 @@ def _read_again(text: str, where: list[tuple[int, int, int]], delimiter: str,
     return rows
 
 
-def _map_header(header: list[str], line: int, out: Parsed) -> dict[str, tuple[int, str]]:
-    """field -> (index, column name as written); problems for what cannot work."""
+def map_header(header: list[str], line: int, out: Parsed) -> dict[str, tuple[int, str]]:
+    """The columns of ``header`` (found on ``line``) for a ``RowReader``: field -> (index,
+    column name as written); problems for what cannot work go to ``out``, columns no field
+    reads to its ignored columns."""
     columns: dict[str, tuple[int, str]] = {}
     for index, name in enumerate(header):
         fld = FIELD_OF.get(normalise(name))
@@ -337,8 +333,11 @@ class _NotClean(Exception):
     """A row the fast path leaves to the careful one."""
 
 
-class _RowReader:
-    """Turns CSV records into Rows for one header; caches parsed cells (values repeat)."""
+class RowReader:
+    """Turns CSV records into Rows for one header (its ``map_header``); caches parsed cells
+    (values repeat). Its ways of reading a record agree: ``check`` finds a record good
+    exactly when ``read`` gives a row (with the same problems otherwise), and a record the
+    fast ``read_clean`` reads gives what ``read_carefully`` gives."""
 
     def __init__(self, columns: Mapping[str, tuple[int, str]]) -> None:
         self.index = {fld: i for fld, (i, _) in columns.items()}

@@ -29,10 +29,6 @@ Replan = Callable[[Client | None, str], Client | None]
 REPORT_LIMIT = 20  # clients named one by one in a message; the rest are counted
 WRITERS = 8  # client files written at once: fsync waits overlap (the disk batches them)
 WRITERS_CHUNK = 256  # files handed to the writers at a time
-BATCH_SYNC = True  # one file-system sync for a batch where it is trusted (tests turn it off)
-# Below this many clients an fsync each (~0.3 ms) costs less than a sync of everything the
-# file system has waiting, which may include other programs' unwritten data.
-BATCH_SYNC_MIN_CLIENTS = 200
 _NO_STALE: list[Path] = []
 
 
@@ -132,10 +128,13 @@ def _unwritable(st: Store, exc: OSError) -> StoreProblem:
 def _write_temps(st: Store, plans: Iterable[ClientPlan], jobs: list[_Job],
                  tick: Callable[[float], None]) -> None:
     """Phase 1: a temp file for each plan as it arrives, all durable at the end. The first
-    BATCH_SYNC_MIN_CLIENTS wait in memory: a smaller batch gets an fsync each; a larger
-    one, one file-system sync where trusted (see filesystem_syncer), else an fsync each by
-    a few writer threads at once (the waits overlap; the disk batches them)."""
+    ``st.batch_sync_min_clients`` wait in memory: a smaller batch gets an fsync each; a
+    larger one, one file-system sync where the platform offers one it trusts (decided by
+    ``filesystem_syncer`` alone, from the kernel and the file system: nothing else turns it
+    on or off), else an fsync each by a few writer threads at once (the waits overlap; the
+    disk batches them)."""
     stale = stale_temps_by_file(st.clients_dir)
+    sync_from = st.batch_sync_min_clients
     waiting: list[tuple[_Job, Path, bytes]] = []
     syncer: Callable[[], None] | None = None
     writers: _Writers | None = None
@@ -158,9 +157,9 @@ def _write_temps(st: Store, plans: Iterable[ClientPlan], jobs: list[_Job],
                     tick(0.5)
                 else:
                     waiting.append(item)
-                    if len(waiting) < BATCH_SYNC_MIN_CLIENTS:
+                    if len(waiting) < sync_from:
                         continue
-                    syncer = filesystem_syncer(st.clients_dir) if BATCH_SYNC else None
+                    syncer = filesystem_syncer(st.clients_dir)
                     if syncer is None:
                         writers = _Writers(WRITERS)
                     for queued in waiting:

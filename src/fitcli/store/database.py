@@ -125,10 +125,14 @@ def _document_text(current: bool, text: str) -> str:
 class PgStore(Store):
     """The folder store's operations on a PostgreSQL database (see the module docstring)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+        """``lock_timeout_s``: the folder store's setting of that name (see ``Store``), here
+        the wait for a client's row another writer holds (PostgreSQL's lock_timeout, set
+        when the connection opens)."""
         # Not Store.__init__: no folder. The folder store's attributes name a path that can
         # never be created, and its file mechanics below raise a clear StoreProblem.
         self.url = url.strip()
+        self.lock_timeout_s = lock_timeout_s
         root = DatabaseRoot(_NO_FOLDER)
         root.store_name = self.describe()
         self.root = root
@@ -163,7 +167,7 @@ class PgStore(Store):
             # Like the folder store's lock wait: a client held by another writer for longer
             # than this is an error to retry, not a command hanging for ever. Sent with the
             # connection (no extra round trip) unless the URL has its own server options.
-            lock_timeout = f"{int(LOCK_TIMEOUT_S * 1000)}ms"
+            lock_timeout = f"{int(self.lock_timeout_s * 1000)}ms"
             if "options" not in self.url:
                 options["options"] = f"-c lock_timeout={lock_timeout}"
             try:
@@ -194,7 +198,7 @@ class PgStore(Store):
                              reason=reason) from None
         if isinstance(exc, pg.LockNotAvailable):
             raise StoreProblem("error.pg_locked", store=self.describe(),
-                               seconds=int(LOCK_TIMEOUT_S)) from None
+                               seconds=int(self.lock_timeout_s)) from None
         if isinstance(exc, pg.UndefinedTable | pg.UndefinedFunction):
             raise StoreProblem("error.pg_no_schema", store=self.describe()) from None
         if isinstance(exc, psycopg.OperationalError) and (self._conn is None

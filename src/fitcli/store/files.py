@@ -134,19 +134,21 @@ def write_temp(path: Path, data: bytes, *, sync: bool = False) -> Path:
 # Local file systems whose syncfs writes back every file's data and commits the journal, as
 # an fsync of each would: a network share (nfs, cifs, fuse, ...) gets an fsync per file.
 LOCAL_JOURNALLED = frozenset({"ext4", "ext3", "xfs", "btrfs", "f2fs"})
-_MOUNTS = "/proc/self/mounts"
+MOUNTS = "/proc/self/mounts"  # Linux's table of this process's mounts
 
 
-def _filesystem_type(folder: Path) -> str | None:
-    """The type of the file system ``folder`` is on, from /proc/self/mounts (Linux)."""
+def filesystem_type(folder: Path, mounts: str = MOUNTS) -> str | None:
+    """The type of the file system ``folder`` is on ("ext4", "nfs4", ...): that of the
+    innermost mount point holding it in the table ``mounts`` (Linux's own by default; mount
+    points there write a space as \\040). None where there is no such table."""
     try:
         target = os.path.realpath(folder)
-        with open(_MOUNTS, encoding="utf-8", errors="replace") as fh:
-            mounts = [line.split()[1:3] for line in fh if len(line.split()) >= 3]
+        with open(mounts, encoding="utf-8", errors="replace") as fh:
+            table = [line.split()[1:3] for line in fh if len(line.split()) >= 3]
     except OSError:
         return None
     best, kind = "", None
-    for point, fstype in mounts:
+    for point, fstype in table:
         point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), point)  # \040
         inside = target == point or target.startswith(point.rstrip("/") + "/")
         if inside and len(point) >= len(best):
@@ -168,7 +170,7 @@ def filesystem_syncer(folder: Path) -> Callable[[], None] | None:
     if version is None:
         return None
     major, minor = int(version.group(1)), int(version.group(2))
-    if (major, minor) < (5, 8) or _filesystem_type(folder) not in LOCAL_JOURNALLED:
+    if (major, minor) < (5, 8) or filesystem_type(folder) not in LOCAL_JOURNALLED:
         return None
     import ctypes
 

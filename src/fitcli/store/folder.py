@@ -46,7 +46,11 @@ if TYPE_CHECKING:  # the batch planner is loaded only by the commands that write
     from fitcli.model.batch import ClientPlan
     from fitcli.store.batch import Replan
 
+# The defaults of a store's settings (``Store(root, lock_timeout_s=..., ...)``):
 LOCK_TIMEOUT_S = 30.0  # a held lock means another fit process is writing this client
+# Below this many clients a batch gets an fsync each (~0.3 ms) rather than one sync of the
+# whole file system, which would also wait for other programs' unwritten data.
+BATCH_SYNC_MIN_CLIENTS = 200
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -72,8 +76,25 @@ class Entry:
 
 
 class Store:
-    def __init__(self, root: Path) -> None:
+    """The folder store at ``root``. Its settings are the instance's own, given as keywords
+    (their defaults above) and kept as attributes of the same name:
+
+    ``lock_timeout_s``
+        how long ``lock`` waits for a client another fit process is writing before it
+        gives up with "error.store_locked" (the database store waits as long for a row);
+    ``batch_sync_min_clients``
+        the smallest batch ``write_batch`` makes durable with one file-system sync, where
+        the platform offers one it trusts (``filesystem_syncer``); a smaller batch, or any
+        batch without such a sync, gets an fsync per file.
+
+    Nothing else decides them: no module switch. (The tests of the command line set them on
+    the store each in-process `fit` opens; see ``store_settings`` in tests/conftest.py.)"""
+
+    def __init__(self, root: Path, *, lock_timeout_s: float = LOCK_TIMEOUT_S,
+                 batch_sync_min_clients: int = BATCH_SYNC_MIN_CLIENTS) -> None:
         self.root = root
+        self.lock_timeout_s = lock_timeout_s
+        self.batch_sync_min_clients = batch_sync_min_clients
         self.clients_dir = root / "clients"
         self.locks_dir = root / "locks"
         self._batch_ready = False  # prepare_batch() made the folders: writers skip the checks
@@ -126,7 +147,7 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self, client_id: str) -> Iterator[None]:
-        """Hold the client's lock (waits up to LOCK_TIMEOUT_S for another fit process).
+        """Hold the client's lock (waits up to ``lock_timeout_s`` for another fit process).
 
         Released by the OS when the process dies, so a kill -9 never leaves a client locked.
         Lock files are never deleted (deleting one while another process waits on it would
@@ -171,7 +192,7 @@ class Store:
             raise StoreProblem("error.store_unwritable", path=str(path),
                                reason=exc.strerror or str(exc)) from None
         try:
-            deadline = time.monotonic() + LOCK_TIMEOUT_S
+            deadline = time.monotonic() + self.lock_timeout_s
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -179,7 +200,7 @@ class Store:
                 except BlockingIOError:
                     if time.monotonic() > deadline:
                         raise StoreProblem("error.store_locked", client=client_id,
-                                           seconds=int(LOCK_TIMEOUT_S)) from None
+                                           seconds=int(self.lock_timeout_s)) from None
                     time.sleep(0.01)
         except BaseException:
             os.close(fd)
@@ -199,12 +220,12 @@ class Store:
         """``lock`` where there is no flock: the ``filelock`` package."""
         from filelock import FileLock, Timeout  # only commands that write pay for it
 
-        lock = FileLock(path, timeout=LOCK_TIMEOUT_S, mode=0o600)
+        lock = FileLock(path, timeout=self.lock_timeout_s, mode=0o600)
         try:
             lock.acquire()
         except Timeout:
             raise StoreProblem("error.store_locked", client=client_id,
-                               seconds=int(LOCK_TIMEOUT_S)) from None
+                               seconds=int(self.lock_timeout_s)) from None
         except OSError as exc:
             raise StoreProblem("error.store_unwritable", path=str(path),
                                reason=exc.strerror or str(exc)) from None
