@@ -1,7 +1,7 @@
 """The work behind `fit export`: client files to text pieces, in one process or two.
 
 Export reads and formats every client file, which is Python work, not waiting on the disk.
-A big store (PARALLEL_MIN_CLIENTS files or more, exporting every client) is split into
+A big store (``PLAN.min_files`` files or more, exporting every client) is split into
 consecutive runs of client IDs: this process formats the first while worker processes
 format the others; the pieces are joined in store order, so the output is the same
 byte for byte whichever way it was made. Where no process can be started (no semaphores,
@@ -24,11 +24,10 @@ from fitcli.model import restorable
 from fitcli.services import pool as _pool
 from fitcli.store import Store
 
-# Below this many client files a second process costs more than it saves (a spawned one
-# imports pydantic and the model, ~0.3 s); above it each core formats its share.
-PARALLEL_MIN_CLIENTS = 2000
-MAX_WORKERS = 4  # formatting is quick: more processes mostly add start-up time
-MP_START_METHOD: str | None = None  # None: the platform's default (tests force "spawn")
+# How `fit export` shares a big store out: from 2,000 client files (below, a second
+# process costs more than it saves: a spawned one imports pydantic and the model, ~0.3 s),
+# at most 4 processes (formatting is quick: more mostly add start-up time).
+PLAN = _pool.PoolPlan(min_files=2000, max_workers=4)
 
 
 @dataclass(frozen=True)
@@ -96,30 +95,26 @@ def _worker_part(job: Job, ids: list[str]) -> Part:
     return export_part(job, ids)
 
 
-def worker_count(files: int) -> int:
-    if files < PARALLEL_MIN_CLIENTS:
-        return 1
-    return max(1, min(_pool.usable_cores(), MAX_WORKERS))
-
-
-def run(job: Job, given: list[str] | None, store: Any = None) -> Part:
-    """Every client (or the given ones), in one process or several (a team database: in
-    this one, as one reader)."""
+def run(job: Job, given: list[str] | None, store: Any = None, plan: _pool.PoolPlan = PLAN
+        ) -> Part:
+    """Every client (or the given ones), in one process or several as ``plan`` shares them
+    out (a team database: in this one, as one reader)."""
     database = store is not None and store.folder is None
     if given is not None:
         return export_part(job, given, strict=True, store=store if database else None)
     if database:
         return export_part(job, None, store=store)
     ids = Store(job.root).ids()
-    workers = worker_count(len(ids))
+    workers = plan.workers_for(len(ids))
     if workers > 1:
-        done = _in_processes(job, ids, workers)
+        done = _in_processes(job, ids, workers, plan.start_method)
         if done is not None:
             return done
     return export_part(job, ids)
 
 
-def _in_processes(job: Job, ids: list[str], workers: int) -> Part | None:
+def _in_processes(job: Job, ids: list[str], workers: int, start_method: str | None
+                  ) -> Part | None:
     """The first run of ``ids`` here, the others on workers - 1 processes, merged in store
     order; None if no process pool can be started here (the caller then does it all)."""
     size = -(-len(ids) // workers)
@@ -132,4 +127,4 @@ def _in_processes(job: Job, ids: list[str], workers: int) -> Part | None:
             done.add(other.result())
         return done
 
-    return _pool.run(len(runs) - 1, MP_START_METHOD, _pool.ignore_sigint, (), work)
+    return _pool.run(len(runs) - 1, start_method, _pool.ignore_sigint, (), work)
