@@ -16,6 +16,24 @@ from fitcli.cli import app
 pytest_plugins = ["pg_helpers"]  # the PostgreSQL server fixtures (pg_server, pg_db, ...)
 
 TODAY = "2026-06-15"  # FIT_TODAY for every test: dates relative to it are stable
+# The parser's words on a help screen, as each language shows them.
+HELP_WORDS = {
+    "en": {"usage": "Usage", "options_piece": "[OPTIONS]", "arguments": "Arguments",
+           "options": "Options", "commands": "Commands", "required": "[required]",
+           "default": "default", "help": "Show this message and exit."},
+    "nb": {"usage": "Bruk", "options_piece": "[VALG]", "arguments": "Argumenter",
+           "options": "Valg", "commands": "Kommandoer", "required": "[påkrevd]",
+           "default": "standard", "help": "Vis denne hjelpen og avslutt."},
+    "da": {"usage": "Brug", "options_piece": "[TILVALG]", "arguments": "Argumenter",
+           "options": "Tilvalg", "commands": "Kommandoer", "required": "[påkrævet]",
+           "default": "standard", "help": "Vis denne hjælp og afslut."},
+    "sv": {"usage": "Användning", "options_piece": "[ALTERNATIV]", "arguments": "Argument",
+           "options": "Alternativ", "commands": "Kommandon", "required": "[obligatoriskt]",
+           "default": "standard", "help": "Visa den här hjälpen och avsluta."},
+}
+# What a help screen in nb, da or sv would show if the parser's English came through.
+ENGLISH_HELP_WORDS = ("Usage:", "Arguments:", "Options:", "Commands:", "Show this message",
+                      "required]", "default:", "[OPTIONS]", "<str>", "{ID}")
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Fit, as_json, ok
+from conftest import ENGLISH_HELP_WORDS, HELP_WORDS, Fit, as_json, ok
 
 
 def test_edit_changes_details_and_keeps_them(fit: Fit) -> None:
@@ -121,21 +121,40 @@ def test_demo_shows_one_part_at_a_time(fit: Fit, args: tuple[str, ...], present:
     assert "Demo caseload:" not in out  # the existing demo store is shown, not rebuilt
 
 
-@pytest.mark.parametrize(("lang", "usage", "options", "help_line"), [
-    pytest.param("nb", "Bruk:", "Valg:", "Vis denne hjelpen og avslutt.", id="nb"),
-    pytest.param("da", "Brug:", "Tilvalg:", "Vis denne hjælp og afslut.", id="da"),
-    pytest.param("sv", "Användning:", "Alternativ:", "Visa den här hjälpen och avsluta.",
-                 id="sv"),
-])
-def test_the_parsers_own_words_are_translated_too(fit: Fit, lang: str, usage: str,
-                                                   options: str, help_line: str) -> None:
-    for args in (("client", "add", "--help"), ("flags", "--help"), ("--help",)):
-        text = ok(fit("--lang", lang, *args)).stdout
-        assert text.startswith(usage), (args, text[:40])
-        assert f"\n{options}\n" in text and help_line in text
-        for english in ("Usage:", "Options:", "Arguments:", "Show this message", "<str>",
-                        "[required]", "[OPTIONS]"):
-            assert english not in text, (args, english)
+@pytest.mark.parametrize("lang", sorted(HELP_WORDS))
+def test_the_parsers_own_words_are_in_the_users_language(fit: Fit, lang: str) -> None:
+    words = HELP_WORDS[lang]
+    text = ok(fit("--lang", lang, "client", "add", "--help")).stdout
+    assert text.startswith(f"{words['usage']}: fit client add {words['options_piece']} ID\n")
+    assert f"\n{words['arguments']}:\n  ID " in text
+    assert f"\n{words['options']}:\n  --age-group GROUP" in text
+    assert words["required"] in text and f"[{words['default']}: adult]" in text
+    assert f"-h, --help           {words['help']}" in text
+    group = ok(fit("--lang", lang, "client", "--help")).stdout
+    assert group.startswith(f"{words['usage']}: fit client {words['options_piece']} COMMAND")
+    assert f"\n{words['commands']}:\n  add " in group
+    demo = " ".join(ok(fit("--lang", lang, "demo", "--help")).stdout.split())
+    assert f"[{words['default']}: 20; 1<=x<=999]" in demo
+    if lang != "en":
+        for english in ENGLISH_HELP_WORDS:
+            assert english not in text + group + demo, english
+
+
+@pytest.mark.parametrize("lang", ["nb", "da", "sv"])
+@pytest.mark.parametrize("args", [("client", "add"), ("client", "close"), ("team", "grant"),
+                                  ("flags",), ("demo",)])
+def test_translated_help_fits_a_narrow_terminal(lang: str, args: tuple[str, ...]) -> None:
+    """The parser's words are laid out in the user's language, not put in after the English
+    was wrapped: no line is wider than the help's width."""
+    from typer.testing import CliRunner
+
+    from fitcli.cli import app
+
+    result = CliRunner().invoke(app, ["--lang", lang, *args, "--help"], terminal_width=54)
+    text = ok(result).stdout
+    assert max(len(line) for line in text.splitlines()) <= 54, text
+    for english in ENGLISH_HELP_WORDS:
+        assert english not in text, english
 
 
 def test_english_help_keeps_the_parsers_words(fit: Fit) -> None:

@@ -14,7 +14,7 @@ import pytest
 import typer.main
 
 import fitcli
-from conftest import Fit, ok
+from conftest import ENGLISH_HELP_WORDS, HELP_WORDS, Fit, ok
 from fitcli import errors
 from fitcli.cli import app
 
@@ -61,6 +61,24 @@ def test_every_command_explains_itself_in_each_language(fit: Fit, path: tuple[st
     shown = ok(fit("--lang", lang, *path, "--help")).stdout
     assert EXAMPLE_WORD[lang] in shown, shown
     assert english.split("\n\n")[1] not in shown
+
+
+def test_every_parameter_is_shown_as_people_type_it(fit: Fit) -> None:
+    """Metavars, never the parser's type labels (<str>, <practitioner|admin>) or braces."""
+    for path in COMMANDS:
+        shown = ok(fit(*path, "--help")).stdout
+        assert not re.search(r"<\S+>|\{\w+\}", shown), (path, shown)
+
+
+@pytest.mark.parametrize("lang", ["nb", "da", "sv"])
+def test_every_help_screen_has_the_parsers_words_in_each_language(fit: Fit, lang: str) -> None:
+    words = HELP_WORDS[lang]
+    for path in COMMANDS:
+        shown = ok(fit("--lang", lang, *path, "--help")).stdout
+        assert shown.startswith(f"{words['usage']}: fit "), (path, shown)
+        assert words["help"] in " ".join(shown.split()), (path, shown)
+        for english in ENGLISH_HELP_WORDS:
+            assert english not in shown, (path, english)
 
 
 def test_short_help_option(fit: Fit) -> None:

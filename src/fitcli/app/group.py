@@ -4,8 +4,9 @@ every group and command says in the user's language what is wrong with a command
 They are Typer's documented extension point (``cls=`` of ``typer.Typer``, ``add_typer`` and
 ``command``), overriding Click's documented hooks: ``list_commands``/``get_command`` (lazy
 loading), ``resolve_command`` (an unknown command), ``parse_args`` (no arguments, extra
-arguments), ``invoke`` (the end of start-up, app/context.py) and ``main`` (the error
-boundary, app/boundary.py).
+arguments), ``invoke`` (the end of start-up, app/context.py), ``main`` (the error
+boundary, app/boundary.py) and the formatting hooks of a help screen (``format_usage``,
+``collect_usage_pieces``, ``format_options``, ``format_commands``: app/help.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,27 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 
-class FitCommand(TyperCommand):
+class LocalHelp:
+    """The parser's words on a help screen in the user's language (app/help.py). Click calls
+    these hooks only to make a help screen or a usage line, never for a command that runs."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        from fitcli.app.help import format_usage
+
+        format_usage(self, ctx, formatter)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        from fitcli.app.help import usage_pieces
+
+        return usage_pieces(self, ctx)
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        from fitcli.app.help import format_options
+
+        format_options(self, ctx, formatter)
+
+
+class FitCommand(LocalHelp, TyperCommand):
     """A command whose extra arguments are reported in the user's language. The parser keeps
     them on the context (``allow_extra_args``) and they are refused here, after every
     parameter was read, where the parser itself would have refused them."""
@@ -40,9 +61,21 @@ class FitCommand(TyperCommand):
         return super().invoke(ctx)
 
 
-class FitGroup(TyperGroup):
+class FitGroup(LocalHelp, TyperGroup):
     """A group of commands: without arguments it shows its help (exit 2, no error line); an
     unknown command is named, with the command probably meant."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [*super().collect_usage_pieces(ctx), self.subcommand_metavar]
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        from fitcli.app.help import format_commands
+
+        format_commands(self, ctx, formatter)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
@@ -78,7 +111,6 @@ class RootGroup(FitGroup):
 
             self._localized = True
             localize_help(self, deep=False)  # the sub-commands are done as they load
-            return str(self.get_help(ctx))  # the translated help, set on this object
         return str(super().get_help(ctx))
 
     def list_commands(self, ctx: Any) -> list[str]:

@@ -47,7 +47,8 @@ def add(
     client_id: ClientIdArg,
     age_group: AgeGroupOpt = "adult",
     label: Annotated[str, typer.Option(
-        "--label", help="Short note for yourself, e.g. 'family therapy'. Never a name.")] = "",
+        "--label", metavar="TEXT",
+        help="Short note for yourself, e.g. 'family therapy'. Never a name.")] = "",
     start: Annotated[str | None, typer.Option(
         "--start", metavar="DATE", help="Start of the episode (default: today).",
         show_default=False)] = None,
@@ -159,7 +160,7 @@ def close(
 def edit(
     client_id: ClientIdArg,
     label: Annotated[str | None, typer.Option(
-        "--label", help="New short note for yourself. Never a name.",
+        "--label", metavar="TEXT", help="New short note for yourself. Never a name.",
         show_default=False)] = None,
     age_group: Annotated[AgeGroup | None, typer.Option(
         "--age-group", metavar="GROUP", show_default=False,
@@ -214,7 +215,8 @@ def reopen(client_id: ClientIdArg) -> None:
 def exclude(
     client_id: ClientIdArg,
     reason: Annotated[str, typer.Option(
-        "--reason", help="Why the client is left out of the caseload figures (one line).",
+        "--reason", metavar="TEXT",
+        help="Why the client is left out of the caseload figures (one line).",
         show_default=False)],
 ) -> None:
     """Leave a client out of the caseload figures of 'fit report' (counted as excluded).

@@ -71,7 +71,7 @@ def _check_target(target: Path, force: bool) -> None:
 
 def export_cmd(
     fmt: Annotated[ExportFormat | None, typer.Option(
-        "--format", case_sensitive=False, show_default=False,
+        "--format", metavar="TEXT", case_sensitive=False, show_default=False,
         help="csv (one row per meeting and rater, the import format, with the episode), "
              "xlsx (an Excel workbook), excel-csv (';', decimal comma, for Nordic Excel), "
              "openfit (OpenFIT's import template), jsonl (one JSON object per meeting) or "

@@ -36,7 +36,7 @@ PROGRESS_MIN_ROWS = 5000  # smaller files finish before a bar would help
 STDIN = "-"
 
 FormatOpt = Annotated[ImportFormat | None, typer.Option(
-    "--format", case_sensitive=False, show_default=False,
+    "--format", metavar="TEXT", case_sensitive=False, show_default=False,
     help="csv, jsonl, json, xlsx (also .xls, .ods), openfit or camcops (default: detected "
          "from the content).")]
 SheetOpt = Annotated[str | None, typer.Option(
@@ -124,7 +124,7 @@ def import_cmd(
         "--create-clients", help="Add clients the store does not have yet (else an error).")
     ] = False,
     age_group: Annotated[AgeGroup | None, typer.Option(
-        "--age-group", case_sensitive=False, show_default=False,
+        "--age-group", metavar="TEXT", case_sensitive=False, show_default=False,
         help="Age group of created clients when the file has no age_group column "
              "(default: adult).")] = None,
     replace: Annotated[bool, typer.Option(

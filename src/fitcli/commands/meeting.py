@@ -29,7 +29,7 @@ app = typer.Typer(no_args_is_help=True, help="Correct a client's visits: remove 
 VisitArg = Annotated[str, typer.Argument(metavar="N", help="The visit number (see 'fit client "
                                          "show ID').", show_default=False)]
 FormOpt = Annotated[Form | None, typer.Option(
-    "--form", case_sensitive=False, show_default=False,
+    "--form", metavar="TEXT", case_sensitive=False, show_default=False,
     help="Remove only this form (default: every form of the rater, or the whole visit).")]
 
 

@@ -36,8 +36,9 @@ def _db() -> Any:
 @app.command("grant", cls=FitCommand)
 def grant(
     login: LoginArg,
-    role: Annotated[Role, typer.Option("--role", case_sensitive=False, show_default=False,
-                                       help="practitioner, supervisor or admin.")],
+    role: Annotated[Role, typer.Option(
+        "--role", metavar="TEXT", case_sensitive=False, show_default=False,
+        help="practitioner, supervisor or admin.")],
     team: Annotated[str | None, typer.Option(
         "--team", metavar="NAME", show_default=False,
         help="Also put the login into this team (a supervisor sees their teams' clients).")]
@@ -59,7 +60,7 @@ def grant(
 def revoke(
     login: LoginArg,
     role: Annotated[Role | None, typer.Option(
-        "--role", case_sensitive=False, show_default=False,
+        "--role", metavar="TEXT", case_sensitive=False, show_default=False,
         help="Only this role (default: every fitcli role and team).")] = None,
 ) -> None:
     """Take fitcli roles (all, or one) from a database login (run by an administrator).
