@@ -21,7 +21,7 @@ from conftest import (
     without_filesystem_sync,
 )
 from fitcli.errors import InvalidData
-from fitcli.formats import backup, reading
+from fitcli.formats import backup, jsonscan, reading
 from fitcli.formats import csv as csv_format
 from fitcli.formats.encoding import decode
 from fitcli.model.batch import ClientPlan, Problem, Row
@@ -219,7 +219,7 @@ def _same_reading(data: bytes, window: int) -> None:
     assert streamed.lines == whole.lines
 
 
-@pytest.mark.parametrize("window", [pytest.param(backup.WINDOW, id="usual-window"),
+@pytest.mark.parametrize("window", [pytest.param(jsonscan.WINDOW, id="usual-window"),
                                     pytest.param(7, id="tiny-window")])
 def test_a_streamed_backup_reads_like_the_whole_document(
         fit: Fit, window: int) -> None:
