@@ -13,8 +13,8 @@ import pytest
 
 from fitcli.errors import NotFound, StoreProblem
 from fitcli.model.scores import Client, Rating, Session
-from fitcli.store import ClientStore, Store, decode_client, encode
-from fitcli.store.database import PgStore
+from fitcli.store import ClientStore, Initialised, Store, decode_client, encode
+from fitcli.store.database import MIGRATIONS, PgStore, mask
 from test_store import BROKEN
 
 
@@ -111,3 +111,26 @@ def test_bytes_that_are_not_utf8_are_a_corrupt_file() -> None:
     assert (caught.value.key, caught.value.params["path"]) == ("error.store_corrupt",
                                                                "clients/C1.json")
     assert decode_client(encode(_client("C1")), "C1.json") == _client("C1")
+
+
+def test_every_store_names_itself_and_its_clients(any_store: Store) -> None:
+    """For messages: the store, and where one client of it is kept."""
+    name = any_store.describe()
+    assert name == (mask(any_store.url) if isinstance(any_store, PgStore) else
+                    str(any_store.root))
+    where = any_store.where("A1")
+    assert name in where and "A1" in where
+
+
+def test_init_sets_a_store_up_once(tmp_path: Path, pg_db: str) -> None:
+    folder = Store(tmp_path / "new")
+    assert folder.init() == Initialised(created=True)
+    assert (tmp_path / "new" / "clients").is_dir()
+    assert folder.init() == Initialised(created=False)
+    database = PgStore(pg_db)  # set up by the fixture already: nothing left to apply
+    try:
+        done = database.init()
+    finally:
+        database.close()
+    assert (done.created, done.applied) == (False, ())
+    assert done.version == MIGRATIONS[-1][0]

@@ -1,6 +1,6 @@
 """`fit store ...`: where the client records are kept; set up and copy stores."""
 
-from typing import Annotated, cast
+from typing import Annotated
 
 import typer
 
@@ -14,11 +14,6 @@ app = typer.Typer(no_args_is_help=True, help="Where the client records are kept:
                   "up a team database, copy between stores.\n\nExample: fit store path")
 
 
-def _describe(where: object) -> str:
-    describe = getattr(where, "describe", None)  # a database: its URL, password masked
-    return str(describe()) if describe is not None else str(getattr(where, "root", where))
-
-
 @app.command("path", cls=FitCommand)
 def path() -> None:
     """Print the store in use: a folder, or a database URL with the password masked
@@ -26,7 +21,7 @@ def path() -> None:
 
     Example: fit store path
     """
-    echo(_describe(store(create=True)))  # only says where; creates nothing
+    echo(store(create=True).describe())  # only says where; creates nothing
 
 
 @app.command("init", cls=FitCommand)
@@ -39,25 +34,15 @@ def init() -> None:
 
     Example: fit --store postgresql://owner@db.example/fit store init
     """
-    from fitcli.store.database import MIGRATIONS, PgStore
-
     st = store(create=True)
-    if st.folder is not None:
-        from fitcli.store import ensure_private_dir
-
-        existed = st.root.is_dir()
-        ensure_private_dir(st.root)
-        ensure_private_dir(st.root / "clients", tighten=True)
-        echo(t("store.exists" if existed else "store.created", path=str(st.root)))
-        return
-    st = cast(PgStore, st)  # the store without a folder
-    applied = st.init()
-    newest = MIGRATIONS[-1][0]
-    if applied:
-        echo(t("store.init_done", store=st.describe(), version=newest,
-               applied=", ".join(str(v) for v in applied)))
+    done = st.init()
+    if done.version is None:  # a folder: no schema
+        echo(t("store.created" if done.created else "store.exists", path=st.describe()))
+    elif done.applied:
+        echo(t("store.init_done", store=st.describe(), version=done.version,
+               applied=", ".join(str(v) for v in done.applied)))
     else:
-        echo(t("store.init_current", store=st.describe(), version=newest))
+        echo(t("store.init_current", store=st.describe(), version=done.version))
 
 
 @app.command("copy", cls=FitCommand)

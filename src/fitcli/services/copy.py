@@ -11,11 +11,6 @@ from fitcli.model.scores import Client
 from fitcli.store import Store
 
 
-def _name(st: Store) -> str:
-    describe = getattr(st, "describe", None)
-    return str(describe()) if describe is not None else str(st.root)
-
-
 def _readable(st: Store, role: str) -> dict[str, Client]:
     """Every client of ``st`` by ID key; any unreadable client stops the copy (a copy that
     silently leaves clients behind, or overwrites what nobody could read, is no copy)."""
@@ -27,7 +22,7 @@ def _readable(st: Store, role: str) -> dict[str, Client]:
         else:
             found[id_key(entry.client.id)] = entry.client
     if bad:
-        raise StoreProblem("error.copy_unreadable", store=_name(st), count=len(bad),
+        raise StoreProblem("error.copy_unreadable", store=st.describe(), count=len(bad),
                            first=bad[0], side=role)
     return found
 
@@ -48,8 +43,8 @@ def copy_store(source: Store, target: Store, replace: bool,
 
 
 def _copy(source: Store, target: Store, replace: bool, practitioner: str | None) -> None:
-    if _name(source) == _name(target):
-        raise UsageProblem("error.copy_same", store=_name(source))
+    if source.describe() == target.describe():
+        raise UsageProblem("error.copy_same", store=source.describe())
     wanted = _readable(source, "source")
     if practitioner is not None:
         wanted = {key: c if c.practitioner is not None
@@ -70,11 +65,11 @@ def _copy(source: Store, target: Store, replace: bool, practitioner: str | None)
             plans.append(ClientPlan(key, old, client))
     if differing and not replace:
         raise InvalidData("error.copy_differs", count=len(differing), first=differing[0],
-                          source=_name(source), target=_name(target))
+                          source=source.describe(), target=target.describe())
     _write(target, plans)
     _verify(source, target, wanted)
     new = sum(1 for p in plans if p.base is None)
-    echo(t("store.copy_done", source=_name(source), target=_name(target),
+    echo(t("store.copy_done", source=source.describe(), target=target.describe(),
            copied=len(plans), new=new, replaced=len(plans) - new, same=same,
            total=len(wanted)))
 
@@ -102,5 +97,5 @@ def _verify(source: Store, target: Store, wanted: dict[str, Client]) -> None:
         c.id for c in wanted.values())) if e.client is not None}
     for key, client in wanted.items():
         if got.get(key) != client:
-            raise StoreProblem("error.copy_verify", source=_name(source),
-                               target=_name(target), client=client.id)
+            raise StoreProblem("error.copy_verify", source=source.describe(),
+                               target=target.describe(), client=client.id)

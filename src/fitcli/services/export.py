@@ -75,19 +75,12 @@ def export_part(job: Job, ids: list[str] | None, strict: bool = False,
         flaw = next(iter(restorable.flaws(entry.client, today=now.date(), now=now)), None)
         if flaw is not None:  # words are chosen by the main process, in the user's language
             part.problems.append(("error.export_invalid", {
-                "path": _where(st, entry.client_id), "where": flaw.where,
+                "path": st.where(entry.client_id), "where": flaw.where,
                 "flaw": flaw.key, "flaw_params": flaw.params}))
             continue
         part.pieces.append(shape.client(doc))
         part.meetings += len(doc["sessions"])
     return part
-
-
-def _where(st: Any, client_id: str) -> str:
-    """Where a client is kept, for a message: its file, or its row in a team database."""
-    if st.folder is not None:
-        return str(st.clients_dir / f"{client_id}.json")
-    return f"{st.describe()} ({client_id})"
 
 
 def _worker_part(job: Job, ids: list[str]) -> Part:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -67,6 +68,17 @@ def __getattr__(name: str) -> Any:
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class Initialised:
+    """What ``init`` did: set the store up where it was missing (``created``) and, for a
+    store with a schema (a database), applied the migrations ``applied`` to reach
+    ``version`` (None: a store without a schema, a folder)."""
+
+    created: bool
+    applied: tuple[int, ...] = ()
+    version: int | None = None
+
+
 class ClientStore(Protocol):
     """The operations every store offers (one transaction or one locked write each)."""
 
@@ -82,6 +94,12 @@ class ClientStore(Protocol):
     def write_batch(self, plans: Iterable[Any],
                     progress: Callable[[float], None] | None = None, *,
                     replan: Any = None) -> int: ...
+
+    def init(self) -> Initialised: ...
+    def describe(self) -> str:
+        """The store for a message: its folder, or its URL with the password masked."""
+    def where(self, client_id: str) -> str:
+        """Where one client is kept, for a message: its file, or its row in a database."""
 
     # What the store is, for commands that work differently on one:
     @property
@@ -114,7 +132,7 @@ def open_store(location: str | Path) -> Store:
 
 __all__ = [
     "LOCAL_JOURNALLED", "LOCK_TIMEOUT_S", "MAX_CLIENT_BYTES", "MIGRATIONS", "SCHEMA_VERSION",
-    "ClientStore", "Document", "Entry", "NotRegularFile", "Store", "atomic_write",
+    "ClientStore", "Document", "Entry", "Initialised", "NotRegularFile", "Store", "atomic_write",
     "decode_client", "decode_client_document", "encode", "ensure_private_dir", "file_header",
     "filesystem_syncer",
     "forget_writes", "is_database_url", "migrate", "open_store", "read_regular",

@@ -36,6 +36,7 @@ from fitcli.model.scores import Client
 from fitcli.store import (
     LOCK_TIMEOUT_S,
     SCHEMA_VERSION,
+    Initialised,
     Store,
     decode_client,
     encode,
@@ -499,9 +500,12 @@ class PgStore(Store):
             return [r[0] for r in cur.execute(
                 "SELECT version FROM fitcli_schema ORDER BY version").fetchall()]
 
-    def init(self) -> list[int]:
+    def where(self, client_id: str) -> str:
+        return f"{self.describe()} ({client_id})"
+
+    def init(self) -> Initialised:
         """Create or migrate the schema (run by the database owner): each migration not yet
-        applied, in order, all in one transaction. Returns the versions applied now."""
+        applied, in order, all in one transaction."""
         from psycopg import sql
 
         applied: list[int] = []
@@ -525,7 +529,7 @@ class PgStore(Store):
                 cur.execute(text.replace("@SCHEMA@", schema).encode("utf-8"))
                 cur.execute("INSERT INTO fitcli_schema (version) VALUES (%s)", (version,))
                 applied.append(version)
-        return applied
+        return Initialised(created=not done, applied=tuple(applied), version=newest)
 
     # -- the folder store's own mechanics: not on a database ---------------------------
     def _no_folder(self) -> NoReturn:

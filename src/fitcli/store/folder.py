@@ -27,6 +27,7 @@ from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
+from fitcli.store import Initialised
 from fitcli.store.codec import decode_client, decode_client_document, encode
 from fitcli.store.files import (
     _NOFOLLOW,
@@ -98,6 +99,20 @@ class Store:
         self.clients_dir = root / "clients"
         self.locks_dir = root / "locks"
         self._batch_ready = False  # prepare_batch() made the folders: writers skip the checks
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    def where(self, client_id: str) -> str:
+        return str(self.clients_dir / f"{client_id}.json")
+
+    def init(self) -> Initialised:
+        """The store's folders, private (0700), made where missing; a folder needs no
+        schema."""
+        existed = self.root.is_dir()
+        ensure_private_dir(self.root)
+        ensure_private_dir(self.clients_dir, tighten=True)
+        return Initialised(created=not existed)
 
     # -- paths -------------------------------------------------------------------------
     def path_for(self, client_id: str) -> Path:
