@@ -219,3 +219,15 @@ def test_any_client_round_trips_through_a_row(pg: PgStore, client: Client,
     [doc] = [d.doc for d in pg.documents([client.id])]
     assert doc is not None and Client.model_validate(doc) == client
     pg.remove(client.id)
+
+
+def test_copy_between_folders_replaces_a_client_whose_id_differs_in_case(
+        fit: Fit, tmp_path: Path) -> None:
+    source, target = tmp_path / "source", tmp_path / "target"
+    ok(fit("--store", str(source), "client", "add", "a1", "--start", "2026-06-01"))
+    ok(fit("--store", str(source), "ors", "a1", "5", "5", "5", "5"))
+    ok(fit("--store", str(target), "client", "add", "A1", "--start", "2026-06-01"))
+    replaced = ok(fit("store", "copy", str(source), str(target), "--replace"))
+    assert "(0 new, 1 replaced, 0 already identical)" in replaced.stdout
+    assert len(list((target / "clients").glob("*.json"))) == 1  # one client, one file
+    assert _shown(fit, str(target)) == _shown(fit, str(source))

@@ -66,29 +66,13 @@ def _copy(source: Store, target: Store, replace: bool, practitioner: str | None)
     if differing and not replace:
         raise InvalidData("error.copy_differs", count=len(differing), first=differing[0],
                           source=source.describe(), target=target.describe())
-    _write(target, plans)
+    if plans:  # all or nothing, as `fit import` writes (a database: one transaction)
+        target.write_batch(plans)
     _verify(source, target, wanted)
     new = sum(1 for p in plans if p.base is None)
     echo(t("store.copy_done", source=source.describe(), target=target.describe(),
            copied=len(plans), new=new, replaced=len(plans) - new, same=same,
            total=len(wanted)))
-
-
-def _write(target: Store, plans: list[ClientPlan]) -> None:
-    if not plans:
-        return
-
-    if target.folder is None:  # no files to lock: one transaction, all or nothing
-        target.write_batch(plans)
-        return
-    target.prepare_batch()
-    for plan in plans:  # each client one atomic file write under its lock
-        with target.lock(plan.result.id):
-            if plan.base is not None and plan.base.id != plan.result.id:
-                # the ID's case differs: the old file goes, so one client has one file
-                target.path_for(plan.base.id).unlink(missing_ok=True)
-            target.save(plan.result, sync_dir=False)
-    target.sync()
 
 
 def _verify(source: Store, target: Store, wanted: dict[str, Client]) -> None:
