@@ -161,3 +161,19 @@ def test_english_help_keeps_the_parsers_words(fit: Fit) -> None:
     text = ok(fit("--lang", "en", "client", "add", "--help")).stdout
     assert text.startswith("Usage: fit client add [OPTIONS] ID")
     assert "--label TEXT" in text and "Show this message and exit." in text
+
+
+@pytest.mark.parametrize("store", [
+    pytest.param("postgresql://nobody@localhost:1/none", id="database"),
+    pytest.param("/nonexistent/fit-store", id="missing-folder")])
+def test_client_ids_complete_to_nothing_without_a_store_folder(
+        monkeypatch: pytest.MonkeyPatch, store: str) -> None:
+    """Tab never prints an error into the command line, nor asks a database."""
+    import typer
+
+    from fitcli.app.params import complete_client_id
+    from fitcli.cli import app
+
+    monkeypatch.setenv("FIT_STORE", store)
+    ctx = typer.Context(typer.main.get_command(app))
+    assert complete_client_id(ctx, "") == []

@@ -47,8 +47,13 @@ def _put_broken(st: Store, client_id: str, content: str) -> None:
 def test_what_the_store_is(tmp_path: Path, pg_db: str) -> None:
     folder: ClientStore = Store(tmp_path)
     assert (folder.folder, folder.has_teams) == (tmp_path, False)
+    assert folder.login() is None  # a folder knows nobody
     database: ClientStore = PgStore(pg_db)
     assert (database.folder, database.has_teams) == (None, True)
+    assert database.login() == psycopg.conninfo.conninfo_to_dict(pg_db)["user"]
+    database.close()
+    assert database.ids() == []  # closed, then opened again when used
+    database.close()
 
 
 @pytest.mark.parametrize("content", [

@@ -21,7 +21,7 @@ from fitcli.errors import FitcliError, StoreProblem, UsageProblem
 
 if TYPE_CHECKING:  # loaded by the commands that use them, not by `fit --version`
     from fitcli import config as config_file
-    from fitcli.store import Store
+    from fitcli.store import ClientStore
 
 STORE_ENV = "FIT_STORE"
 LANG_ENV = "FIT_LANG"
@@ -35,7 +35,7 @@ class Invocation:
 
     store_option: Path | str | None = None
     _config: config_file.Config | None = field(default=None, repr=False)
-    _store: Store | None = field(default=None, repr=False)
+    _store: ClientStore | None = field(default=None, repr=False)
 
     def store_location(self) -> str | Path:
         """--store, then FIT_STORE, then the platform's user data folder: a PostgreSQL URL
@@ -59,9 +59,9 @@ class Invocation:
         location = self.store_location()
         if isinstance(location, Path):
             return location
-        return self.store().root
+        raise StoreProblem("error.pg_folder_only", store=self.store().describe())
 
-    def store(self) -> Store:
+    def store(self) -> ClientStore:
         """The store of this command, opened once (one database connection per command)."""
         if self._store is None:
             from fitcli.store import open_store
@@ -99,14 +99,14 @@ def start(store_option: Path | str | None, lang_option: str | None) -> None:
     i18n.set_language(choose_language(lang_option))
 
 
-def close_store(st: Store | None = None) -> None:
+def close_store(st: ClientStore | None = None) -> None:
     """Close a database store's connection (``st``, else this command's store, if opened)."""
-    close = getattr(CURRENT._store if st is None else st, "close", None)
-    if close is not None:
-        close()
+    chosen = CURRENT._store if st is None else st
+    if chosen is not None:
+        chosen.close()
 
 
-def store(*, create: bool = False) -> Store:
+def store(*, create: bool = False) -> ClientStore:
     """The store chosen by --store, FIT_STORE, or the platform's user data folder (or a team
     database by its URL).
 
@@ -146,8 +146,7 @@ def practitioner() -> str | None:
         configured = None  # logging works with a broken config; `fit config` reports it
     if isinstance(configured, str) and configured:
         return configured
-    login = getattr(CURRENT.store(), "login", None)  # a database store: current_user
-    return str(login()) if login is not None else None
+    return CURRENT.store().login()  # a database store: its login (current_user)
 
 
 def choose_language(option: str | None) -> str:

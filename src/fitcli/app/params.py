@@ -111,9 +111,8 @@ def complete_client_id(ctx: typer.Context, incomplete: str) -> list[str]:
     from fitcli.store import Store
 
     chosen = ctx.find_root().params.get("store")
-    root = Invocation(store_option=chosen or None).store_dir()
-    try:
-        ids = Store(root).ids()
+    try:  # a folder store's files (a team database is not asked on every Tab)
+        ids = Store(Invocation(store_option=chosen or None).store_dir()).ids()
     except Exception:  # completion never prints an error into the user's command line
         return []
     start = id_key(incomplete)

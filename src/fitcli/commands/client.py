@@ -1,7 +1,6 @@
 """`fit client ...`: add, list, show, close, reopen and remove clients."""
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -96,7 +95,7 @@ def list_clients(
     from fitcli.services.rules import norms_and_rules
 
     profile, rules = norms_and_rules()
-    job = listing.Job(root=getattr(store(), "root", Path()), lang=current_language(),
+    job = listing.Job(root=store().folder, lang=current_language(),
                         profile=profile, rules=rules, today=today(), show_all=show_all,
                         as_json=as_json,
                         practitioner=None if practitioner is None else practitioner.strip(),

@@ -14,14 +14,14 @@ from fitcli.errors import StoreProblem, UsageProblem
 from fitcli.formats.naming import ExportFormat, format_for
 from fitcli.i18n import t
 from fitcli.store import (
-    Store,
+    ClientStore,
     atomic_write,
 )
 
 STDIN = "-"
 
 
-def _export_text(st: Store, ids: list[str] | None, open_only: bool,
+def _export_text(st: ClientStore, ids: list[str] | None, open_only: bool,
                  fmt: ExportFormat) -> tuple[bytes, int, int]:
     """The export (UTF-8) and its counts (clients, meetings); unreadable files stop it."""
     from fitcli.formats.layout import layout
@@ -30,7 +30,7 @@ def _export_text(st: Store, ids: list[str] | None, open_only: bool,
     exported_at = now().isoformat()
     # --client: resolve each ID like every command does (case, not found: exit 3)
     wanted = [st.load(client_id).id for client_id in ids] if ids else None
-    done = export.run(export.Job(st.root, fmt, exported_at, open_only), wanted, st)
+    done = export.run(export.Job(st.folder, fmt, exported_at, open_only), wanted, st)
     broken = [StoreProblem(key, **_reason(params)) for key, params in done.problems]
     for problem in broken:
         fail_line(t(problem.key, **problem.params))

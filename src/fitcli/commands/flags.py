@@ -75,7 +75,7 @@ def flags(
     code = validate_rater(rater) if rater is not None else None  # "Mor" is "mor"
     profile, rules = norms_and_rules()
     given = _resolve(client_ids) if client_ids else None
-    job = Job(root=store().root, lang=current_language(), profile=profile, rules=rules,
+    job = Job(root=store().folder, lang=current_language(), profile=profile, rules=rules,
               today=today(), only=Severity(severity) if severity else Severity.INFO,
               fail_level=Severity(fail_on) if fail_on else None, as_json=as_json,
               closed_too=given is not None, rater=code, verbose=verbose,

@@ -25,7 +25,7 @@ from fitcli.model import batch
 from fitcli.model.scores import AgeGroup
 from fitcli.render.safe import printable
 from fitcli.store import (
-    Store,
+    ClientStore,
 )
 
 if TYPE_CHECKING:  # the planner is imported only when an import runs
@@ -230,7 +230,7 @@ def _import(source: str, dry_run: bool, create_clients: bool, age_group: AgeGrou
     echo(t("import.dry_run" if dry_run else "import.done", file=name, **asdict(counts)))
 
 
-def _write(st: Store, planner: "Planner", show_bar: bool) -> None:
+def _write(st: ClientStore, planner: "Planner", show_bar: bool) -> None:
     """Every client planned and written by the store as it is planned, all or nothing (see
     store/batch.py): a problem found in any client, however late, writes nothing."""
     from fitcli.render.progress import bar

@@ -13,14 +13,14 @@ from fitcli.model.norms import NormProfile
 from fitcli.model.scores import Client
 from fitcli.render import caseload as view
 from fitcli.render.console import show
-from fitcli.store import Store
+from fitcli.store import ClientStore
 
 
 class Readable:
     """Every readable client of a store, one at a time; each unreadable file is reported on
     stderr as it is met and counted in ``problems``."""
 
-    def __init__(self, source: Store) -> None:
+    def __init__(self, source: ClientStore) -> None:
         self.source = source
         self.problems = 0
 

@@ -8,10 +8,10 @@ from fitcli.i18n import t
 from fitcli.model.batch import ClientPlan
 from fitcli.model.ids import id_key
 from fitcli.model.scores import Client
-from fitcli.store import Store
+from fitcli.store import ClientStore
 
 
-def _readable(st: Store, role: str) -> dict[str, Client]:
+def _readable(st: ClientStore, role: str) -> dict[str, Client]:
     """Every client of ``st`` by ID key; any unreadable client stops the copy (a copy that
     silently leaves clients behind, or overwrites what nobody could read, is no copy)."""
     found: dict[str, Client] = {}
@@ -27,7 +27,7 @@ def _readable(st: Store, role: str) -> dict[str, Client]:
     return found
 
 
-def copy_store(source: Store, target: Store, replace: bool,
+def copy_store(source: ClientStore, target: ClientStore, replace: bool,
                practitioner: str | None = None) -> None:
     """Copy, then read the target back and compare, then say done. ``practitioner``: the
     responsible practitioner of copied clients that have none."""
@@ -42,7 +42,8 @@ def copy_store(source: Store, target: Store, replace: bool,
         gc.enable()
 
 
-def _copy(source: Store, target: Store, replace: bool, practitioner: str | None) -> None:
+def _copy(source: ClientStore, target: ClientStore, replace: bool,
+          practitioner: str | None) -> None:
     if source.describe() == target.describe():
         raise UsageProblem("error.copy_same", store=source.describe())
     wanted = _readable(source, "source")
@@ -75,7 +76,7 @@ def _copy(source: Store, target: Store, replace: bool, practitioner: str | None)
            total=len(wanted)))
 
 
-def _verify(source: Store, target: Store, wanted: dict[str, Client]) -> None:
+def _verify(source: ClientStore, target: ClientStore, wanted: dict[str, Client]) -> None:
     """Read every copied client back from the target and compare it with the source."""
     got = {id_key(e.client.id): e.client for e in target.entries(list(
         c.id for c in wanted.values())) if e.client is not None}

@@ -44,13 +44,8 @@ def run(clients: int, seed: int, store_dir: Path | None, reset: bool,
     an existing demo store, for a trainer going step by step)."""
     current = invocation()
     chosen = current.store_option  # `fit --store X demo`: X is the demo store, not X/demo
-    real_root = current.store_dir()  # on a team database: "a store folder only"
+    real_root = current.store_dir()  # on a team database: "a store folder only" (exit 5)
     if isinstance(chosen, str):
-        from fitcli.store import is_database_url
-
-        if is_database_url(chosen):
-            raise StoreProblem("error.pg_folder_only",
-                               store=getattr(current.store().root, "store_name", chosen))
         chosen = Path(chosen)
     if store_dir is not None:
         target = _resolved(store_dir)

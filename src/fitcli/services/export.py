@@ -22,7 +22,6 @@ from typing import Any
 from fitcli.formats.layout import layout
 from fitcli.model import restorable
 from fitcli.services import pool as _pool
-from fitcli.store import Store
 
 # How `fit export` shares a big store out: from 2,000 client files (below, a second
 # process costs more than it saves: a spawned one imports pydantic and the model, ~0.3 s),
@@ -32,7 +31,7 @@ PLAN = _pool.PoolPlan(min_files=2000, max_workers=4)
 
 @dataclass(frozen=True)
 class Job:
-    root: Path
+    root: Path | None  # the folder worker processes open again (None: a database)
     fmt: str
     exported_at: str
     open_only: bool
@@ -61,7 +60,7 @@ def export_part(job: Job, ids: list[str] | None, strict: bool = False,
     read in this process)."""
     shape = layout(job.fmt, job.exported_at)
     part = Part()
-    st = Store(job.root) if store is None else store
+    st = _pool.folder_store(job.root) if store is None else store
     now = dt.datetime.fromisoformat(job.exported_at)
     for entry in st.documents(ids, missing_ok=not strict, validated=True):
         doc = entry.doc
@@ -97,7 +96,7 @@ def run(job: Job, given: list[str] | None, store: Any = None, plan: _pool.PoolPl
         return export_part(job, given, strict=True, store=store if database else None)
     if database:
         return export_part(job, None, store=store)
-    ids = Store(job.root).ids()
+    ids = _pool.folder_store(job.root).ids()
     workers = plan.workers_for(len(ids))
     if workers > 1:
         done = _in_processes(job, ids, workers, plan.start_method)

@@ -24,14 +24,14 @@ from fitcli.model.norms import NormProfile
 from fitcli.render import flags as view
 from fitcli.services import pool
 from fitcli.services.pool import DEFAULT_PLAN, PoolPlan
-from fitcli.store import Entry, Store
+from fitcli.store import ClientStore, Entry
 
 
 @dataclass(frozen=True)
 class Job:
     """Everything a worker needs to check clients the way the command was asked to."""
 
-    root: Path
+    root: Path | None  # the folder worker processes open again (None: a database)
     lang: str
     profile: NormProfile
     rules: RuleSettings
@@ -100,7 +100,7 @@ def check(job: Job, entries: Iterable[Entry],
     return found
 
 
-def run(job: Job, store: Store, given: list[str] | None,
+def run(job: Job, store: ClientStore, given: list[str] | None,
         report: Callable[[str], None], plan: PoolPlan = DEFAULT_PLAN) -> Found:
     """Check the given clients, or every client file in the store, in one process or in
     several as ``plan`` shares them out."""
@@ -115,7 +115,7 @@ def run(job: Job, store: Store, given: list[str] | None,
 
 
 def _check_chunk(job: Job, ids: list[str]) -> Found:
-    return check(job, Store(job.root).entries(ids, missing_ok=True))
+    return check(job, pool.folder_store(job.root).entries(ids, missing_ok=True))
 
 
 def _merged(workers: int) -> Found:

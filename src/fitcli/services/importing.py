@@ -14,7 +14,7 @@ from fitcli.formats.reading import Parsed
 from fitcli.model import batch, restorable
 from fitcli.model.ids import id_key
 from fitcli.model.scores import Client
-from fitcli.store import Store
+from fitcli.store import ClientStore
 
 LOAD_AT_ONCE = 500  # stored clients read in one go (one query on a database)
 
@@ -22,7 +22,7 @@ LOAD_AT_ONCE = 500  # stored clients read in one go (one query on a database)
 class Planner:
     """Every client of a parsed file planned against the store, one at a time."""
 
-    def __init__(self, st: Store, parsed: Parsed, options: batch.Options, *, today: dt.date,
+    def __init__(self, st: ClientStore, parsed: Parsed, options: batch.Options, *, today: dt.date,
                  now: dt.datetime, extra_keys: set[str],
                  verdict: Callable[[Planner], None]) -> None:
         self.st, self.parsed, self.options = st, parsed, options

@@ -26,14 +26,14 @@ from fitcli.model.norms import NormProfile
 from fitcli.model.scores import Client
 from fitcli.services import pool
 from fitcli.services.pool import DEFAULT_PLAN, PoolPlan
-from fitcli.store import Entry, Store
+from fitcli.store import ClientStore, Entry
 
 Row = tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Job:
-    root: Path
+    root: Path | None  # the folder worker processes open again (None: a database)
     lang: str
     profile: NormProfile
     rules: RuleSettings
@@ -102,7 +102,7 @@ def table_row(client: Client, flags: list[Flag]) -> Row:
             flag.severity.value if flag else "")
 
 
-def run(job: Job, store: Store, report: Callable[[str], None],
+def run(job: Job, store: ClientStore, report: Callable[[str], None],
         plan: PoolPlan = DEFAULT_PLAN) -> Listed:
     """The rows of every client, in one process or in several as ``plan`` shares them."""
     gc.freeze()  # what is loaded so far lives until the end (see services/flags.run)
@@ -111,7 +111,7 @@ def run(job: Job, store: Store, report: Callable[[str], None],
 
 
 def _chunk(job: Job, ids: list[str]) -> Listed:
-    return rows(job, Store(job.root).entries(ids, missing_ok=True))
+    return rows(job, pool.folder_store(job.root).entries(ids, missing_ok=True))
 
 
 def _merged(workers: int) -> Listed:

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from fitcli.model.scores import Client
-    from fitcli.store import Entry, Store
+    from fitcli.store import ClientStore, Entry, Store
 
 T = TypeVar("T")
 
@@ -65,6 +67,16 @@ class PoolPlan:
 
 
 DEFAULT_PLAN = PoolPlan()
+
+
+def folder_store(root: Path | None) -> Store:
+    """The folder store at ``root``, as a worker process opens it again to read its share
+    (only a store with a folder is shared out over processes)."""
+    from fitcli.store import Store
+
+    if root is None:
+        raise ValueError("only a store with a folder is read by worker processes")
+    return Store(root)
 
 
 def usable_cores() -> int:
@@ -133,7 +145,7 @@ def readable(entries: Iterable[Entry], into: Collected,
         into.problem_count += 1
 
 
-def read_clients(store: Store, job: J, lang: str, plan: PoolPlan,
+def read_clients(store: ClientStore, job: J, lang: str, plan: PoolPlan,
                  chunk: Callable[[J, list[str]], C], merged: Callable[[int], C],
                  here: Callable[[Iterable[Entry]], C], report: Callable[[str], None]) -> C:
     """Every client of ``store``: ``chunk(job, ids)`` on worker processes for a big store

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:  # the names below, as the type checker sees them
     from fitcli.model.scores import Client
+    from fitcli.store.base import Document, Entry
     from fitcli.store.codec import (
         MIGRATIONS,
         SCHEMA_VERSION,
@@ -40,7 +41,7 @@ if TYPE_CHECKING:  # the names below, as the type checker sees them
         temp_name,
         write_temp,
     )
-    from fitcli.store.folder import LOCK_TIMEOUT_S, Document, Entry, Store
+    from fitcli.store.folder import LOCK_TIMEOUT_S, Store
     from fitcli.writes import forget_writes, wrote_anything
 
 # Where each name lives; imported on first use (PEP 562), so that the config, which only
@@ -51,7 +52,8 @@ _HOME = {
     **dict.fromkeys(("LOCAL_JOURNALLED", "MAX_CLIENT_BYTES", "NotRegularFile", "atomic_write",
                      "ensure_private_dir", "filesystem_syncer", "read_regular", "stale_temps",
                      "stale_temps_by_file", "temp_name", "write_temp"), "fitcli.store.files"),
-    **dict.fromkeys(("LOCK_TIMEOUT_S", "Document", "Entry", "Store"), "fitcli.store.folder"),
+    **dict.fromkeys(("Document", "Entry"), "fitcli.store.base"),
+    **dict.fromkeys(("LOCK_TIMEOUT_S", "Store"), "fitcli.store.folder"),
     **dict.fromkeys(("forget_writes", "wrote_anything"), "fitcli.writes"),
 }
 
@@ -96,6 +98,11 @@ class ClientStore(Protocol):
                     replan: Any = None) -> int: ...
 
     def init(self) -> Initialised: ...
+    def close(self) -> None:
+        """Let go of what the store holds open (a database connection); reading or writing
+        again opens it again."""
+    def login(self) -> str | None:
+        """Who this store knows the user as (a database login), or None (a folder)."""
     def describe(self) -> str:
         """The store for a message: its folder, or its URL with the password masked."""
     def where(self, client_id: str) -> str:
@@ -118,7 +125,7 @@ def is_database_url(text: str) -> bool:
     return text.strip().lower().startswith(("postgresql://", "postgres://"))
 
 
-def open_store(location: str | Path) -> Store:
+def open_store(location: str | Path) -> ClientStore:
     """The store at ``location``: a PostgreSQL URL opens the database store (psycopg is
     imported only then), anything else the store folder."""
     if isinstance(location, str) and is_database_url(location):

@@ -8,26 +8,20 @@ operation is one transaction; read-modify-write holds the client's row lock
 Who may read and write which rows is the database's business (roles and row-level
 security, created by ``init``): a refusal is ``NotAllowed`` (exit 6).
 
-``PgStore`` offers the folder store's operations (it is a ``Store`` to the commands); the
-folder's own mechanics (paths, lock files, temp files) raise a clear ``StoreProblem``.
+``PgStore`` implements the store interface (``store.ClientStore``) as the folder store
+does, its readers shared with it (store/base.py); it has no folder (``folder`` is None), so
+nothing of the folder's mechanics (paths, lock files, temp files) exists here.
 Never prints; raises fitcli.errors. Passwords never appear in messages.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
-
-if sys.platform == "win32":
-    from pathlib import WindowsPath as _ConcretePath
-else:
-    from pathlib import PosixPath as _ConcretePath
 
 from fitcli.errors import InvalidData, NotAllowed, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
@@ -37,11 +31,11 @@ from fitcli.store import (
     LOCK_TIMEOUT_S,
     SCHEMA_VERSION,
     Initialised,
-    Store,
     decode_client,
     encode,
     file_header,
 )
+from fitcli.store.base import StoreBase
 from fitcli.writes import note_written
 
 if TYPE_CHECKING:  # psycopg is imported only when a PostgreSQL store is used
@@ -57,23 +51,6 @@ GROUP_ROLES = {"practitioner": "fitcli_practitioner", "supervisor": "fitcli_supe
 MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "0001_clients.sql"), (2, "0002_teams.sql"))
 STREAM_ROWS = 500  # rows per chunk when streaming many clients (fit flags, fit report)
 _INIT_LOCK = 0x6669_7463_6C69  # advisory lock key: one `fit store init` at a time
-# A path that can never be created: the folder store's mechanics never touch a real folder.
-_NO_FOLDER = Path(os.devnull) / "fitcli-postgresql"  # /dev/null/..., nul\... on Windows
-
-
-class DatabaseRoot(_ConcretePath):
-    """``PgStore.root``: a Path for code that only passes the store's root along (`fit
-    flags`), which fails with a clear message (exit 5) as soon as anything joins a name to
-    it, as code written for store folders does (``Store(root)``, a demo folder beside the
-    store): a database is never mistaken for an empty folder."""
-
-    store_name = "PostgreSQL"
-
-    def __truediv__(self, key: Any) -> NoReturn:
-        raise StoreProblem("error.pg_folder_only", store=self.store_name)
-
-    def joinpath(self, *other: Any) -> NoReturn:
-        raise StoreProblem("error.pg_folder_only", store=self.store_name)
 
 
 def is_url(text: str) -> bool:
@@ -123,23 +100,15 @@ def _document_text(current: bool, text: str) -> str:
     return file_header() + text[1:] if current else text
 
 
-class PgStore(Store):
-    """The folder store's operations on a PostgreSQL database (see the module docstring)."""
+class PgStore(StoreBase):
+    """The store's operations on a PostgreSQL database (see the module docstring)."""
 
     def __init__(self, url: str, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
         """``lock_timeout_s``: the folder store's setting of that name (see ``Store``), here
         the wait for a client's row another writer holds (PostgreSQL's lock_timeout, set
         when the connection opens)."""
-        # Not Store.__init__: no folder. The folder store's attributes name a path that can
-        # never be created, and its file mechanics below raise a clear StoreProblem.
         self.url = url.strip()
         self.lock_timeout_s = lock_timeout_s
-        root = DatabaseRoot(_NO_FOLDER)
-        root.store_name = self.describe()
-        self.root = root
-        self.clients_dir = _NO_FOLDER / "clients"
-        self.locks_dir = _NO_FOLDER / "locks"
-        self._batch_ready = False
         self._conn: psycopg.Connection[Any] | None = None
 
     # -- connection and errors --------------------------------------------------------
@@ -338,11 +307,6 @@ class PgStore(Store):
                               (id_key(client.id),)).fetchone()
         raise InvalidData("error.client_exists", client=client.id if row is None else row[0])
 
-    def save(self, client: Client, *, sync_dir: bool = True,
-             stale: list[Path] | None = None) -> None:
-        """Write ``client``'s row (created or replaced) in its own transaction."""
-        self.write_clients([client])
-
     def update(self, client_id: str, change: Callable[[Client], tuple[Client, T]]) -> T:
         """Read-modify-write one client in one transaction holding its row lock; a refusal
         inside ``change`` (or a corrupt row) writes nothing."""
@@ -369,14 +333,6 @@ class PgStore(Store):
                 raise NotAllowed("error.pg_not_allowed", store=self.describe(),
                                  reason="row-level security")
         return Path(_row_name(stored))
-
-    def write_clients(self, clients: Iterable[Client]) -> int:
-        """Create or replace these clients' rows, all in one transaction (no checks against
-        what was stored: `fit store copy --replace`). Returns the number written."""
-        rows = [self._columns(c) for c in clients]
-        with self.transaction() as cur:
-            self._upsert(cur, rows)
-        return len(rows)
 
     def write_batch(self, plans: Iterable[Any],
                     progress: Callable[[float], None] | None = None, *,
@@ -481,15 +437,6 @@ class PgStore(Store):
             raise NotAllowed("error.pg_not_allowed", store=self.describe(),
                              reason="row-level security")
 
-    def _upsert(self, cur: psycopg.Cursor[Any],
-                rows: list[tuple[str, str, str, str | None, str]]) -> None:
-        cur.executemany(
-            "INSERT INTO clients (id_key, id, document, practitioner, status) "
-            "VALUES (%s, %s, %s::jsonb, %s, %s) ON CONFLICT (id_key) DO UPDATE SET "
-            "id = excluded.id, document = excluded.document, "
-            "practitioner = excluded.practitioner, status = excluded.status, "
-            "updated_at = now()", rows)
-
     # -- schema -----------------------------------------------------------------------
     def schema_versions(self) -> list[int]:
         """The migrations applied to this database (empty before `fit store init`)."""
@@ -530,31 +477,3 @@ class PgStore(Store):
                 cur.execute("INSERT INTO fitcli_schema (version) VALUES (%s)", (version,))
                 applied.append(version)
         return Initialised(created=not done, applied=tuple(applied), version=newest)
-
-    # -- the folder store's own mechanics: not on a database ---------------------------
-    def _no_folder(self) -> NoReturn:
-        raise StoreProblem("error.pg_folder_only", store=self.describe())
-
-    def path_for(self, client_id: str) -> Path:
-        self._no_folder()
-
-    def lock_path(self, client_id: str) -> Path:
-        self._no_folder()
-
-    def prepare_batch(self) -> None:
-        self._no_folder()
-
-    @contextlib.contextmanager
-    def lock(self, client_id: str) -> Iterator[None]:
-        self._no_folder()
-        yield  # pragma: no cover
-
-    def write_file(self, path: Path, data: bytes, *, sync_dir: bool = True,
-                   stale: list[Path] | None = None) -> None:
-        self._no_folder()
-
-    def replace_with_temp(self, tmp: Path, path: Path, stale: list[Path]) -> None:
-        self._no_folder()
-
-    def sync(self) -> None:
-        pass  # every transaction is durable when it commits

@@ -19,16 +19,16 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from fitcli.errors import InvalidData, NotFound, StoreProblem
 from fitcli.model.ids import id_key, validate_client_id
 from fitcli.model.problems import DomainError
 from fitcli.model.scores import Client
 from fitcli.store import Initialised
-from fitcli.store.codec import decode_client, decode_client_document, encode
+from fitcli.store.base import StoreBase
+from fitcli.store.codec import encode
 from fitcli.store.files import (
     _NOFOLLOW,
     _NONBLOCK,
@@ -56,27 +56,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
-class Document:
-    """One client file as its stored JSON document, or the problem that stops it loading."""
-
-    client_id: str
-    doc: dict[str, Any] | None
-    problem: StoreProblem | None
-    client: Client | None = None  # with ``documents(validated=True)``
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One client as found: the client, or the problem that stops it loading (which names
-    its file or row)."""
-
-    client_id: str
-    client: Client | None
-    problem: StoreProblem | None
-
-
-class Store:
+class Store(StoreBase):
     """The folder store at ``root``. Its settings are the instance's own, given as keywords
     (their defaults above) and kept as attributes of the same name:
 
@@ -102,6 +82,12 @@ class Store:
 
     def describe(self) -> str:
         return str(self.root)
+
+    def close(self) -> None:
+        """Nothing to close: each file is closed as soon as it is read or written."""
+
+    def login(self) -> str | None:
+        return None
 
     def where(self, client_id: str) -> str:
         return str(self.clients_dir / f"{client_id}.json")
@@ -306,45 +292,6 @@ class Store:
         if path is None:
             raise NotFound("error.client_not_found", client=client_id)
         return path.stem
-
-    def load(self, client_id: str) -> Client:
-        entry = next(self.entries([client_id]))
-        if entry.problem is not None:
-            raise entry.problem
-        assert entry.client is not None
-        return entry.client
-
-    def entries(self, ids: list[str] | None = None, *,
-                missing_ok: bool = False) -> Iterator[Entry]:
-        """Every client (or the given ones), each loaded or with its problem; never raises
-        for one bad file, so listings and checks carry on with the others.
-
-        ``ids`` given in any case and order: each one's entry in that order, and NotFound
-        (before any is read) for one that does not exist. With ``missing_ok``, ``ids`` are
-        as ``ids()`` listed them (all or a share of them: each worker process of `fit flags`
-        reads one), and a client removed meanwhile by another process is skipped, as it is
-        when listing every client."""
-        for client_id, got in self._read(ids, missing_ok, decode_client):
-            if isinstance(got, StoreProblem):
-                yield Entry(client_id, None, got)
-            else:
-                yield Entry(client_id, got, None)
-
-    def documents(self, ids: list[str] | None = None, *, missing_ok: bool = False,
-                  validated: bool = False) -> Iterator[Document]:
-        """Like ``entries`` but each client as its stored JSON document (see
-        decode_client_document). ``validated``: every document is checked by the model,
-        exactly as ``entries`` reads it (a file `fit client list` reports is a problem here
-        too), and carries its client."""
-        decode: Callable[[str | bytes, str], Client | dict[str, Any]] = (
-            decode_client if validated else decode_client_document)
-        for client_id, got in self._read(ids, missing_ok, decode):
-            if isinstance(got, StoreProblem):
-                yield Document(client_id, None, got)
-            elif isinstance(got, Client):
-                yield Document(client_id, got.model_dump(mode="json"), None, got)
-            else:
-                yield Document(client_id, got, None)
 
     # -- what the store is --------------------------------------------------------------
     @property
