@@ -160,3 +160,15 @@ def test_show_survives_a_correction_time_local_time_cannot_hold(
     two_clients.write_text(json.dumps(doc), encoding="utf-8")
     result = ok(fit("client", "show", "C2"))
     assert "9999-12-31T23:59:59-12:00" in result.stdout
+
+
+@pytest.mark.parametrize("start", FORMULA_CHARS)
+def test_the_first_cell_of_a_csv_row_is_guarded_too(start: str) -> None:
+    """The row's first cell (the ID: never like this once validated, but the writer does not
+    rely on that) starting like a formula is neutralised as any other cell."""
+    doc = {"id": f"{start}C1", "age_group": "adult", "label": "", "start": "2026-01-01",
+           "closed": None, "sessions": [
+               {"date": "2026-01-05", "session": 1, "ors": None, "corrections": [],
+                "srs": {"items": None, "total": 30.0, "rater": "self"}}]}
+    [row] = list(csv.reader(io.StringIO(client_rows(doc), newline="")))
+    assert row[0] == f"'{start}C1"

@@ -52,7 +52,9 @@ EXCEL_BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it (else the ANSI c
 
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP's list).
 FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_START = re.compile("(?:^|[,\n])[" + re.escape("".join(FORMULA_CHARS)) + "]")
+# a cell after the first that starts like a formula (the first: ``str.startswith``; one
+# pattern with "^|" in it takes twice as long over a client's rows)
+_FORMULA_AFTER = re.compile("[,\n][" + re.escape("".join(FORMULA_CHARS)) + "]")
 
 
 def neutral(value: object) -> object:
@@ -107,7 +109,8 @@ def client_rows(doc: Doc) -> str:
         f"{client_id},{s['date']},{s['session']},{age_group},{_rating_text(ors)},"
         f"{_rating_text(srs)},{tail}\n" for s, ors, srs in rows)
     if (text.count(",") == _PLAIN_ROW_COMMAS * len(rows) and text.count("\n") == len(rows)
-            and '"' not in text and "\r" not in text and not _FORMULA_START.search(text)):
+            and '"' not in text and "\r" not in text and not text.startswith(FORMULA_CHARS)
+            and not _FORMULA_AFTER.search(text)):
         return text
     # the csv module quotes a cell with "\r" only when "\r" is in its line terminator (a
     # reader takes a lone "\r" in a free-text label for a line end): rows are written with
