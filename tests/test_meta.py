@@ -320,3 +320,24 @@ def test_modules_typer_reads_keep_their_annotations_evaluated(module: str) -> No
     """Typer would eval every postponed annotation on every start (commands/__init__)."""
     text = (ROOT / "src" / "fitcli" / module).read_text(encoding="utf-8")
     assert "from __future__ import annotations" not in text
+
+
+def test_logging_a_score_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """`fit ors` imports its own command and what logging needs: no other command, no
+    import/export format, no batch planner, no database driver, no spreadsheet library."""
+    def run(*argvs: list[str]) -> list[str]:
+        code = "import sys\n" + RUN_MAIN.format(argvs=list(argvs)) + (
+            "print('ALL=' + ','.join(sorted(sys.modules)))")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=_env(tmp_path), timeout=60)
+        assert done.returncode == 0 and "EXIT 0" in done.stdout.splitlines(), done.stderr
+        return done.stdout.splitlines()[-1].removeprefix("ALL=").split(",")
+
+    run(["client", "add", "C1", "--start", "2026-06-01"])
+    loaded = run(["ors", "C1", "4.5", "6", "5,5", "7", "--date", "2026-06-02"])
+    assert {m for m in loaded if m.startswith("fitcli.commands.")} == {"fitcli.commands.scores"}
+    unwanted = ("fitcli.formats.reading", "fitcli.formats.csv", "fitcli.formats.backup",
+                "fitcli.model.batch", "fitcli.store.batch", "fitcli.services.importing",
+                "fitcli.store.database", "psycopg", "openpyxl", "python_calamine", "rich",
+                "plotext")
+    assert [m for m in unwanted if m in loaded] == []
