@@ -22,6 +22,7 @@ from typing import Any
 from fitcli.formats.layout import layout
 from fitcli.model import restorable
 from fitcli.services import pool as _pool
+from fitcli.store import ClientStore
 
 # How `fit export` shares a big store out: from 2,000 client files (below, a second
 # process costs more than it saves: a spawned one imports pydantic and the model, ~0.3 s),
@@ -53,11 +54,11 @@ class Part:
 
 
 def export_part(job: Job, ids: list[str] | None, strict: bool = False,
-                store: Any = None) -> Part:
+                store: ClientStore | None = None) -> Part:
     """The pieces of ``ids`` (None: every client file); ``strict``: ids were named by the
     user, so one that does not exist is NotFound (else a file removed meanwhile is skipped).
-    ``store``: the store to read (default: the folder at ``job.root``; a team database is
-    read in this process)."""
+    ``store``: the store to read (default: the folder at ``job.root``, as a worker opens
+    it)."""
     shape = layout(job.fmt, job.exported_at)
     part = Part()
     st = _pool.folder_store(job.root) if store is None else store
@@ -87,22 +88,21 @@ def _worker_part(job: Job, ids: list[str]) -> Part:
     return export_part(job, ids)
 
 
-def run(job: Job, given: list[str] | None, store: Any = None, plan: _pool.PoolPlan = PLAN
-        ) -> Part:
-    """Every client (or the given ones), in one process or several as ``plan`` shares them
-    out (a team database: in this one, as one reader)."""
-    database = store is not None and store.folder is None
+def run(job: Job, given: list[str] | None, store: ClientStore | None = None,
+        plan: _pool.PoolPlan = PLAN) -> Part:
+    """Every client (or the given ones) of ``store`` (default: the folder at ``job.root``),
+    in one process or several as ``plan`` shares a store folder out (a team database is
+    read in this process, as one reader)."""
+    st = _pool.folder_store(job.root) if store is None else store
     if given is not None:
-        return export_part(job, given, strict=True, store=store if database else None)
-    if database:
-        return export_part(job, None, store=store)
-    ids = _pool.folder_store(job.root).ids()
-    workers = plan.workers_for(len(ids))
+        return export_part(job, given, strict=True, store=st)
+    ids = st.ids()
+    workers = plan.workers_for(len(ids)) if st.folder is not None else 1
     if workers > 1:
         done = _in_processes(job, ids, workers, plan.start_method)
         if done is not None:
             return done
-    return export_part(job, ids)
+    return export_part(job, ids, store=st)
 
 
 def _in_processes(job: Job, ids: list[str], workers: int, start_method: str | None

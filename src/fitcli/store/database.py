@@ -116,6 +116,9 @@ class PgStore(StoreBase):
         """The store as shown to people: the URL with the password masked."""
         return mask(self.url)
 
+    def where(self, client_id: str) -> str:
+        return f"{self.describe()} ({client_id})"
+
     def _clean(self, text: str) -> str:
         line = " ".join(text.split())  # one line: libpq's hints come on their own lines
         for secret in _secrets(self.url):
@@ -446,9 +449,6 @@ class PgStore(StoreBase):
                 return []
             return [r[0] for r in cur.execute(
                 "SELECT version FROM fitcli_schema ORDER BY version").fetchall()]
-
-    def where(self, client_id: str) -> str:
-        return f"{self.describe()} ({client_id})"
 
     def init(self) -> Initialised:
         """Create or migrate the schema (run by the database owner): each migration not yet
